@@ -1,0 +1,45 @@
+# Thin wrappers: CI and people run the same targets. Every target bootstraps .venv itself.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.bootstrapped
+MOCK_PORT ?= 8080
+MOCK_API_KEY ?= mock-api-key
+
+.DEFAULT_GOAL := help
+.PHONY: help bootstrap generate check-generated test unit contract lint typecheck mock bump spec-diff bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
+
+$(STAMP): pyproject.toml constraints.txt scripts/bootstrap.sh
+	@PYTHON="$(PYTHON)" VENV="$(VENV)" bash scripts/bootstrap.sh
+	@touch $@
+
+bootstrap: $(STAMP)  ## create .venv from the pinned dependencies (idempotent)
+
+generate: $(STAMP)  ## regenerate generated/ from openapi/ (deterministic)
+	$(PY) scripts/generate.py
+
+check-generated: $(STAMP)  ## fail with a file-level diff when generated/ differs from what openapi/ generates
+	$(PY) scripts/generate.py --check
+
+lint: $(STAMP)  ## ruff on hand-written code, mypy --strict on everything
+	$(VENV)/bin/ruff check src scripts tests contract_tests
+	$(VENV)/bin/ruff format --check src scripts tests contract_tests
+	$(VENV)/bin/mypy
+
+unit: $(STAMP)  ## unit tests of hand-written code
+	$(PY) -m pytest tests
+
+test: check-generated lint unit  ## everything CI runs
+
+contract: $(STAMP)  ## the contract suite, against the embedded mock unless CONTRACT_BASE_URL is set
+	$(PY) scripts/contract.py
+
+mock: $(STAMP)  ## serve the mock gateway on 127.0.0.1:$(MOCK_PORT)
+	$(PY) scripts/mock.py --port $(MOCK_PORT) --api-key "$(MOCK_API_KEY)" $(MOCK_ARGS)
+
+clean:  ## remove the virtualenv and caches
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis reports

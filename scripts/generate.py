@@ -1,0 +1,42 @@
+"""Regenerate generated/ from openapi/ (or, with --check, fail when the committed tree differs)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from spec_tools import paths
+from spec_tools.codegen import GenerationError, check_generated, generate
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--check", action="store_true", help="regenerate into a temp dir and compare")
+    parser.add_argument("--spec", type=Path, default=paths.SPEC_PATH)
+    parser.add_argument("--config", type=Path, default=paths.GENERATOR_CONFIG)
+    parser.add_argument("--templates", type=Path, default=paths.TEMPLATES_DIR)
+    parser.add_argument("--generated", type=Path, default=paths.GENERATED_DIR)
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    try:
+        if args.check:
+            report = check_generated(args.spec, args.config, args.templates, args.generated)
+            if report:
+                print("generated/ does not match what openapi/ generates (never edit generated/ by hand):")
+                print("\n".join(report))
+                print("Run `make generate` and commit the result, or revert the hand edit.")
+                return 1
+            print(f"generated/ is up to date ({time.perf_counter() - started:.1f} s)")
+        else:
+            target = generate(args.spec, args.config, args.templates, args.generated)
+            print(f"generated {target} in {time.perf_counter() - started:.1f} s")
+    except GenerationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Hand-written tools around the vendored OpenAPI spec: extraction, provenance, code generation."""

@@ -1,0 +1,52 @@
+"""openapi/gateway.yaml is the docs page's yaml block byte for byte, and its provenance says so."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from spec_tools import paths
+from spec_tools.extract import SpecSourceError, extract_fenced_yaml, read_spec_text
+from spec_tools.provenance import read_provenance, sha256_text
+from spec_tools.spec import load_spec
+
+DOCS_PAGE = paths.REPO_ROOT.parent / "shared" / "spec-source" / "get-supervised-fine-tuning-job.md"
+
+
+@pytest.mark.skipif(not DOCS_PAGE.exists(), reason="the shared docs page is not beside this clone")
+def test_vendored_spec_is_the_docs_page_block_verbatim() -> None:
+    """Re-extracting the published page gives exactly the committed bytes."""
+    assert read_spec_text(DOCS_PAGE).encode("utf-8") == paths.SPEC_PATH.read_bytes()
+
+
+def test_provenance_matches_the_vendored_bytes() -> None:
+    """The recorded sha256 and version are those of the file on disk."""
+    record = read_provenance()
+    text = paths.SPEC_PATH.read_bytes().decode("utf-8")
+    assert record["sha256"] == sha256_text(text)
+    assert record["version"] == load_spec().version == "4.259.0"
+    assert record["generator"] == "openapi-python-client 0.29.1"
+
+
+def test_extract_takes_the_fence_body_and_keeps_its_bytes() -> None:
+    """Four-backtick fences with an info string, trailing blank lines and CRLF survive untouched."""
+    page = "# T\r\n\r\n````yaml get /x\r\nopenapi: 3.1.0\r\ninfo: {}\r\n\r\n````\r\nafter\r\n"
+    body = extract_fenced_yaml(page)
+    assert body == "openapi: 3.1.0\r\ninfo: {}\r\n\r\n"
+
+
+def test_extract_ignores_other_fences_and_needs_a_yaml_one() -> None:
+    """A non-yaml fence is not taken; a page without a yaml fence is a clear error."""
+    page = "```json\n{}\n```\n\n```yaml\nopenapi: 3.1.0\n```\n"
+    assert extract_fenced_yaml(page) == "openapi: 3.1.0\n"
+    with pytest.raises(SpecSourceError, match="no fenced"):
+        extract_fenced_yaml("```json\n{}\n```\n")
+
+
+def test_read_spec_text_rejects_unknown_suffixes(tmp_path: Path) -> None:
+    """A file that is neither a spec nor a docs page is refused with its name."""
+    path = tmp_path / "spec.txt"
+    path.write_text("openapi: 3.1.0\n")
+    with pytest.raises(SpecSourceError, match=r"spec\.txt"):
+        read_spec_text(path)
