@@ -7,6 +7,9 @@ STAMP := $(VENV)/.bootstrapped
 MOCK_PORT ?= 8080
 MOCK_API_KEY ?= mock-api-key
 
+# Byte-code caches make every later run start seconds faster (pytest rewrites plugin modules otherwise).
+unexport PYTHONDONTWRITEBYTECODE
+
 .DEFAULT_GOAL := help
 .PHONY: help bootstrap generate check-generated test unit contract lint typecheck mock bump spec-diff bench clean
 

@@ -1,0 +1,1 @@
+"""The contract suite: the vendored spec's contract, including the rules that live only in its prose."""

@@ -1,0 +1,107 @@
+"""The pytest plugin of the contract suite: starts the target, parametrizes by job id, reports findings."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from .report import format_finding, summarize
+from .run import ContractRun, current_run, start_run, stop_run
+from .settings import SettingsError, settings_from_env
+
+_STARTED = pytest.StashKey[float]()
+_MAX_ADVISORIES_SHOWN = 20
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    try:
+        settings = settings_from_env()
+    except SettingsError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    config.stash[_STARTED] = time.perf_counter()
+    start_run(settings)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    stop_run()
+
+
+def read_masks(run: ContractRun) -> list[tuple[str, str | None]]:
+    """Masks each job is read with: all fields three ways, top-level fields, Money, one nested field."""
+    props = run.facts.job_properties
+    masks: list[tuple[str, str | None]] = [("no-mask", None), ("star", "*"), ("empty", "")]
+    masks.append(("name-dataset", ",".join(p for p in ("name", "dataset") if p in props)))
+    money = [name for name, prop in props.items() if run.facts.spec.schema_name(prop) in run.facts.money_schema_names]
+    if money:
+        masks.append(("state-money", ",".join(["state", *money]) if "state" in props else ",".join(money)))
+    nested = run.facts.property_schema(("jobProgress",))
+    if nested and nested.get("properties"):
+        masks.append(("nested", f"jobProgress.{next(iter(nested['properties']))}"))
+    return masks
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    run = current_run()
+    if "job_id" in metafunc.fixturenames:
+        metafunc.parametrize("job_id", run.target.job_ids, ids=list(run.target.job_ids))
+    if "probe_job_id" in metafunc.fixturenames:
+        # Probes of one existing job still carry its id in the test name (JUnit readers filter by it).
+        metafunc.parametrize("probe_job_id", run.target.job_ids[:1], ids=list(run.target.job_ids[:1]))
+    if "read_mask" in metafunc.fixturenames:
+        masks = read_masks(run)
+        metafunc.parametrize("read_mask", [m for _, m in masks], ids=[f"mask={label}" for label, _ in masks])
+
+
+@pytest.fixture(scope="session")
+def run() -> ContractRun:
+    return current_run()
+
+
+@pytest.fixture
+def test_name(request: pytest.FixtureRequest) -> str:
+    return str(request.node.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config) -> None:
+    try:
+        run = current_run()
+    except RuntimeError:
+        return
+    recorder = run.recorder
+    write = terminalreporter.write_line
+    terminalreporter.section("contract")
+    target = "live gateway " + run.target.base_url if run.target.live else "embedded mock"
+    fault = f" with fault {run.settings.mock_fault!r}" if run.settings.mock_fault else ""
+    write(f"target: {target}{fault}; spec {run.facts.version}; {len(run.target.job_ids)} job id(s)")
+    violations, advisories = summarize(recorder.violations), summarize(recorder.advisories)
+    for finding, times in violations:
+        write(format_finding(finding, times))
+    for finding, times in advisories[:_MAX_ADVISORIES_SHOWN]:
+        write(format_finding(finding, times))
+    if len(advisories) > _MAX_ADVISORIES_SHOWN:
+        write(f"... and {len(advisories) - _MAX_ADVISORIES_SHOWN} more distinct advisories (contract.json)")
+    rules = sorted({f.rule for f in recorder.violations})
+    elapsed = time.perf_counter() - config.stash.get(_STARTED, time.perf_counter())
+    verdict = f"FAILED rules: {', '.join(rules)}" if rules else "no rule failed"
+    write(
+        f"{run.cases} exchanges checked in {elapsed:.1f} s; {len(violations)} distinct violations "
+        f"({len(recorder.violations)} in all), {len(advisories)} distinct advisories; {verdict}"
+    )
+    report = run.settings.report_dir / "contract.json"
+    recorder.write_json(
+        report,
+        {
+            "spec_version": run.facts.version,
+            "target": "live" if run.target.live else "mock",
+            "fault": run.settings.mock_fault,
+            "job_ids": list(run.target.job_ids),
+            "exchanges": run.cases,
+        },
+    )
+    write(f"reports: {run.settings.report_dir / 'contract.xml'}, {report}")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Cheap, per-job checks first: their failures are the easiest to read.
+    items.sort(key=lambda item: "generated_cases" in item.nodeid)

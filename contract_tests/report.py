@@ -1,0 +1,136 @@
+"""How findings are shown: one line per violation with a curl to reproduce, secrets scrubbed everywhere."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from .exchange import Exchange
+from .rules import Violation
+from .spec_facts import SpecFacts
+
+__all__ = ["Finding", "Recorder", "Redactor", "curl_line", "format_finding", "summarize"]
+
+REDACTED = "<redacted>"
+# Signed URLs carry their credentials in the query string.
+_URL_QUERY = re.compile(r"(https?://[^\s?\"'<>]+)\?[^\s\"'<>]*")
+
+
+class Redactor:
+    """Scrubs known secrets (the API key, secret fields of bodies) and every URL query string from text."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self._secrets = {s for s in secrets if len(s) >= 4}
+
+    def learn(self, body: Any, facts: SpecFacts) -> None:
+        """Remember a body's secret-looking values so no later message prints them."""
+        for path, value, _schema, _name in facts.walk(body):
+            if isinstance(value, str) and value and facts.is_secret_name(path[-1]):
+                self._secrets.add(value)
+
+    def scrub(self, text: str) -> str:
+        """Scrub secrets and URL query strings: for text that may quote a response body."""
+        return _URL_QUERY.sub(rf"\1?{REDACTED}", self.scrub_secrets(text))
+
+    def scrub_secrets(self, text: str) -> str:
+        """Scrub known secrets only: for text we wrote ourselves, such as the request URL."""
+        for secret in sorted(self._secrets, key=len, reverse=True):
+            text = text.replace(secret, REDACTED)
+        return text
+
+
+def curl_line(exchange: Exchange, wrong_key: str) -> str:
+    """A command that repeats the request, with the key written as $FIREWORKS_API_KEY."""
+    parts = ["curl", "-sS"]
+    if exchange.method != "GET":
+        parts += ["-X", exchange.method]
+    command = " ".join(parts)
+    if exchange.credentials == "valid":
+        command += ' -H "Authorization: Bearer $FIREWORKS_API_KEY"'
+    elif exchange.credentials == "wrong":
+        command += " -H " + shlex.quote(f"Authorization: Bearer {wrong_key}")
+    return f"{command} {shlex.quote(exchange.url)}"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A violation (or advisory) with where it was seen."""
+
+    rule: str
+    job_id: str | None
+    path: str
+    expected: str
+    got: str
+    curl: str
+    test: str
+    advisory: bool
+
+
+def format_finding(finding: Finding, times: int = 1) -> str:
+    subject = finding.job_id if finding.job_id is not None else "(no job id)"
+    label = "advisory" if finding.advisory else "violation"
+    seen = f" (seen {times}x)" if times > 1 else ""
+    return (
+        f"[{finding.rule}] {label} on {subject} at {finding.path}: expected {finding.expected}; got {finding.got}"
+        f"{seen}\n    reproduce: {finding.curl}"
+    )
+
+
+def summarize(findings: Iterable[Finding]) -> list[tuple[Finding, int]]:
+    """One entry per distinct (rule, job, path, expected, got), with the first curl and a count."""
+    grouped: dict[tuple[str, str | None, str, str, str], list[Finding]] = {}
+    for f in findings:
+        grouped.setdefault((f.rule, f.job_id, f.path, f.expected, f.got), []).append(f)
+    return [(group[0], len(group)) for group in grouped.values()]
+
+
+class Recorder:
+    """Collects findings across a run, scrubbed as they arrive, and writes the machine-readable report."""
+
+    def __init__(self, redactor: Redactor, wrong_key: str) -> None:
+        self.redactor = redactor
+        self.wrong_key = wrong_key
+        self.findings: list[Finding] = []
+
+    def record(self, exchange: Exchange, violations: Iterable[Violation], test: str) -> list[Finding]:
+        scrub = self.redactor.scrub
+        new = [
+            Finding(
+                rule=v.rule,
+                job_id=exchange.job_id,
+                path=v.path,
+                expected=scrub(v.expected),
+                got=scrub(v.got),
+                curl=self.redactor.scrub_secrets(curl_line(exchange, self.wrong_key)),
+                test=test,
+                advisory=v.advisory,
+            )
+            for v in violations
+        ]
+        self.findings.extend(new)
+        return new
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if not f.advisory]
+
+    @property
+    def advisories(self) -> list[Finding]:
+        return [f for f in self.findings if f.advisory]
+
+    def write_json(self, path: Path, meta: dict[str, Any]) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        document = {
+            **meta,
+            "violations": [asdict(f) for f in self.violations],
+            "advisories": [asdict(f) for f in self.advisories],
+            "failed_rules": sorted({f.rule for f in self.violations}),
+        }
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(self.redactor.scrub(json.dumps(document, indent=2)) + "\n", encoding="utf-8")
+        tmp.replace(path)
