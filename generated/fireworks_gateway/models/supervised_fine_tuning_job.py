@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..errors import MissingFieldError
 from ..models.job_state import JobState
 from ..models.purpose import Purpose
 from ..types import UNSET, Unset
@@ -315,6 +316,8 @@ class SupervisedFineTuningJob:
         from ..models.wandb_config import WandbConfig  # noqa: PLC0415
 
         d = dict(src_dict)
+        if "dataset" not in d:
+            raise MissingFieldError("dataset", "SupervisedFineTuningJob")
         dataset = d.pop("dataset")
 
         name = d.pop("name", UNSET)

@@ -1,4 +1,3 @@
-from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 
@@ -7,7 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.supervised_fine_tuning_job import SupervisedFineTuningJob
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, Response, Unset, as_http_status
 
 
 def _get_kwargs(
@@ -31,20 +30,30 @@ def _get_kwargs(
                 str(supervised_fine_tuning_job_id), safe=""
             ),
         ),
-        "params": params,
     }
 
+    if params:  # httpx spends ~20 µs merging even an empty params mapping into the URL
+        _kwargs["params"] = params
     return _kwargs
 
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> SupervisedFineTuningJob | None:
+    if not 200 <= response.status_code < 300:
+        raise errors.api_error_from_response(response)
     if response.status_code == 200:
-        response_200 = SupervisedFineTuningJob.from_dict(response.json())
+        try:
+            response_200 = SupervisedFineTuningJob.from_dict(response.json())
 
-        return response_200
+            return response_200
 
+        except errors.ResponseContractError as error:
+            raise error.attach(response) from None
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
+            raise errors.ResponseContractError(
+                f"HTTP {response.status_code} body does not match SupervisedFineTuningJob: {error}"
+            ).attach(response) from error
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -54,11 +63,12 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[SupervisedFineTuningJob]:
+    parsed = _parse_response(client=client, response=response)
     return Response(
-        status_code=HTTPStatus(response.status_code),
+        status_code=as_http_status(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parsed,
     )
 
 
@@ -77,8 +87,14 @@ def sync_detailed(
         read_mask (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.APIStatusError: If the server answers with a non-2xx status, after any retries; a subclass per
+            kind (errors.NotFoundError, errors.UnauthenticatedError, errors.RateLimitedError, errors.ServerError, ...).
+        errors.ResponseContractError: If a 2xx body does not match the spec (errors.MissingFieldError for a
+            missing required field).
+        errors.UnexpectedStatus: If the server returns an undocumented 2xx status code and
+            Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout, after any retries.
+        httpx.TransportError: If the connection fails, after any retries.
 
     Returns:
         Response[SupervisedFineTuningJob]
@@ -90,9 +106,7 @@ def sync_detailed(
         read_mask=read_mask,
     )
 
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
+    response = client.request(**kwargs)
 
     return _build_response(client=client, response=response)
 
@@ -112,8 +126,14 @@ def sync(
         read_mask (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.APIStatusError: If the server answers with a non-2xx status, after any retries; a subclass per
+            kind (errors.NotFoundError, errors.UnauthenticatedError, errors.RateLimitedError, errors.ServerError, ...).
+        errors.ResponseContractError: If a 2xx body does not match the spec (errors.MissingFieldError for a
+            missing required field).
+        errors.UnexpectedStatus: If the server returns an undocumented 2xx status code and
+            Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout, after any retries.
+        httpx.TransportError: If the connection fails, after any retries.
 
     Returns:
         SupervisedFineTuningJob
@@ -142,8 +162,14 @@ async def asyncio_detailed(
         read_mask (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.APIStatusError: If the server answers with a non-2xx status, after any retries; a subclass per
+            kind (errors.NotFoundError, errors.UnauthenticatedError, errors.RateLimitedError, errors.ServerError, ...).
+        errors.ResponseContractError: If a 2xx body does not match the spec (errors.MissingFieldError for a
+            missing required field).
+        errors.UnexpectedStatus: If the server returns an undocumented 2xx status code and
+            Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout, after any retries.
+        httpx.TransportError: If the connection fails, after any retries.
 
     Returns:
         Response[SupervisedFineTuningJob]
@@ -155,7 +181,7 @@ async def asyncio_detailed(
         read_mask=read_mask,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.arequest(**kwargs)
 
     return _build_response(client=client, response=response)
 
@@ -175,8 +201,14 @@ async def asyncio(
         read_mask (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        errors.APIStatusError: If the server answers with a non-2xx status, after any retries; a subclass per
+            kind (errors.NotFoundError, errors.UnauthenticatedError, errors.RateLimitedError, errors.ServerError, ...).
+        errors.ResponseContractError: If a 2xx body does not match the spec (errors.MissingFieldError for a
+            missing required field).
+        errors.UnexpectedStatus: If the server returns an undocumented 2xx status code and
+            Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout, after any retries.
+        httpx.TransportError: If the connection fails, after any retries.
 
     Returns:
         SupervisedFineTuningJob

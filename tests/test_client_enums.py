@@ -1,0 +1,88 @@
+"""Enum values newer than the spec are kept, marked unknown and round-trip; known values behave exactly as before."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+
+import httpx
+import pytest
+from fireworks_gateway import AuthenticatedClient
+from fireworks_gateway.api.gateway import gateway_get_supervised_fine_tuning_job as get_job
+from fireworks_gateway.models import Code, JobState, Purpose, Status, SupervisedFineTuningJob
+
+# Seen from the real gateway, missing from spec 4.259.0.
+NEW_STATES = ("JOB_STATE_ROLLOUT", "JOB_STATE_EVALUATION", "JOB_STATE_POLICY_UPDATE")
+ENUMS: tuple[type[StrEnum], ...] = (JobState, Code, Purpose)
+NEW_VALUE = {JobState: "JOB_STATE_ROLLOUT", Code: "QUOTA_PAUSED", Purpose: "PURPOSE_RESEARCH"}
+
+
+@pytest.mark.parametrize("state", NEW_STATES)
+def test_unknown_job_state_is_kept_and_round_trips(state: str) -> None:
+    """A job in a state the spec lacks parses, is marked unknown, and to_dict gives the same string back."""
+    body = {"dataset": "d", "state": state}
+    job = SupervisedFineTuningJob.from_dict(body)
+    assert isinstance(job.state, JobState)
+    assert job.state.is_unknown
+    assert job.state == state and str(job.state) == state and job.state.value == state
+    assert job.to_dict() == body
+    assert json.loads(json.dumps(job.to_dict())) == body
+
+
+@pytest.mark.parametrize("enum", ENUMS, ids=lambda enum: enum.__name__)
+def test_unknown_value_does_not_join_the_members(enum: type[StrEnum]) -> None:
+    """Parsing an unknown value leaves iteration, len and __members__ listing only the spec's values."""
+    before = list(enum)
+    unknown = enum(NEW_VALUE[enum])
+    assert unknown.is_unknown  # type: ignore[attr-defined]
+    assert list(enum) == before
+    assert len(enum) == len(before)
+    assert NEW_VALUE[enum] not in enum.__members__
+    assert unknown not in before
+
+
+@pytest.mark.parametrize("enum", ENUMS, ids=lambda enum: enum.__name__)
+def test_known_values_behave_as_before(enum: type[StrEnum]) -> None:
+    """Every spec value maps to its member by identity, equals its string and is not marked unknown."""
+    for member in enum:
+        assert enum(member.value) is member
+        assert enum[member.name] is member
+        assert member == member.value and str(member) == member.value
+        assert not member.is_unknown  # type: ignore[attr-defined]
+
+
+def test_same_unknown_value_gives_the_same_object() -> None:
+    """Two parses of one new state are the same object, so `is` and dict lookups keep working."""
+    first = SupervisedFineTuningJob.from_dict({"dataset": "d", "state": "JOB_STATE_EVALUATION"}).state
+    second = SupervisedFineTuningJob.from_dict({"dataset": "d", "state": "JOB_STATE_EVALUATION"}).state
+    assert first is second
+    assert first != JobState.JOB_STATE_RUNNING
+
+
+def test_unknown_purpose_and_code_round_trip() -> None:
+    """Unknown Purpose and Status.code values survive from_dict/to_dict too."""
+    body = {"dataset": "d", "purpose": "PURPOSE_RESEARCH", "status": {"code": "QUOTA_PAUSED", "message": "m"}}
+    job = SupervisedFineTuningJob.from_dict(body)
+    assert isinstance(job.purpose, Purpose) and job.purpose.is_unknown
+    assert isinstance(job.status, Status) and isinstance(job.status.code, Code) and job.status.code.is_unknown
+    assert job.to_dict() == body
+
+
+@pytest.mark.parametrize("value", [3, None, 1.5, b"JOB_STATE_RUNNING"])
+def test_non_string_values_are_still_rejected(value: object) -> None:
+    """Only strings become unknown members; a number or bytes is still a ValueError, as before."""
+    with pytest.raises(ValueError):
+        JobState(value)  # type: ignore[arg-type]
+
+
+def test_unknown_state_through_the_client() -> None:
+    """A gateway answer with JOB_STATE_POLICY_UPDATE parses through sync() instead of raising."""
+    body = {"dataset": "accounts/acme/datasets/d", "state": "JOB_STATE_POLICY_UPDATE"}
+    client = AuthenticatedClient(
+        base_url="https://gateway.test",
+        token="t",
+        httpx_args={"transport": httpx.MockTransport(lambda request: httpx.Response(200, json=body))},
+    )
+    job = get_job.sync("acme", "j1", client=client)
+    assert job is not None and isinstance(job.state, JobState)
+    assert job.state.is_unknown and job.state == "JOB_STATE_POLICY_UPDATE"

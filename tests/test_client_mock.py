@@ -1,0 +1,148 @@
+"""The hardened client against the mock gateway's misbehaviour scenarios and fault modes (a real server on loopback)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from fireworks_gateway import AuthenticatedClient
+from fireworks_gateway.api.gateway import gateway_get_supervised_fine_tuning_job as get_job
+from fireworks_gateway.errors import (
+    MissingFieldError,
+    NotFoundError,
+    RateLimitedError,
+    ServerError,
+    UnauthenticatedError,
+)
+from fireworks_gateway.models import Code, JobState, Money
+
+from gateway_mock.server import RunningMock, running_mock
+
+
+@pytest.fixture(scope="module")
+def mock() -> Iterator[RunningMock]:
+    """The mock gateway without faults, shared by this module's scenario tests."""
+    with running_mock() as running:
+        yield running
+
+
+def client(mock: RunningMock, waits: list[float], **kwargs: object) -> AuthenticatedClient:
+    return AuthenticatedClient(
+        base_url=mock.base_url,
+        token=mock.api_key,
+        sleep=waits.append,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def fresh(prefix: str) -> str:
+    """A flaky scenario id with its own server-side counter."""
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.mark.parametrize("status", ["503", "502", "429"])
+def test_flaky_job_succeeds_within_the_default_retries(mock: RunningMock, status: str) -> None:
+    """Two failures then a 200: the default client (2 retries) returns the job after two waits."""
+    job_id, waits = fresh(f"scenario-flaky-{status}-2"), list[float]()
+    with client(mock, waits) as api:
+        job = get_job.sync(mock.account, job_id, client=api)
+    assert job is not None and isinstance(job.name, str) and job.name.endswith(job_id)
+    assert len(waits) == 2
+
+
+def test_rate_limit_waits_the_servers_retry_after(mock: RunningMock) -> None:
+    """The mock's 429 carries Retry-After: 1; the client waits exactly 1 s before the retry that succeeds."""
+    job_id, waits = fresh("scenario-flaky-429-1"), list[float]()
+    with client(mock, waits) as api:
+        assert get_job.sync(mock.account, job_id, client=api) is not None
+    assert waits == [1.0]
+
+
+def test_one_failure_too_many_surfaces_the_error(mock: RunningMock) -> None:
+    """Three 503s exhaust 2 retries: ServerError 503 with google.rpc code UNAVAILABLE (14)."""
+    job_id, waits = fresh("scenario-flaky-503-3"), list[float]()
+    with client(mock, waits) as api, pytest.raises(ServerError) as caught:
+        get_job.sync(mock.account, job_id, client=api)
+    assert caught.value.status_code == 503
+    assert caught.value.code is Code.UNAVAILABLE and caught.value.code_number == 14
+    assert len(waits) == 2
+
+
+def test_persistent_rate_limit_is_a_rate_limited_error(mock: RunningMock) -> None:
+    """scenario-rate-limited keeps answering 429: RateLimitedError with RESOURCE_EXHAUSTED and retry_after 1 s."""
+    waits: list[float] = []
+    with client(mock, waits, max_retries=1) as api, pytest.raises(RateLimitedError) as caught:
+        get_job.sync(mock.account, "scenario-rate-limited", client=api)
+    assert caught.value.code is Code.RESOURCE_EXHAUSTED and caught.value.retry_after == 1.0
+    assert waits == [1.0]
+
+
+def test_html_bad_gateway_keeps_the_raw_text(mock: RunningMock) -> None:
+    """The proxy-style HTML 502 becomes a ServerError with the HTML as body and no parsed status."""
+    waits: list[float] = []
+    with client(mock, waits, max_retries=0) as api, pytest.raises(ServerError) as caught:
+        get_job.sync(mock.account, "scenario-bad-gateway", client=api)
+    assert caught.value.status_code == 502 and caught.value.status is None
+    assert "502 Bad Gateway" in caught.value.body
+
+
+def test_slow_answer_times_out(mock: RunningMock) -> None:
+    """scenario-slow (2 s) against a 0.3 s timeout raises ReadTimeout after the retries, each waited for."""
+    waits: list[float] = []
+    slow = client(mock, waits, timeout=0.3, max_retries=1, httpx_args={"params": {"delayMs": "2000"}})
+    with slow as api, pytest.raises(httpx.ReadTimeout):
+        get_job.sync(mock.account, "scenario-slow", client=api)
+    assert len(waits) == 1
+
+
+def test_wrong_key_and_unknown_job_are_typed(mock: RunningMock) -> None:
+    """A wrong key is UnauthenticatedError (key not in its text); an unknown job is NotFoundError; neither retried."""
+    waits: list[float] = []
+    wrong = AuthenticatedClient(base_url=mock.base_url, token="wrong-key-123456", sleep=waits.append)
+    with wrong, pytest.raises(UnauthenticatedError) as denied:
+        get_job.sync(mock.account, "sft-running", client=wrong)
+    assert "wrong-key-123456" not in str(denied.value) and "wrong-key-123456" not in denied.value.body
+    with client(mock, waits) as api, pytest.raises(NotFoundError) as missing:
+        get_job.sync(mock.account, "sft-does-not-exist", client=api)
+    assert missing.value.code is Code.NOT_FOUND
+    assert waits == []
+
+
+@pytest.fixture(scope="module")
+def faulty() -> Iterator[dict[str, RunningMock]]:
+    """One mock per fault mode the client must survive or report."""
+    with (
+        running_mock(fault="dataset-missing") as no_dataset,
+        running_mock(fault="unknown-enum") as new_state,
+        running_mock(fault="money-sign-mismatch") as bad_money,
+    ):
+        yield {"dataset-missing": no_dataset, "unknown-enum": new_state, "money-sign-mismatch": bad_money}
+
+
+def test_fault_dataset_missing_is_a_contract_error(faulty: dict[str, RunningMock]) -> None:
+    """--fault dataset-missing: MissingFieldError naming `dataset`, with the raw body attached."""
+    mock = faulty["dataset-missing"]
+    with client(mock, []) as api, pytest.raises(MissingFieldError) as caught:
+        get_job.sync(mock.account, "sft-running", client=api)
+    assert caught.value.field == "dataset"
+    assert caught.value.body is not None and '"name"' in caught.value.body and '"dataset"' not in caught.value.body
+
+
+def test_fault_unknown_enum_is_kept(faulty: dict[str, RunningMock]) -> None:
+    """--fault unknown-enum: the job parses with an unknown JobState that round-trips."""
+    mock = faulty["unknown-enum"]
+    with client(mock, []) as api:
+        job = get_job.sync(mock.account, "sft-running", client=api)
+    assert job is not None and isinstance(job.state, JobState)
+    assert job.state.is_unknown and job.to_dict()["state"] == "JOB_STATE_ROLLOUT"
+
+
+def test_fault_money_sign_mismatch_is_reported_not_fatal(faulty: dict[str, RunningMock]) -> None:
+    """--fault money-sign-mismatch: the job still parses; Money.violations names the sign rule."""
+    mock = faulty["money-sign-mismatch"]
+    with client(mock, []) as api:
+        job = get_job.sync(mock.account, "sft-running", client=api)
+    assert job is not None and isinstance(job.estimated_cost, Money)
+    assert any("opposite signs" in problem for problem in job.estimated_cost.violations())
