@@ -1,0 +1,303 @@
+"""The spec diff classifies each class of change for a response reader, and `make spec-diff` gates on breaking ones."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+import yaml
+
+from spec_tools import diff, paths
+from spec_tools.diff import RULES, diff_specs
+from spec_tools.spec import JOB_PATH, Spec
+
+MINIMAL = Path(__file__).parent / "specs" / "minimal.yaml"
+JOB = "gatewaySupervisedFineTuningJob"
+OP = f"GET {JOB_PATH}"
+
+Doc = dict[str, Any]
+Mutation = Callable[[Doc, Doc], None]
+
+
+def _minimal() -> Doc:
+    document: Doc = yaml.safe_load(MINIMAL.read_text(encoding="utf-8"))
+    return document
+
+
+def _job(doc: Doc) -> Doc:
+    job: Doc = doc["components"]["schemas"][JOB]
+    return job
+
+
+def _props(doc: Doc) -> Doc:
+    props: Doc = _job(doc)["properties"]
+    return props
+
+
+def _op(doc: Doc) -> Doc:
+    operation: Doc = doc["paths"][JOB_PATH]["get"]
+    return operation
+
+
+def _param(doc: Doc, name: str) -> Doc:
+    return next(p for p in _op(doc)["parameters"] if p["name"] == name)
+
+
+def _states(doc: Doc) -> list[str]:
+    states: list[str] = doc["components"]["schemas"]["gatewayJobState"]["enum"]
+    return states
+
+
+def _add_required_run_id(old: Doc, new: Doc) -> None:
+    _props(new)["runId"] = {"type": "string"}
+    _job(new)["required"].append("runId")
+
+
+def _remove_money(old: Doc, new: Doc) -> None:
+    del new["components"]["schemas"]["typeMoney"]
+    del _props(new)["estimatedCost"]
+
+
+# Each case: a change made to a copy of minimal.yaml, and exactly the (location, change, severity) it must give.
+CASES: dict[str, tuple[Mutation, list[tuple[str, str, str]]]] = {
+    "property removed": (
+        lambda old, new: _props(new).pop("isTurbo"),
+        [(f"{JOB}.isTurbo", "property-removed", "breaking")],
+    ),
+    "optional property added": (
+        lambda old, new: _props(new).update(rolloutStrategy={"type": "string"}),
+        [(f"{JOB}.rolloutStrategy", "property-added", "non-breaking")],
+    ),
+    "required property added": (
+        _add_required_run_id,
+        [(f"{JOB}.runId", "property-added", "non-breaking")],
+    ),
+    "property retyped": (
+        lambda old, new: _props(new).update(epochs={"type": "string"}),
+        [(f"{JOB}.epochs", "type-changed", "breaking")],
+    ),
+    "type widened to null": (
+        lambda old, new: _props(new)["isTurbo"].update(type=["boolean", "null"]),
+        [(f"{JOB}.isTurbo", "type-widened", "breaking")],
+    ),
+    "integer widened to number": (
+        lambda old, new: _props(new)["epochs"].update(type="number"),
+        [(f"{JOB}.epochs", "type-widened", "breaking")],
+    ),
+    "null removed from type": (
+        lambda old, new: _props(old)["isTurbo"].update(type=["boolean", "null"]),
+        [(f"{JOB}.isTurbo", "type-narrowed", "non-breaking")],
+    ),
+    "date-time format dropped": (
+        lambda old, new: _props(new)["createTime"].pop("format"),
+        [(f"{JOB}.createTime", "decoded-format-changed", "breaking")],
+    ),
+    "int32 became int64": (
+        lambda old, new: _props(new)["epochs"].update(format="int64"),
+        [(f"{JOB}.epochs", "format-changed", "warning")],
+    ),
+    "enum value added": (
+        lambda old, new: _states(new).append("JOB_STATE_ROLLOUT"),
+        [("gatewayJobState.JOB_STATE_ROLLOUT", "enum-value-added", "warning")],
+    ),
+    "enum value removed": (
+        lambda old, new: _states(new).remove("JOB_STATE_RUNNING"),
+        [("gatewayJobState.JOB_STATE_RUNNING", "enum-value-removed", "warning")],
+    ),
+    "enum constraint added": (
+        lambda old, new: new["components"]["schemas"]["typeMoney"]["properties"]["currencyCode"].update(enum=["USD"]),
+        [("typeMoney.currencyCode", "enum-added", "warning")],
+    ),
+    "enum constraint removed": (
+        lambda old, new: new["components"]["schemas"]["gatewayJobState"].pop("enum"),
+        [("gatewayJobState", "enum-removed", "breaking")],
+    ),
+    "property became required": (
+        lambda old, new: _job(new)["required"].append("isTurbo"),
+        [(f"{JOB}.isTurbo", "required-added", "non-breaking")],
+    ),
+    "property no longer required": (
+        lambda old, new: _job(new).update(required=[]),
+        [(f"{JOB}.dataset", "required-removed", "breaking")],
+    ),
+    "nested inline property removed": (
+        lambda old, new: _props(new)["limits"]["properties"].pop("maxSteps"),
+        [(f"{JOB}.limits.maxSteps", "property-removed", "breaking")],
+    ),
+    "property of a $ref'd schema removed": (
+        lambda old, new: new["components"]["schemas"]["typeMoney"]["properties"].pop("units"),
+        [("typeMoney.units", "property-removed", "breaking")],
+    ),
+    "array items retyped": (
+        lambda old, new: _props(new)["tags"].update(items={"type": "integer"}),
+        [(f"{JOB}.tags[]", "type-changed", "breaking")],
+    ),
+    "$ref target changed": (
+        lambda old, new: _props(new).update(state={"$ref": "#/components/schemas/typeMoney"}),
+        [(f"{JOB}.state", "ref-changed", "breaking")],
+    ),
+    "schema added": (
+        lambda old, new: new["components"]["schemas"].update(gatewayRollout={"type": "object"}),
+        [("gatewayRollout", "schema-added", "non-breaking")],
+    ),
+    "schema removed": (
+        _remove_money,
+        [("typeMoney", "schema-removed", "breaking"), (f"{JOB}.estimatedCost", "property-removed", "breaking")],
+    ),
+    "operation added": (
+        lambda old, new: new["paths"].update({"/v1/other": {"get": {"responses": {"200": {"description": "ok"}}}}}),
+        [("GET /v1/other", "operation-added", "non-breaking")],
+    ),
+    "operation removed": (
+        lambda old, new: old["paths"].update({"/v1/other": {"get": {"responses": {"200": {"description": "ok"}}}}}),
+        [("GET /v1/other", "operation-removed", "breaking")],
+    ),
+    "optional parameter added": (
+        lambda old, new: _op(new)["parameters"].append(
+            {"name": "pageSize", "in": "query", "schema": {"type": "integer"}}
+        ),
+        [(f"{OP} query parameter pageSize", "optional-parameter-added", "non-breaking")],
+    ),
+    "required parameter added": (
+        lambda old, new: _op(new)["parameters"].append({"name": "X-Tenant", "in": "header", "required": True}),
+        [(f"{OP} header parameter X-Tenant", "required-parameter-added", "breaking")],
+    ),
+    "parameter removed": (
+        lambda old, new: _op(new).update(parameters=[p for p in _op(new)["parameters"] if p["name"] != "readMask"]),
+        [(f"{OP} query parameter readMask", "parameter-removed", "warning")],
+    ),
+    "parameter became required": (
+        lambda old, new: _param(new, "readMask").update(required=True),
+        [(f"{OP} query parameter readMask", "parameter-became-required", "breaking")],
+    ),
+    "parameter became optional": (
+        lambda old, new: _param(old, "readMask").update(required=True),
+        [(f"{OP} query parameter readMask", "parameter-became-optional", "non-breaking")],
+    ),
+    "parameter retyped": (
+        lambda old, new: _param(new, "readMask").update(schema={"type": "integer"}),
+        [(f"{OP} query parameter readMask", "parameter-schema-changed", "breaking")],
+    ),
+    "response added": (
+        lambda old, new: _op(new)["responses"].update({"404": {"description": "not found"}}),
+        [(f"{OP} response 404", "response-added", "warning")],
+    ),
+    "response removed": (
+        lambda old, new: _op(old)["responses"].update({"404": {"description": "not found"}}),
+        [(f"{OP} response 404", "response-removed", "breaking")],
+    ),
+    "unclassified keyword changed": (
+        lambda old, new: _props(new)["isTurbo"].update(default=False),
+        [(f"{JOB}.isTurbo", "keyword-changed", "warning")],
+    ),
+}
+
+
+def _diff(mutate: Mutation) -> list[tuple[str, str, str]]:
+    old, new = _minimal(), _minimal()
+    mutate(old, new)
+    return [(c.location, c.change, c.severity.value) for c in diff_specs(Spec(old), Spec(new))]
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_each_change_class_is_located_and_classified(case: str) -> None:
+    """One hand-made change gives exactly its expected entries: location, change class and severity."""
+    mutate, expected = CASES[case]
+    assert sorted(_diff(mutate)) == sorted(expected)
+
+
+def test_every_rule_has_a_case() -> None:
+    """The catalogue is covered in full: no change class exists without a test above."""
+    covered = {change for _, expected in CASES.values() for _, change, _ in expected}
+    assert covered == set(RULES)
+
+
+def test_module_docstring_table_matches_the_rules() -> None:
+    """The severity table people read in diff.py's docstring says what RULES does."""
+    doc = diff.__doc__ or ""
+    for rule in RULES.values():
+        assert re.search(rf"^{re.escape(rule.change)} +{re.escape(rule.severity.value)} ", doc, re.M), rule.change
+
+
+def test_identical_and_documentation_only_changes_report_nothing() -> None:
+    """Descriptions, titles, examples and x- extensions do not affect a reader, so they are not reported."""
+
+    def reword(old: Doc, new: Doc) -> None:
+        _props(new)["isTurbo"].update(description="Turbo.", title="T", example=True, **{"x-internal": 1})
+        _job(new)["description"] = "A job."
+        _op(new)["summary"] = "Renamed"
+
+    assert _diff(lambda old, new: None) == []
+    assert _diff(reword) == []
+
+
+def test_breaking_changes_come_first() -> None:
+    """The report lists breaking, then warning, then non-breaking changes."""
+
+    def several(old: Doc, new: Doc) -> None:
+        _props(new).update(rolloutStrategy={"type": "string"})
+        _states(new).append("JOB_STATE_ROLLOUT")
+        _props(new).pop("isTurbo")
+
+    assert [severity for _, _, severity in _diff(several)] == ["breaking", "warning", "non-breaking"]
+
+
+def test_the_minimal_fixture_is_a_valid_spec() -> None:
+    """The base of every case is itself an acceptable spec (so the cases are realistic)."""
+    from spec_tools.validate import load_candidate
+
+    assert load_candidate(MINIMAL).spec.version == "1.0.0"
+
+
+# --- scripts/spec_diff.py ------------------------------------------------------------------------------------------
+
+
+def _script(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"_script_{name}", paths.REPO_ROOT / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _write(tmp_path: Path, name: str, mutate: Mutation) -> tuple[Path, Path]:
+    old, new = _minimal(), _minimal()
+    mutate(old, new)
+    old_path, new_path = tmp_path / f"{name}-old.yaml", tmp_path / f"{name}-new.yaml"
+    old_path.write_text(yaml.safe_dump(old), encoding="utf-8")
+    new_path.write_text(yaml.safe_dump(new), encoding="utf-8")
+    return old_path, new_path
+
+
+def test_spec_diff_exits_1_on_breaking_and_writes_both_reports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A removed property fails the CI gate; the JSON report is the list of classified changes."""
+    old, new = _write(tmp_path, "breaking", CASES["property removed"][0])
+    assert _script("spec_diff").main([str(old), str(new), "--reports", str(tmp_path / "reports")]) == 1
+    report = json.loads((tmp_path / "reports" / "spec-diff.json").read_text(encoding="utf-8"))
+    assert [(r["location"], r["change"], r["severity"]) for r in report] == CASES["property removed"][1]
+    assert set(report[0]) == {"location", "change", "severity", "detail"}
+    assert "`gatewaySupervisedFineTuningJob.isTurbo`" in (tmp_path / "reports" / "spec-diff.md").read_text()
+    assert "1 breaking, 0 warning, 0 non-breaking" in capsys.readouterr().out
+
+
+def test_spec_diff_exits_0_when_nothing_is_breaking(tmp_path: Path) -> None:
+    """Warnings alone (a new enum value) do not fail the gate."""
+    old, new = _write(tmp_path, "warning", CASES["enum value added"][0])
+    assert _script("spec_diff").main([str(old), str(new), "--reports", str(tmp_path / "reports")]) == 0
+
+
+def test_spec_diff_exits_2_on_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An input that is not a spec is a usage error (2), not a 'breaking' verdict (1)."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("openapi: 3.1.0\ninfo: [\n", encoding="utf-8")
+    assert _script("spec_diff").main([str(MINIMAL), str(bad), "--reports", str(tmp_path / "reports")]) == 2
+    assert "bad.yaml is not valid YAML at line" in capsys.readouterr().err
+    assert not (tmp_path / "reports").exists()
