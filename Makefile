@@ -29,8 +29,8 @@ check-generated: $(STAMP)  ## fail with a file-level diff when generated/ differ
 	$(PY) scripts/generate.py --check
 
 lint: $(STAMP)  ## ruff on hand-written code, mypy --strict on everything
-	$(VENV)/bin/ruff check src scripts tests contract_tests
-	$(VENV)/bin/ruff format --check src scripts tests contract_tests
+	$(VENV)/bin/ruff check src scripts tests contract_tests benchmarks
+	$(VENV)/bin/ruff format --check src scripts tests contract_tests benchmarks
 	$(VENV)/bin/mypy
 
 unit: $(STAMP)  ## unit tests of hand-written code
@@ -43,6 +43,14 @@ contract: $(STAMP)  ## the contract suite, against the embedded mock unless CONT
 
 mock: $(STAMP)  ## serve the mock gateway on 127.0.0.1:$(MOCK_PORT)
 	$(PY) scripts/mock.py --port $(MOCK_PORT) --api-key "$(MOCK_API_KEY)" $(MOCK_ARGS)
+
+bump: $(STAMP)  ## absorb a new spec: make bump SPEC=page.md|spec.yaml [FORCE=1]; restores everything on failure
+	@test -n "$(SPEC)" || { echo "usage: make bump SPEC=path/to/docs-page.md|spec.yaml [FORCE=1]" >&2; exit 2; }
+	$(PY) scripts/bump.py "$(SPEC)"
+
+spec-diff: $(STAMP)  ## classify OLD -> NEW into reports/spec-diff.{json,md}; exit 1 when anything is breaking
+	@test -n "$(OLD)" -a -n "$(NEW)" || { echo "usage: make spec-diff OLD=old.yaml NEW=new.md" >&2; exit 2; }
+	$(PY) scripts/spec_diff.py "$(OLD)" "$(NEW)"
 
 clean:  ## remove the virtualenv and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis reports

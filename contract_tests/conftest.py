@@ -97,6 +97,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
             "fault": run.settings.mock_fault,
             "job_ids": list(run.target.job_ids),
             "exchanges": run.cases,
+            "generated_cases": run.generated_cases,
+            "seed": run.settings.seed,
         },
     )
     write(f"reports: {run.settings.report_dir / 'contract.xml'}, {report}")

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 import jsonschema
 import pycountry
-from rfc3339_validator import validate_rfc3339
+from rfc3339_validator import validate_rfc3339  # type: ignore[import-untyped]
 
 from .exchange import NOT_JSON, Exchange
 from .spec_facts import SpecFacts
@@ -68,9 +68,13 @@ def _covered_by_mask(exchange: Exchange, name: str) -> bool:
 # --- schema ---------------------------------------------------------------------------------------
 
 
-def _is_integer(_: Any, value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     # JSON Schema counts 3.0 as an integer; a proto3 int32 is never written with a fraction.
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_integer(_checker: Any, value: Any) -> bool:
+    return _is_int(value)
 
 
 _TYPES = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer)
@@ -94,7 +98,7 @@ def _date_time(value: Any) -> bool:
     return not isinstance(value, str) or validate_rfc3339(value)
 
 
-_Validator = jsonschema.validators.extend(jsonschema.Draft202012Validator, type_checker=_TYPES)
+_Validator = jsonschema.validators.extend(jsonschema.Draft202012Validator, type_checker=_TYPES)  # type: ignore[no-untyped-call]
 # Owned by other rules, so a single defect is reported once: `required` by dataset, `enum` by enums.
 _OWNED_ELSEWHERE = {"required", "enum"}
 
@@ -170,7 +174,7 @@ def _money_violations(path: tuple[str, ...], money: Any) -> Iterator[Violation]:
             units_value = int(units)
         else:
             yield Violation("money", _json_path((*path, "units")), "an int64 as a JSON string", _show(units))
-    nanos_ok = nanos is None or (_is_integer(None, nanos) and NANOS[0] <= nanos <= NANOS[1])
+    nanos_ok = nanos is None or (_is_int(nanos) and NANOS[0] <= nanos <= NANOS[1])
     if not nanos_ok:
         yield Violation("money", _json_path((*path, "nanos")), "an integer in [-999999999, 999999999]", _show(nanos))
     opposite = units_value is not None and nanos_ok and nanos is not None and units_value * nanos < 0
@@ -208,7 +212,7 @@ def progress_rule(exchange: Exchange, facts: SpecFacts) -> Iterator[Violation]:
         return
     progress = exchange.body.get("jobProgress")
     percent = progress.get("percent") if isinstance(progress, dict) else None
-    if _is_integer(None, percent) and not 0 <= percent <= 100:
+    if _is_int(percent) and not 0 <= percent <= 100:
         yield Violation("progress", "$.jobProgress.percent", "a percent within 0..100", _show(percent))
 
 
@@ -265,7 +269,7 @@ def errors_rule(exchange: Exchange, facts: SpecFacts) -> Iterator[Violation]:
         yield Violation("errors", "$", 'a google.rpc.Status {"code", "message", "details"}', got)
         return
     code = body.get("code")
-    name = facts.code_name(code) if _is_integer(None, code) else code if code in facts.code_names else None
+    name = facts.code_name(code) if _is_int(code) else code if code in facts.code_names else None
     if name is None:
         yield Violation("errors", "$.code", "an integer google.rpc.Code 0-16 or its name", _show(code))
     if not isinstance(body.get("message"), str):

@@ -39,6 +39,7 @@ class ContractRun:
         self.facts = facts
         self.recorder = Recorder(Redactor([target.api_key]), WRONG_KEY)
         self.cases = 0
+        self.generated_cases = 0
         self._stack = stack
         self.http = stack.enter_context(httpx.Client(base_url=target.base_url, timeout=httpx.Timeout(30.0)))
 

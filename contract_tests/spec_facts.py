@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from google.rpc import code_pb2
+from google.rpc import code_pb2  # type: ignore[import-untyped]
 
 from spec_tools.spec import Spec, load_spec
 

@@ -6,6 +6,7 @@ import zlib
 from typing import Any
 
 import schemathesis
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
 from spec_tools.paths import SPEC_PATH
@@ -61,7 +62,10 @@ def _api_schema(run: ContractRun) -> Any:
     api.config.update(base_url=run.target.base_url, headers={"Authorization": f"Bearer {run.target.api_key}"})
     api.config.seed = run.settings.seed
     api.config.generation.update(
-        max_examples=run.settings.examples, modes=["positive", "negative"], database="none", deterministic=False
+        max_examples=run.settings.examples,
+        modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+        database="none",
+        deterministic=False,
     )
     return api
 
@@ -80,10 +84,11 @@ def _pin_ids(case: Any, run: ContractRun) -> None:
     case.path_parameters = params
 
 
-@schema.parametrize()
+@schema.parametrize()  # type: ignore[untyped-decorator]
 def test_generated_cases(case: Any, run: ContractRun) -> None:
     """Every generated request's answer: no 5xx, and every contract rule holds."""
     _pin_ids(case, run)
     response = case.call(timeout=30)
     run.cases += 1
+    run.generated_cases += 1
     case.validate_response(response, checks=[not_a_server_error, *CONTRACT_CHECKS])

@@ -1,0 +1,27 @@
+"""Names the mock, its tests and the contract suite agree on."""
+
+from __future__ import annotations
+
+__all__ = [
+    "DEFAULT_API_KEY",
+    "DEFAULT_HOST",
+    "DEFAULT_PORT",
+    "JOB_COLLECTION",
+    "JOB_ID_PREFIX",
+    "MINIMAL_JOB_ID",
+    "MOCK_ACCOUNT",
+    "job_name",
+]
+
+MOCK_ACCOUNT = "mock-account"
+DEFAULT_API_KEY = "mock-api-key"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8080
+JOB_COLLECTION = "supervisedFineTuningJobs"
+JOB_ID_PREFIX = "sft-"
+MINIMAL_JOB_ID = "sft-minimal"
+
+
+def job_name(job_id: str, account: str = MOCK_ACCOUNT) -> str:
+    """The resource name the gateway puts in a job's `name` field."""
+    return f"accounts/{account}/{JOB_COLLECTION}/{job_id}"

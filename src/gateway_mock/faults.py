@@ -1,0 +1,160 @@
+"""The fault catalogue: one contract violation each, injected with `--fault NAME` to prove the contract suite.
+
+Each fault names the contract rule id it violates. Body faults edit every fixture job that has the field
+(applied once, when the bodies are precomputed); behaviour faults switch off one thing the server does right.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+__all__ = [
+    "FAULTS",
+    "RULES",
+    "ErrorStyle",
+    "Fault",
+    "apply_fault",
+]
+
+RULES = ("schema", "dataset", "enums", "money", "progress", "mask", "name", "errors", "auth", "content-type")
+
+# "status": a correct google.rpc.Status; "not-status": some other JSON; "code-mismatch": a Status whose code
+# maps to another HTTP status than the one sent.
+ErrorStyle = Literal["status", "not-status", "code-mismatch"]
+
+_Patch = Callable[[dict[str, Any]], bool]
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One injectable contract violation."""
+
+    name: str
+    rule: str
+    description: str
+    patch: _Patch | None = None
+    honour_read_mask: bool = True
+    check_auth: bool = True
+    error_style: ErrorStyle = "status"
+    json_content_type: str = "application/json"
+
+
+def apply_fault(fault: Fault | None, fixtures: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Copies of the fixture jobs with the fault's body edit applied wherever it applies."""
+    jobs = copy.deepcopy(fixtures)
+    if fault is not None and fault.patch is not None:
+        for job in jobs.values():
+            fault.patch(job)
+    return jobs
+
+
+def _set(path: str, value: Any) -> _Patch:
+    """Replace the field at a dotted path in jobs that have it; `value` may be a function of the old value."""
+    *parents, leaf = path.split(".")
+
+    def patch(job: dict[str, Any]) -> bool:
+        target: Any = job
+        for part in parents:
+            target = target.get(part) if isinstance(target, dict) else None
+        if not isinstance(target, dict) or leaf not in target:
+            return False
+        target[leaf] = value(target[leaf]) if callable(value) else value
+        return True
+
+    return patch
+
+
+def _delete(field: str) -> _Patch:
+    def patch(job: dict[str, Any]) -> bool:
+        return job.pop(field, None) is not None
+
+    return patch
+
+
+def _catalogue(*faults: Fault) -> dict[str, Fault]:
+    unknown = [fault.name for fault in faults if fault.rule not in RULES]
+    if unknown:
+        raise ValueError(f"faults with an unknown rule id: {unknown}")
+    return {fault.name: fault for fault in faults}
+
+
+FAULTS: dict[str, Fault] = _catalogue(
+    Fault("dataset-missing", "dataset", "the required `dataset` field is left out", patch=_delete("dataset")),
+    Fault(
+        "unknown-enum",
+        "enums",
+        "`state` is JOB_STATE_ROLLOUT, not a JobState value",
+        patch=_set("state", "JOB_STATE_ROLLOUT"),
+    ),
+    Fault(
+        "money-sign-mismatch",
+        "money",
+        'estimatedCost has positive units and negative nanos ("2", -250000000)',
+        patch=_set("estimatedCost", {"currencyCode": "USD", "units": "2", "nanos": -250000000}),
+    ),
+    Fault(
+        "nanos-out-of-range",
+        "money",
+        "estimatedCost.nanos is 1000000000, beyond +-999,999,999",
+        patch=_set("estimatedCost", {"currencyCode": "USD", "units": "1", "nanos": 1000000000}),
+    ),
+    Fault(
+        "units-not-int64-string",
+        "money",
+        'estimatedCost.units is "1.5", not an int64 decimal string',
+        patch=_set("estimatedCost.units", "1.5"),
+    ),
+    Fault(
+        "bad-currency",
+        "money",
+        'estimatedCost.currencyCode is "XYZ", not an ISO 4217 code',
+        patch=_set("estimatedCost.currencyCode", "XYZ"),
+    ),
+    Fault(
+        "int32-overflow",
+        "schema",
+        "`epochs` (int32) is 2147483648",
+        patch=_set("epochs", 2147483648),
+    ),
+    Fault(
+        "bad-timestamp",
+        "schema",
+        "`createTime` has no time zone offset (2026-01-05T08:00:00.123456789), not RFC 3339",
+        patch=_set("createTime", "2026-01-05T08:00:00.123456789"),
+    ),
+    Fault(
+        "progress-out-of-range",
+        "progress",
+        "jobProgress.percent is 101, outside 0..100",
+        patch=_set("jobProgress.percent", 101),
+    ),
+    Fault(
+        "name-mismatch",
+        "name",
+        "`name` ends in another job id than the one requested (`<id>-other`)",
+        patch=_set("name", lambda name: f"{name}-other"),
+    ),
+    Fault("readmask-ignored", "mask", "readMask is ignored: every response carries all fields", honour_read_mask=False),
+    Fault("auth-ignored", "auth", "any bearer token, or none, is accepted", check_auth=False),
+    Fault(
+        "error-not-status",
+        "errors",
+        'error bodies are {"error": "..."}, not a google.rpc.Status',
+        error_style="not-status",
+    ),
+    Fault(
+        "status-code-mismatch",
+        "errors",
+        "error bodies carry a code whose HTTP mapping differs from the status sent (a 404 with code 3)",
+        error_style="code-mismatch",
+    ),
+    Fault(
+        "wrong-content-type",
+        "content-type",
+        "JSON bodies are sent as text/plain; charset=utf-8",
+        json_content_type="text/plain; charset=utf-8",
+    ),
+)

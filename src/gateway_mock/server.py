@@ -1,0 +1,157 @@
+"""Serving the mock with uvicorn (httptools, uvloop), and `running_mock`: the mock as a child process for tests."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import queue
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import uvicorn
+
+from spec_tools.spec import load_spec
+
+from .app import MockGateway
+from .constants import DEFAULT_API_KEY, DEFAULT_HOST, MOCK_ACCOUNT
+from .faults import FAULTS
+from .fixtures import build_fixtures, with_extra_jobs
+
+__all__ = [
+    "DEFAULT_API_KEY",
+    "MOCK_ACCOUNT",
+    "READY_MARKER",
+    "MockStartError",
+    "PortInUseError",
+    "RunningMock",
+    "listen",
+    "running_mock",
+    "serve",
+]
+
+READY_MARKER = "gateway-mock listening on "
+_SRC_DIR = Path(__file__).resolve().parents[1]
+_STOP_TIMEOUT = 5.0
+
+
+class PortInUseError(OSError):
+    """The address the mock should listen on is taken."""
+
+
+class MockStartError(RuntimeError):
+    """The mock process exited or stayed silent instead of reporting that it listens."""
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening socket; port 0 picks a free port, so the caller learns the port before any request is sent."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family, backlog=2048)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise PortInUseError(exc.errno, f"{host}:{port} is already in use") from None
+        raise
+
+
+def serve(app: MockGateway, sock: socket.socket, *, stop_when_stdin_closes: bool = False) -> None:
+    """Serve until SIGINT/SIGTERM (or, when asked, until the parent closes our stdin)."""
+    config = uvicorn.Config(
+        app,
+        http="httptools",
+        loop="uvloop",
+        lifespan="off",
+        access_log=False,
+        log_level="warning",
+        server_header=False,
+        timeout_graceful_shutdown=2,
+    )
+    server = uvicorn.Server(config)
+    if stop_when_stdin_closes:
+        # A parent that dies without cleaning up closes the pipe: the mock then stops instead of lingering.
+        threading.Thread(target=_stop_on_eof, args=(server,), daemon=True).start()
+    server.run(sockets=[sock])
+
+
+def _stop_on_eof(server: uvicorn.Server) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdin.buffer.read()
+    server.should_exit = True
+
+
+@dataclass(frozen=True)
+class RunningMock:
+    """A mock gateway process serving on loopback."""
+
+    base_url: str
+    api_key: str
+    account: str
+    job_ids: tuple[str, ...]
+    fault: str | None
+    pid: int
+
+
+@contextlib.contextmanager
+def running_mock(
+    *, fault: str | None = None, api_key: str = DEFAULT_API_KEY, extra_jobs: int = 0, startup_timeout: float = 30.0
+) -> Iterator[RunningMock]:
+    """Start `python -m gateway_mock` on a free loopback port, wait until it listens, stop it on exit.
+
+    `extra_jobs` adds `sft-extra-001`... to the served (and reported) job ids, for runs over many ids.
+    """
+    if fault is not None and fault not in FAULTS:
+        raise ValueError(f"unknown fault {fault!r}; valid faults: {', '.join(FAULTS)}")
+    command = [sys.executable, "-m", "gateway_mock", "--host", DEFAULT_HOST, "--port", "0", "--api-key", api_key]
+    job_ids = tuple(with_extra_jobs(build_fixtures(load_spec()), extra_jobs))  # raises on a bad count, early
+    command += ["--extra-jobs", str(extra_jobs), "--stop-when-stdin-closes", *(["--fault", fault] if fault else [])]
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_SRC_DIR), env.get("PYTHONPATH")]))
+    # stderr is inherited: the child's warnings and errors show where the caller's own output goes.
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True)
+    try:
+        base_url = _await_ready(process, startup_timeout)
+        yield RunningMock(base_url, api_key, MOCK_ACCOUNT, job_ids, fault, process.pid)
+    finally:
+        _stop(process)
+
+
+def _await_ready(process: subprocess.Popen[str], timeout: float) -> str:
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def pump() -> None:
+        assert process.stdout is not None
+        with contextlib.suppress(OSError, ValueError):
+            for line in process.stdout:
+                lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    while True:
+        try:
+            line = lines.get(timeout=timeout)
+        except queue.Empty:
+            raise MockStartError(f"the mock did not report that it listens within {timeout:.0f} s") from None
+        if line is None:
+            code = process.wait()
+            raise MockStartError(f"the mock exited with code {code} before listening (its stderr is above)")
+        if line.startswith(READY_MARKER):
+            return line[len(READY_MARKER) :].strip()
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=_STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    for stream in (process.stdin, process.stdout):
+        if stream is not None:
+            with contextlib.suppress(OSError):
+                stream.close()

@@ -1,0 +1,149 @@
+"""The contract suite proves itself: green on the clean mock, red on each injected fault naming its rule,
+live mode without false alarms, and no secret in any output or report."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from gateway_mock.faults import FAULTS
+from gateway_mock.server import running_mock
+from spec_tools.paths import REPO_ROOT
+
+CONTRACT = REPO_ROOT / "scripts" / "contract.py"
+SECRET_KEY = "sk-selftest-5b1d0c9e7a"  # must never appear in output or reports
+EXAMPLES = "8"  # generated cases per mode: enough to reach every rule, few enough for make test
+
+
+@dataclass(frozen=True)
+class SuiteRun:
+    exit_code: int
+    output: str
+    report: dict[str, object]
+    junit: ET.Element | None
+
+    @property
+    def failed_rules(self) -> list[str]:
+        rules = self.report.get("failed_rules", [])
+        assert isinstance(rules, list)
+        return rules
+
+    def failed_test_names(self) -> list[str]:
+        assert self.junit is not None
+        return [c.attrib["name"] for c in self.junit.iter("testcase") if c.find("failure") is not None]
+
+
+def run_suite(report_dir: Path, **env: str) -> SuiteRun:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("CONTRACT_", "FIREWORKS_"))}
+    environment.update(CONTRACT_REPORT_DIR=str(report_dir), CONTRACT_EXAMPLES=EXAMPLES, **env)
+    result = subprocess.run(
+        [sys.executable, str(CONTRACT)], env=environment, capture_output=True, text=True, timeout=240, check=False
+    )
+    report_path, junit_path = report_dir / "contract.json", report_dir / "contract.xml"
+    report = json.loads(report_path.read_text()) if report_path.exists() else {}
+    junit = ET.parse(junit_path).getroot() if junit_path.exists() else None
+    return SuiteRun(result.returncode, result.stdout + result.stderr, report, junit)
+
+
+def all_text(run: SuiteRun, report_dir: Path) -> str:
+    return run.output + "".join(p.read_text() for p in report_dir.iterdir() if p.is_file())
+
+
+@pytest.fixture(scope="module")
+def fault_runs(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> dict[str, SuiteRun]:
+    """The suite against the mock once per fault (two at a time: the machine has two cores)."""
+
+    def one(fault: str) -> tuple[str, SuiteRun]:
+        report_dir = tmp_path_factory.mktemp(f"fault-{fault}")
+        return fault, run_suite(report_dir, CONTRACT_MOCK_FAULT=fault, MOCK_API_KEY=SECRET_KEY)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        runs = dict(pool.map(one, FAULTS))
+    killed = [name for name, run in runs.items() if run.exit_code == 1 and FAULTS[name].rule in run.failed_rules]
+    request.config.stash[KILL_RATE] = (len(killed), len(FAULTS))
+    return runs
+
+
+KILL_RATE = pytest.StashKey[tuple[int, int]]()
+
+
+def test_clean_mock_is_green(tmp_path: Path) -> None:
+    """Against the faithful mock no rule fails, the run exits 0 and writes both reports."""
+    run = run_suite(tmp_path, MOCK_API_KEY=SECRET_KEY)
+    assert run.exit_code == 0, run.output[-3000:]
+    assert run.failed_rules == []
+    assert run.junit is not None and run.failed_test_names() == []
+    assert SECRET_KEY not in all_text(run, tmp_path)
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_suite_detects_fault(fault: str, fault_runs: dict[str, SuiteRun]) -> None:
+    """With one injected violation the suite exits 1 and names the rule the fault breaks."""
+    run = fault_runs[fault]
+    assert run.exit_code == 1, run.output[-3000:]
+    assert FAULTS[fault].rule in run.failed_rules, (fault, run.failed_rules)
+    assert f"[{FAULTS[fault].rule}] violation" in run.output
+
+
+def test_no_secret_in_any_faulty_run(fault_runs: dict[str, SuiteRun], tmp_path: Path) -> None:
+    """The API key never shows in output, JUnit XML or JSON report, even when every test fails."""
+    for fault, run in fault_runs.items():
+        assert SECRET_KEY not in run.output, fault
+        assert SECRET_KEY not in json.dumps(run.report), fault
+        assert run.junit is None or SECRET_KEY not in ET.tostring(run.junit, encoding="unicode"), fault
+
+
+@pytest.fixture(scope="module")
+def live_mock() -> Iterator[tuple[str, str]]:
+    with running_mock(api_key=SECRET_KEY) as mock:
+        yield mock.base_url, mock.account
+
+
+def _live_env(base_url: str, account: str, job_ids: str) -> dict[str, str]:
+    return {
+        "CONTRACT_BASE_URL": base_url,
+        "FIREWORKS_API_KEY": SECRET_KEY,
+        "FIREWORKS_ACCOUNT_ID": account,
+        "CONTRACT_JOB_IDS": job_ids,
+    }
+
+
+def test_live_mode_raises_no_false_alarm(live_mock: tuple[str, str], tmp_path: Path) -> None:
+    """Live against a correct server: green, only GETs (no 405 probe), job ids in the test names."""
+    base_url, account = live_mock
+    run = run_suite(tmp_path, **_live_env(base_url, account, "sft-running,sft-minimal"))
+    assert run.exit_code == 0, run.output[-3000:]
+    assert run.junit is not None
+    names = [c.attrib["name"] for c in run.junit.iter("testcase")]
+    assert any("sft-running" in n for n in names) and any("sft-minimal" in n for n in names)
+    skipped = [c.attrib["name"] for c in run.junit.iter("testcase") if c.find("skipped") is not None]
+    assert skipped and all("unrouted_method" in n for n in skipped)
+    assert SECRET_KEY not in all_text(run, tmp_path)
+
+
+def test_live_mode_fails_on_the_faulty_jobs_test_case(tmp_path: Path) -> None:
+    """Live against a server with a Money violation: red, and the failing cases name the job."""
+    with running_mock(api_key=SECRET_KEY, fault="money-sign-mismatch") as mock:
+        run = run_suite(tmp_path, **_live_env(mock.base_url, mock.account, "sft-running"))
+    assert run.exit_code == 1
+    assert run.failed_rules == ["money"]
+    failed = [n for n in run.failed_test_names() if n != "test_generated_cases"]
+    assert failed and all("sft-running" in name for name in failed)
+
+
+def test_live_mode_names_missing_settings_without_traceback(tmp_path: Path) -> None:
+    """CONTRACT_BASE_URL alone: exit 2 and a message naming each missing setting."""
+    run = run_suite(tmp_path, CONTRACT_BASE_URL="http://127.0.0.1:9")
+    assert run.exit_code == 2
+    for name in ("FIREWORKS_API_KEY", "FIREWORKS_ACCOUNT_ID", "CONTRACT_JOB_IDS"):
+        assert name in run.output
+    assert "Traceback" not in run.output

@@ -1,0 +1,119 @@
+"""Real clients accept the mock: the official fireworks-ai SDK (1.2.30) and the generated fireworks_gateway client."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import fireworks
+import pytest
+from fireworks import Fireworks
+from fireworks_gateway import AuthenticatedClient
+from fireworks_gateway.api.gateway import gateway_get_supervised_fine_tuning_job
+from fireworks_gateway.errors import UnexpectedStatus
+from fireworks_gateway.models import Money, SupervisedFineTuningJob
+
+from gateway_mock.fixtures import build_fixtures
+from gateway_mock.server import RunningMock, running_mock
+from spec_tools.spec import load_spec
+
+FIXTURES = build_fixtures(load_spec())
+
+
+@pytest.fixture(scope="module")
+def mock() -> Iterator[RunningMock]:
+    with running_mock() as running:
+        yield running
+
+
+def sdk(mock: RunningMock, *, api_key: str | None = None, max_retries: int = 0) -> Fireworks:
+    return Fireworks(
+        api_key=api_key or mock.api_key, base_url=mock.base_url, account_id=mock.account, max_retries=max_retries
+    )
+
+
+def test_the_sdk_is_the_pinned_version() -> None:
+    """These tests speak for fireworks-ai 1.2.30, the pin in pyproject's dev extra."""
+    assert fireworks.__version__ == "1.2.30"
+
+
+@pytest.mark.parametrize("job_id", ["sft-running", "sft-completed", "sft-creating-input-dataset", "sft-minimal"])
+def test_the_sdk_reads_fixture_jobs(mock: RunningMock, job_id: str) -> None:
+    """`client.supervised_fine_tuning_jobs.get(id)` parses each job with the SDK's own models."""
+    with sdk(mock) as client:
+        job = client.supervised_fine_tuning_jobs.get(job_id)
+    fixture = FIXTURES[job_id]
+    assert (job.name, job.dataset, job.state) == (fixture["name"], fixture["dataset"], fixture.get("state"))
+    if "estimatedCost" in fixture:
+        assert job.estimated_cost is not None
+        assert (job.estimated_cost.units, job.estimated_cost.nanos) == (
+            fixture["estimatedCost"]["units"],
+            fixture["estimatedCost"]["nanos"],
+        )
+
+
+def test_the_sdk_passes_read_mask_through(mock: RunningMock) -> None:
+    """The SDK's `read_mask=` reaches the mock as readMask: only the named fields come back."""
+    with sdk(mock) as client:
+        job = client.supervised_fine_tuning_jobs.get("sft-running", read_mask="name,dataset")
+    assert (job.name, job.state, job.job_progress) == (FIXTURES["sft-running"]["name"], None, None)
+
+
+def test_the_sdk_raises_not_found_for_an_unknown_job(mock: RunningMock) -> None:
+    """A 404 Status maps to the SDK's NotFoundError carrying the body."""
+    with sdk(mock) as client, pytest.raises(fireworks.NotFoundError) as raised:
+        client.supervised_fine_tuning_jobs.get("no-such-job")
+    assert raised.value.status_code == 404
+    assert isinstance(raised.value.body, dict) and raised.value.body["code"] == 5
+
+
+def test_the_sdk_raises_authentication_error_for_a_wrong_key(mock: RunningMock) -> None:
+    """A 401 Status maps to the SDK's AuthenticationError."""
+    with sdk(mock, api_key="wrong-key") as client, pytest.raises(fireworks.AuthenticationError):
+        client.supervised_fine_tuning_jobs.get("sft-running")
+
+
+def test_the_sdk_retries_a_flaky_429_and_recovers(mock: RunningMock) -> None:
+    """With retries on, the SDK honours Retry-After on the flaky 429 scenario and then reads the job."""
+    started = time.perf_counter()
+    with sdk(mock, max_retries=2) as client:
+        job = client.supervised_fine_tuning_jobs.get("scenario-flaky-429-1-sdk-retry")
+    assert job.name == "accounts/mock-account/supervisedFineTuningJobs/scenario-flaky-429-1-sdk-retry"
+    assert time.perf_counter() - started >= 0.9  # Retry-After: 1
+
+
+def test_the_sdk_surfaces_the_non_json_502(mock: RunningMock) -> None:
+    """The HTML 502 scenario is an InternalServerError-class APIStatusError, not a JSON decoding crash."""
+    with sdk(mock) as client, pytest.raises(fireworks.APIStatusError) as raised:
+        client.supervised_fine_tuning_jobs.get("scenario-bad-gateway")
+    assert raised.value.status_code == 502
+
+
+@pytest.mark.parametrize("job_id", list(FIXTURES))
+def test_the_generated_client_reads_every_fixture_job(mock: RunningMock, job_id: str) -> None:
+    """The generated client parses each fixture job into its typed model and back to the same JSON."""
+    client = AuthenticatedClient(base_url=mock.base_url, token=mock.api_key, raise_on_unexpected_status=True)
+    with client:
+        job = gateway_get_supervised_fine_tuning_job.sync(mock.account, job_id, client=client)
+    assert isinstance(job, SupervisedFineTuningJob)
+    assert job.name == FIXTURES[job_id]["name"]
+    if "estimatedCost" in FIXTURES[job_id]:
+        assert isinstance(job.estimated_cost, Money)
+        assert job.estimated_cost.units == FIXTURES[job_id]["estimatedCost"]["units"]
+
+
+def test_the_generated_client_sends_read_mask_and_sees_a_401(mock: RunningMock) -> None:
+    """readMask (keeping the required `dataset`) narrows the generated client's result; a wrong token is a 401."""
+    with AuthenticatedClient(base_url=mock.base_url, token=mock.api_key) as client:
+        masked = gateway_get_supervised_fine_tuning_job.sync_detailed(
+            mock.account, "sft-running", client=client, read_mask="name,dataset"
+        )
+    assert masked.status_code == 200 and masked.parsed is not None
+    assert masked.parsed.to_dict() == {key: FIXTURES["sft-running"][key] for key in ("name", "dataset")}
+    with AuthenticatedClient(base_url=mock.base_url, token="wrong") as client:
+        try:
+            response = gateway_get_supervised_fine_tuning_job.sync_detailed(mock.account, "sft-running", client=client)
+            denied = int(response.status_code)
+        except UnexpectedStatus as error:  # the client may raise its typed errors (subclasses) instead
+            denied = error.status_code
+    assert denied == 401

@@ -1,0 +1,212 @@
+"""The mock's fixture jobs follow the vendored spec, the contract rules and proto3 JSON, and re-shape with the spec."""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+import pycountry
+import pytest
+from jsonschema import Draft202012Validator, FormatChecker
+
+from gateway_mock.constants import MINIMAL_JOB_ID, MOCK_ACCOUNT, job_name
+from gateway_mock.fixtures import build_fixtures, state_job_id
+from spec_tools.spec import Spec, load_spec
+
+SPEC = load_spec()
+FIXTURES = build_fixtures(SPEC)
+INT32 = (-(2**31), 2**31 - 1)
+INT64 = (-(2**63), 2**63 - 1)
+NANOS_LIMIT = 999_999_999
+TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z")
+
+
+def _format_checker() -> FormatChecker:
+    checker = FormatChecker()  # date-time is checked against RFC 3339 (rfc3339-validator)
+
+    @checker.checks("int32")
+    def _int32(value: object) -> bool:
+        return not isinstance(value, int) or INT32[0] <= value <= INT32[1]
+
+    @checker.checks("int64")
+    def _int64(value: object) -> bool:
+        if isinstance(value, str):
+            return re.fullmatch(r"-?\d+", value) is not None and INT64[0] <= int(value) <= INT64[1]
+        return not isinstance(value, int) or INT64[0] <= value <= INT64[1]
+
+    return checker
+
+
+def _validator(spec: Spec) -> Draft202012Validator:
+    root = {"$ref": f"#/components/schemas/{spec.job_schema_name()}", "components": spec.document["components"]}
+    return Draft202012Validator(root, format_checker=_format_checker())
+
+
+def _money_problems(money: dict[str, Any]) -> list[str]:
+    problems = []
+    units, nanos = int(money["units"]), money["nanos"]
+    if not -NANOS_LIMIT <= nanos <= NANOS_LIMIT:
+        problems.append(f"nanos {nanos} out of range")
+    if (units > 0 and nanos < 0) or (units < 0 and nanos > 0):
+        problems.append(f"units {units} and nanos {nanos} differ in sign")
+    if pycountry.currencies.get(alpha_3=money["currencyCode"]) is None:
+        problems.append(f"currency {money['currencyCode']!r} is not ISO 4217")
+    return problems
+
+
+def _modified(edit: Any) -> Spec:
+    document = copy.deepcopy(SPEC.document)
+    edit(document["components"]["schemas"])
+    return Spec(document)
+
+
+def _job_ids_by_state(fixtures: dict[str, dict[str, Any]]) -> dict[str, str]:
+    return {job["state"]: job_id for job_id, job in fixtures.items() if "state" in job}
+
+
+@pytest.mark.parametrize("job_id", list(FIXTURES))
+def test_every_fixture_validates_against_the_spec_job_schema(job_id: str) -> None:
+    """Each fixture job is valid against the vendored job schema (Draft 2020-12; int32, int64, date-time formats)."""
+    errors = [
+        f"{'.'.join(map(str, e.absolute_path))}: {e.message}" for e in _validator(SPEC).iter_errors(FIXTURES[job_id])
+    ]
+    assert errors == []
+
+
+def test_every_money_amount_follows_the_sign_and_range_rules() -> None:
+    """Every estimatedCost has nanos within +-999,999,999, the sign of its units, and an ISO 4217 currency."""
+    costs = {job_id: job["estimatedCost"] for job_id, job in FIXTURES.items() if "estimatedCost" in job}
+    assert costs
+    assert {job_id: _money_problems(money) for job_id, money in costs.items() if _money_problems(money)} == {}
+
+
+def test_the_money_edge_cases_appear() -> None:
+    """Negative amounts, zero units with negative nanos and max int64 units are all served somewhere."""
+    amounts = {
+        (job["estimatedCost"]["units"], job["estimatedCost"]["nanos"])
+        for job in FIXTURES.values()
+        if "estimatedCost" in job
+    }
+    assert ("-1", -750000000) in amounts
+    assert any(units == "0" and nanos < 0 for units, nanos in amounts)
+    assert any(units == str(INT64[1]) for units, _ in amounts)
+
+
+def test_there_is_one_job_per_job_state_and_a_minimal_job() -> None:
+    """The fixture ids are `sft-` + each JobState suffix, in spec order, then `sft-minimal`; each job has its state."""
+    states = SPEC.enum_values("gatewayJobState")
+    assert list(FIXTURES) == [state_job_id(state) for state in states] + [MINIMAL_JOB_ID]
+    assert state_job_id("JOB_STATE_CREATING_INPUT_DATASET") == "sft-creating-input-dataset"
+    assert _job_ids_by_state(FIXTURES) == {state: state_job_id(state) for state in states}
+
+
+def test_the_minimal_job_carries_only_name_and_dataset() -> None:
+    """`sft-minimal` has exactly `name` and the one required field, `dataset`."""
+    assert set(FIXTURES[MINIMAL_JOB_ID]) == {"name", "dataset"}
+
+
+def test_every_name_is_the_resource_name_of_its_id() -> None:
+    """`name` is accounts/mock-account/supervisedFineTuningJobs/<id> for every fixture."""
+    assert {job_id: job["name"] for job_id, job in FIXTURES.items()} == {
+        job_id: f"accounts/{MOCK_ACCOUNT}/supervisedFineTuningJobs/{job_id}" for job_id in FIXTURES
+    }
+
+
+def test_every_code_and_purpose_value_appears() -> None:
+    """Across the fixtures each `Code` (in status.code) and each `Purpose` value is served at least once."""
+    codes = {job["status"]["code"] for job in FIXTURES.values() if "status" in job}
+    purposes = {job["purpose"] for job in FIXTURES.values() if "purpose" in job}
+    assert codes == set(SPEC.enum_values("gatewayCode"))
+    assert purposes == set(SPEC.enum_values("gatewayPurpose"))
+
+
+def test_serialization_is_proto3_json_as_grpc_gateway_sends_it() -> None:
+    """int64 as strings, zero values emitted, OK status with empty message, RFC 3339 UTC timestamps (9 and 6 digits)."""
+    running = FIXTURES["sft-running"]
+    assert isinstance(running["estimatedCost"]["units"], str)
+    assert running["status"] == {"code": "OK", "message": ""}
+    assert any(job.get("displayName") == "" for job in FIXTURES.values())
+    assert any(job.get("earlyStop") is False for job in FIXTURES.values())
+    assert any(job.get("jobProgress", {}).get("failedRequests") == 0 for job in FIXTURES.values())
+    stamps = [
+        job[key] for job in FIXTURES.values() for key in ("createTime", "updateTime", "completedTime") if key in job
+    ]
+    assert all(TIMESTAMP.fullmatch(stamp) for stamp in stamps), stamps
+    digits = {len(stamp.rsplit(".", 1)[1]) - 1 for stamp in stamps}
+    assert digits == {9, 6}
+
+
+def test_no_fixture_holds_a_secret_looking_value() -> None:
+    """wandbConfig.apiKey is empty and no string looks like a key or token (long opaque runs, sk-/AKIA prefixes)."""
+    assert all(job["wandbConfig"]["apiKey"] == "" for job in FIXTURES.values() if "wandbConfig" in job)
+
+    def strings(value: Any) -> list[str]:
+        if isinstance(value, dict):
+            return [s for item in value.values() for s in strings(item)]
+        return [value] if isinstance(value, str) else []
+
+    secretish = re.compile(r"(sk-|AKIA|ghp_|Bearer )|[A-Za-z0-9+]{32,}")
+    assert [s for job in FIXTURES.values() for s in strings(job) if secretish.search(s)] == []
+
+
+def test_a_new_job_state_in_the_spec_adds_a_fixture_job() -> None:
+    """Adding JOB_STATE_ROLLING_OUT to the spec's enum yields a valid `sft-rolling-out` job in that state."""
+    spec = _modified(lambda schemas: schemas["gatewayJobState"]["enum"].append("JOB_STATE_ROLLING_OUT"))
+    fixtures = build_fixtures(spec)
+    assert fixtures["sft-rolling-out"]["state"] == "JOB_STATE_ROLLING_OUT"
+    assert list(_validator(spec).iter_errors(fixtures["sft-rolling-out"])) == []
+
+
+def test_a_property_removed_from_the_spec_disappears_from_every_fixture() -> None:
+    """Dropping `jinjaTemplate` and `wandbConfig.runId` from the spec removes them from all fixture jobs."""
+
+    def drop(schemas: dict[str, Any]) -> None:
+        del schemas["gatewaySupervisedFineTuningJob"]["properties"]["jinjaTemplate"]
+        del schemas["gatewayWandbConfig"]["properties"]["runId"]
+
+    fixtures = build_fixtures(_modified(drop))
+    assert not any("jinjaTemplate" in job for job in fixtures.values())
+    assert not any("runId" in job.get("wandbConfig", {}) for job in fixtures.values())
+    assert any("jinjaTemplate" in job for job in FIXTURES.values())
+
+
+def test_a_retyped_property_is_reshaped_to_its_new_schema() -> None:
+    """Retyping `epochs` to an int64 string and `earlyStop` to int32 re-shapes them; fixtures stay valid."""
+
+    def retype(schemas: dict[str, Any]) -> None:
+        properties = schemas["gatewaySupervisedFineTuningJob"]["properties"]
+        properties["epochs"] = {"type": "string", "format": "int64"}
+        properties["earlyStop"] = {"type": "integer", "format": "int32"}
+
+    spec = _modified(retype)
+    fixtures = build_fixtures(spec)
+    assert all(re.fullmatch(r"-?\d+", job["epochs"]) for job in fixtures.values() if "epochs" in job)
+    assert all(type(job["earlyStop"]) is int for job in fixtures.values() if "earlyStop" in job)
+    validator = _validator(spec)
+    assert [e.message for job in fixtures.values() for e in validator.iter_errors(job)] == []
+
+
+def test_a_property_added_to_the_spec_appears_with_every_enum_value_covered() -> None:
+    """A new int32 field and a new enum-typed field appear in every state job; every value of the new enum is used."""
+
+    def add(schemas: dict[str, Any]) -> None:
+        schemas["gatewayPriority"] = {"type": "string", "enum": ["PRIORITY_LOW", "PRIORITY_HIGH", "PRIORITY_URGENT"]}
+        properties = schemas["gatewaySupervisedFineTuningJob"]["properties"]
+        properties["maxRetries"] = {"type": "integer", "format": "int32"}
+        properties["priority"] = {"$ref": "#/components/schemas/gatewayPriority"}
+        schemas["gatewayCode"]["enum"].append("TEAPOT")
+
+    spec = _modified(add)
+    fixtures = build_fixtures(spec)
+    state_jobs = [job for job_id, job in fixtures.items() if job_id != MINIMAL_JOB_ID]
+    assert all(type(job["maxRetries"]) is int for job in state_jobs)
+    assert {job["priority"] for job in state_jobs} == {"PRIORITY_LOW", "PRIORITY_HIGH", "PRIORITY_URGENT"}
+    assert "TEAPOT" in {job["status"]["code"] for job in state_jobs}
+    validator = _validator(spec)
+    assert [e.message for job in fixtures.values() for e in validator.iter_errors(job)] == []
+
+
+def test_job_name_builds_the_resource_name() -> None:
+    """The helper the mock and the contract suite share spells the resource name the gateway uses."""
+    assert job_name("sft-running") == "accounts/mock-account/supervisedFineTuningJobs/sft-running"

@@ -1,0 +1,87 @@
+"""The mock holds up: schemathesis (positive and negative data) finds no 5xx, and a bounded load sees zero errors."""
+
+from __future__ import annotations
+
+import http.client
+import threading
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+import schemathesis
+from schemathesis import GenerationMode
+
+from gateway_mock.constants import DEFAULT_API_KEY
+from gateway_mock.server import RunningMock, running_mock
+from spec_tools.paths import SPEC_PATH
+
+CLIENTS = 20
+REQUESTS_PER_CLIENT = 500
+
+schema = schemathesis.openapi.from_path(SPEC_PATH)
+schema.config.generation.update(
+    max_examples=60,
+    deterministic=True,
+    database="none",
+    modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+)
+
+
+@pytest.fixture(scope="module")
+def mock() -> Iterator[RunningMock]:
+    with running_mock() as running:
+        yield running
+
+
+@schema.parametrize()
+def test_schemathesis_finds_no_server_error(case: schemathesis.Case, mock: RunningMock) -> None:
+    """Generated requests (valid and invalid ids, accounts, readMasks) never get a 5xx or a non-JSON body."""
+    response = case.call(base_url=mock.base_url, headers={"Authorization": f"Bearer {DEFAULT_API_KEY}"}, timeout=10)
+    assert response.status_code < 500, (case.path_parameters, case.query, response.text)
+    assert response.headers.get("content-type") == ["application/json"]
+    body = response.json()
+    if response.status_code != 200:
+        assert set(body) == {"code", "message", "details"}
+
+
+def test_twenty_clients_times_five_hundred_requests_see_zero_errors(mock: RunningMock) -> None:
+    """20 concurrent keep-alive clients x 500 requests (fixtures, readMask, 404): every answer as expected."""
+    url = urlsplit(mock.base_url)
+    jobs = "/v1/accounts/mock-account/supervisedFineTuningJobs/"
+    paths = [
+        (jobs + "sft-running", 200),
+        (jobs + "sft-minimal", 200),
+        (jobs + "sft-completed?readMask=name,jobProgress.percent", 200),
+        (jobs + "no-such-job", 404),
+    ]
+    expected_bodies: dict[str, bytes] = {}
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def client(number: int) -> None:
+        connection = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=10)
+        try:
+            for index in range(REQUESTS_PER_CLIENT):
+                path, status = paths[(number + index) % len(paths)]
+                connection.request("GET", path, headers={"Authorization": f"Bearer {mock.api_key}"})
+                response = connection.getresponse()
+                body = response.read()
+                with lock:
+                    reference = expected_bodies.setdefault(path, body)
+                if response.status != status or body != reference:
+                    with lock:
+                        errors.append(f"client {number} request {index}: {path} -> {response.status}")
+        except (OSError, http.client.HTTPException) as exc:
+            with lock:
+                errors.append(f"client {number}: {exc!r}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=client, args=(number,)) for number in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+    assert errors == []
+    assert len(expected_bodies) == len(paths)
