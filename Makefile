@@ -28,10 +28,12 @@ generate: $(STAMP)  ## regenerate generated/ from openapi/ (deterministic)
 check-generated: $(STAMP)  ## fail with a file-level diff when generated/ differs from what openapi/ generates
 	$(PY) scripts/generate.py --check
 
-lint: $(STAMP)  ## ruff on hand-written code, mypy --strict on everything
+lint: $(STAMP)  ## ruff and mypy --strict on hand-written and generated code, workflow linters
 	$(VENV)/bin/ruff check src scripts tests contract_tests benchmarks
 	$(VENV)/bin/ruff format --check src scripts tests contract_tests benchmarks
 	$(VENV)/bin/mypy
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(VENV)/bin/zizmor --offline --quiet .github/workflows/
 
 unit: $(STAMP)  ## unit tests of hand-written code
 	$(PY) -m pytest tests
@@ -51,6 +53,9 @@ bump: $(STAMP)  ## absorb a new spec: make bump SPEC=page.md|spec.yaml [FORCE=1]
 spec-diff: $(STAMP)  ## classify OLD -> NEW into reports/spec-diff.{json,md}; exit 1 when anything is breaking
 	@test -n "$(OLD)" -a -n "$(NEW)" || { echo "usage: make spec-diff OLD=old.yaml NEW=new.md" >&2; exit 2; }
 	$(PY) scripts/spec_diff.py "$(OLD)" "$(NEW)"
+
+bench: $(STAMP)  ## benchmarks against peers (Prism, raw httpx, the SDK, schemathesis run); never part of test
+	$(PY) benchmarks/run_all.py
 
 clean:  ## remove the virtualenv and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis reports

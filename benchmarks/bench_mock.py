@@ -27,14 +27,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from peer_prism import ensure_prism, running_prism
+
 from gateway_mock.constants import DEFAULT_API_KEY
 from gateway_mock.server import running_mock
 
 REPO = Path(__file__).resolve().parents[1]
 SPEC = REPO / "openapi" / "gateway.yaml"
-PRISM_DIR = REPO / ".bench" / "prism"
-PRISM_BIN = PRISM_DIR / "node_modules" / ".bin" / "prism"
-PRISM_PACKAGE = "@stoplight/prism-cli@5.16"
 REPORT = REPO / "reports" / "bench-mock.json"
 JOB_PATH = "/v1/accounts/mock-account/supervisedFineTuningJobs/sft-running"
 AUTH = f"Authorization: Bearer {DEFAULT_API_KEY}"
@@ -106,33 +105,6 @@ def _bare_uvicorn() -> Iterator[str]:
             process.stdout.close()
 
 
-def _prism_available() -> tuple[bool, str]:
-    if PRISM_BIN.exists():
-        return True, ""
-    if shutil.which("npm") is None:
-        return False, "npm not found: Prism skipped"
-    print(f"installing {PRISM_PACKAGE} into {PRISM_DIR.relative_to(REPO)} ...", flush=True)
-    result = subprocess.run(
-        ["npm", "install", "--prefix", str(PRISM_DIR), PRISM_PACKAGE], capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0 or not PRISM_BIN.exists():
-        return False, f"npm install {PRISM_PACKAGE} failed: Prism skipped ({result.stderr.strip()[-200:]})"
-    return True, ""
-
-
-@contextlib.contextmanager
-def _prism() -> Iterator[str]:
-    port = _free_port()
-    command = [str(PRISM_BIN), "mock", "-v", "silent", "-h", "127.0.0.1", "-p", str(port), str(SPEC)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
-    try:
-        url = f"http://127.0.0.1:{port}{JOB_PATH}"
-        _wait_until_answering(url, timeout=60)
-        yield url
-    finally:
-        _stop(process)
-
-
 def _wrk(url: str, *, threads: int, connections: int, seconds: int) -> dict[str, float]:
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "-H", AUTH, url]
     output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 30).stdout
@@ -171,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         print("error: wrk not found; install it with: apt-get update && apt-get install -y wrk", file=sys.stderr)
         return 2
     notes: list[str] = []
-    with_prism, note = (False, "Prism skipped (--no-prism)") if args.no_prism else _prism_available()
+    with_prism, note = (False, "Prism skipped (--no-prism)") if args.no_prism else ensure_prism()
     if note:
         notes.append(note)
     wrk = {"threads": args.threads, "connections": args.connections, "seconds": args.seconds}
@@ -183,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
             Target("bare uvicorn ASGI (ceiling)", stack.enter_context(_bare_uvicorn())),
         ]
         if with_prism:
-            targets.append(Target("prism 5.16 static mock", stack.enter_context(_prism())))
+            targets.append(Target("prism 5.16 static mock", stack.enter_context(running_prism()) + JOB_PATH))
         for target in targets:
             _wrk(target.url, **{**wrk, "seconds": 1})  # warm-up (Node's JIT, connection setup)
         for repeat in range(args.repeats):

@@ -12,6 +12,7 @@ from .settings import SettingsError, settings_from_env
 
 _STARTED = pytest.StashKey[float]()
 _MAX_ADVISORIES_SHOWN = 20
+_MAX_VIOLATIONS_SHOWN = 60  # a badly broken server would otherwise print thousands of lines
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -75,8 +76,10 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
     fault = f" with fault {run.settings.mock_fault!r}" if run.settings.mock_fault else ""
     write(f"target: {target}{fault}; spec {run.facts.version}; {len(run.target.job_ids)} job id(s)")
     violations, advisories = summarize(recorder.violations), summarize(recorder.advisories)
-    for finding, times in violations:
+    for finding, times in violations[:_MAX_VIOLATIONS_SHOWN]:
         write(format_finding(finding, times))
+    if len(violations) > _MAX_VIOLATIONS_SHOWN:
+        write(f"... and {len(violations) - _MAX_VIOLATIONS_SHOWN} more distinct violations (contract.json)")
     for finding, times in advisories[:_MAX_ADVISORIES_SHOWN]:
         write(format_finding(finding, times))
     if len(advisories) > _MAX_ADVISORIES_SHOWN:

@@ -11,6 +11,7 @@ import pytest
 from contract_tests.exchange import Credentials, Exchange
 from contract_tests.rules import ADVISORIES, RULES, Violation, check_exchange, rule_by_id
 from contract_tests.spec_facts import spec_facts
+from spec_tools.paths import REPO_ROOT
 
 KEY = "test-key"
 JOB_URL = "http://127.0.0.1:9/v1/accounts/acme/supervisedFineTuningJobs/abc123"
@@ -380,3 +381,10 @@ def test_catalogue_ids_are_stable_and_documented() -> None:
         "schema", "dataset", "enums", "money", "progress", "mask", "name", "errors", "auth", "content-type",
     ]  # fmt: skip
     assert all(r.doc and "\n" not in r.doc for r in RULES + ADVISORIES)
+
+
+def test_readme_rule_tables_match_the_catalogue() -> None:
+    """The README's rule and advisory tables state each id with its current one-line doc (no drift)."""
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    for rule in RULES + ADVISORIES:
+        assert f"| `{rule.id}` | {rule.doc} |" in readme, rule.id
