@@ -8,16 +8,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from google.rpc import code_pb2  # type: ignore[import-untyped]
-
+from spec_tools.rpc_codes import CODE_NUMBERS, code_schema_name, http_status_by_code
 from spec_tools.spec import Spec, load_spec
 
 __all__ = ["SpecFacts", "spec_facts"]
 
-# "- NOT_FOUND: ... HTTP Mapping: 404 Not Found" in gatewayCode's description, one entry per enum value.
-_CODE_ENTRY = re.compile(r"(?m)^\s*- ([A-Z_]+):")
-_HTTP_MAPPING = re.compile(r"HTTP Mapping: (\d{3})")
-_RPC_CODES: dict[str, int] = dict(code_pb2.Code.items())
 _SECRET_NAME = re.compile(r"(?i)(api_?key|secret|password|token|credential)")
 
 
@@ -37,10 +32,10 @@ class SpecFacts:
 
     def code_number(self, name: str) -> int | None:
         """google.rpc.Code's number for a name the spec lists (the spec's order is not the numbering)."""
-        return _RPC_CODES.get(name) if name in self.code_names else None
+        return CODE_NUMBERS.get(name) if name in self.code_names else None
 
     def code_name(self, number: int) -> str | None:
-        return next((name for name in self.code_names if _RPC_CODES.get(name) == number), None)
+        return next((name for name in self.code_names if CODE_NUMBERS.get(name) == number), None)
 
     def resolve(self, node: dict[str, Any]) -> dict[str, Any]:
         return self.spec.resolve(node)
@@ -83,31 +78,9 @@ def _is_money(schema: dict[str, Any]) -> bool:
     return "currencyCode" in props and units.get("format") == "int64" and nanos.get("format") == "int32"
 
 
-def _code_http_status(description: str, names: tuple[str, ...]) -> dict[str, int]:
-    marks = list(_CODE_ENTRY.finditer(description))
-    mapping: dict[str, int] = {}
-    for index, mark in enumerate(marks):
-        end = marks[index + 1].start() if index + 1 < len(marks) else len(description)
-        found = _HTTP_MAPPING.search(description, mark.end(), end)
-        if mark.group(1) in names and found:
-            mapping[mark.group(1)] = int(found.group(1))
-    return mapping
-
-
-def _code_schema_name(spec: Spec, job: dict[str, Any]) -> str | None:
-    """The enum behind `status.code` (gatewayCode today)."""
-    status = job.get("properties", {}).get("status")
-    if status is None:
-        return None
-    code = spec.resolve(status).get("properties", {}).get("code")
-    return spec.schema_name(code) if code is not None else None
-
-
 def build_facts(spec: Spec) -> SpecFacts:
     job = spec.job_schema()
-    code_schema = _code_schema_name(spec, job)
-    code_names = spec.enum_values(code_schema) if code_schema else ()
-    description = spec.schemas[code_schema].get("description", "") if code_schema else ""
+    code_names = spec.enum_values(code_schema_name(spec))
     name = spec.job_schema_name()
     return SpecFacts(
         spec=spec,
@@ -116,7 +89,7 @@ def build_facts(spec: Spec) -> SpecFacts:
         job_properties=job.get("properties", {}),
         required=tuple(job.get("required", ())),
         code_names=code_names,
-        code_http_status=_code_http_status(description, code_names),
+        code_http_status=http_status_by_code(spec),
         money_schema_names=frozenset(key for key, schema in spec.schemas.items() if _is_money(schema)),
         # JSON Schema 2020-12 resolves "#/components/..." against this root; OAS 3.1 schemas are 2020-12.
         root_schema={"$ref": f"#/components/schemas/{name}", "components": spec.document.get("components", {})},
