@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
 from .report import format_finding, summarize
-from .run import ContractRun, current_run, start_run, stop_run
+from .run import ContractRun, PreflightError, current_run, start_run, stop_run
 from .settings import SettingsError, settings_from_env
 
 _STARTED = pytest.StashKey[float]()
@@ -21,11 +22,21 @@ def pytest_configure(config: pytest.Config) -> None:
     except SettingsError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[_STARTED] = time.perf_counter()
-    start_run(settings)
+    try:
+        start_run(settings)
+    except PreflightError as exc:
+        raise pytest.UsageError(str(exc)) from None
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    stop_run()
+    run = stop_run()
+    junit = config.option.xmlpath if hasattr(config.option, "xmlpath") else None
+    if run is not None and junit:
+        # schemathesis quotes response bodies in its failure text, which pytest writes into the JUnit report:
+        # scrub the written file like every other output (secrets seen in bodies, URL query strings).
+        path = Path(junit)
+        if path.exists():
+            path.write_text(run.recorder.redactor.scrub(path.read_text("utf-8")), "utf-8")
 
 
 def read_masks(run: ContractRun) -> list[tuple[str, str | None]]:

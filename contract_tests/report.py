@@ -24,8 +24,10 @@ _URL_QUERY = re.compile(r"(https?://[^\s?\"'<>]+)\?[^\s\"'<>]*")
 class Redactor:
     """Scrubs known secrets (the API key, secret fields of bodies) and every URL query string from text."""
 
-    def __init__(self, secrets: Iterable[str] = ()) -> None:
+    def __init__(self, secrets: Iterable[str] = (), own_base_url: str | None = None) -> None:
         self._secrets = {s for s in secrets if len(s) >= 4}
+        # Our own request URLs (a readMask in the query) are no secret; signed URLs in bodies are.
+        self._own = own_base_url
 
     def learn(self, body: Any, facts: SpecFacts) -> None:
         """Remember a body's secret-looking values so no later message prints them."""
@@ -35,7 +37,12 @@ class Redactor:
 
     def scrub(self, text: str) -> str:
         """Scrub secrets and URL query strings: for text that may quote a response body."""
-        return _URL_QUERY.sub(rf"\1?{REDACTED}", self.scrub_secrets(text))
+        return _URL_QUERY.sub(self._scrub_query, self.scrub_secrets(text))
+
+    def _scrub_query(self, match: re.Match[str]) -> str:
+        if self._own and match.group(1).startswith(self._own):
+            return match.group(0)
+        return f"{match.group(1)}?{REDACTED}"
 
     def scrub_secrets(self, text: str) -> str:
         """Scrub known secrets only: for text we wrote ourselves, such as the request URL."""
@@ -75,10 +82,8 @@ def format_finding(finding: Finding, times: int = 1) -> str:
     subject = finding.job_id if finding.job_id is not None else "(no job id)"
     label = "advisory" if finding.advisory else "violation"
     seen = f" (seen {times}x)" if times > 1 else ""
-    return (
-        f"[{finding.rule}] {label} on {subject} at {finding.path}: expected {finding.expected}; got {finding.got}"
-        f"{seen}\n    reproduce: {finding.curl}"
-    )
+    line = f"[{finding.rule}] {label} on {subject} at {finding.path}: expected {finding.expected}; got {finding.got}"
+    return f"{line}{seen}\n    reproduce: {finding.curl}" if finding.curl else f"{line}{seen}"
 
 
 def summarize(findings: Iterable[Finding]) -> list[tuple[Finding, int]]:
@@ -114,6 +119,12 @@ class Recorder:
         ]
         self.findings.extend(new)
         return new
+
+    def record_problem(self, rule: str, job_id: str | None, message: str) -> Finding:
+        """A failure that is not a rule on a body (no answer, a job that cannot be read)."""
+        finding = Finding(rule, job_id, "-", "an answer that can be checked", message, "", "", advisory=False)
+        self.findings.append(finding)
+        return finding
 
     @property
     def violations(self) -> list[Finding]:

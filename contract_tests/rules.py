@@ -7,6 +7,7 @@ checks and the README's rule table are built from.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -112,6 +113,25 @@ def _expected(error: jsonschema.ValidationError) -> str:
     return f"{error.validator} {_show(error.validator_value)}"
 
 
+def _is_message(schema: dict[str, Any]) -> bool:
+    """Proto3 message fields (objects, google.protobuf.Timestamp) that grpc-gateway writes as null when unset."""
+    return schema.get("type") == "object" or schema.get("format") == "date-time"
+
+
+def _without_null_messages(body: Any, facts: SpecFacts) -> Any:
+    """The body with unset (null) message fields dropped: EmitUnpopulated writes them so, and that is not a defect."""
+    nulls = [path for path, value, schema, _ in facts.walk(body) if value is None and schema and _is_message(schema)]
+    if not nulls:
+        return body
+    cleaned = copy.deepcopy(body)
+    for path in nulls:
+        node = cleaned
+        for key in path[:-1]:
+            node = node[key]
+        del node[path[-1]]
+    return cleaned
+
+
 def schema_rule(exchange: Exchange, facts: SpecFacts) -> Iterator[Violation]:
     """The body validates against the job schema, int32/int64 ranges and RFC 3339 date-times included."""
     if not exchange.is_job_read:
@@ -119,10 +139,14 @@ def schema_rule(exchange: Exchange, facts: SpecFacts) -> Iterator[Violation]:
     if exchange.body is NOT_JSON:
         yield Violation("schema", "$", "a JSON job object", _show(exchange.text[:60]))
         return
+    body = _without_null_messages(exchange.body, facts)
+    money = {path for path, _v, _s, name in facts.walk(body) if name in facts.money_schema_names}
     validator = _Validator(facts.root_schema, format_checker=_FORMATS)
-    for error in sorted(validator.iter_errors(exchange.body), key=lambda e: list(e.absolute_path)):
+    for error in sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path)):
         if error.validator in _OWNED_ELSEWHERE:
             continue
+        if error.validator == "format" and tuple(error.absolute_path)[:-1] in money:
+            continue  # the money rule reports Money's units, with Money's own words
         yield Violation("schema", _json_path(error.absolute_path), _expected(error), _show(error.instance))
 
 
@@ -219,6 +243,13 @@ def progress_rule(exchange: Exchange, facts: SpecFacts) -> Iterator[Violation]:
 # --- mask -------------------------------------------------------------------------------------------
 
 
+def _is_zero(value: Any) -> bool:
+    # Proto3 cannot tell an unset scalar from its zero value; grpc-gateway may emit either for masked-out fields.
+    if isinstance(value, dict):
+        return all(_is_zero(inner) for inner in value.values())
+    return value is None or value in ("", 0, False) or value == []
+
+
 def mask_rule(exchange: Exchange, facts: SpecFacts) -> Iterator[Violation]:
     """With a `readMask`, the body holds no field outside the mask."""
     paths = exchange.mask_paths
@@ -232,14 +263,15 @@ def mask_rule(exchange: Exchange, facts: SpecFacts) -> Iterator[Violation]:
             allowed[head] = None
         elif allowed.get(head, set()) is not None:
             allowed.setdefault(head, set()).add(_camel(rest.split(".")[0]))  # type: ignore[union-attr]
+    expected = f"only fields in readMask {exchange.read_mask!r} (others absent or zero-valued)"
     for key, value in exchange.body.items():
         if key not in allowed:
-            yield Violation("mask", _json_path([key]), f"only fields in readMask {exchange.read_mask!r}", "present")
+            if not _is_zero(value):
+                yield Violation("mask", _json_path([key]), expected, f"{_show(value)}")
         elif allowed[key] is not None and isinstance(value, dict):
             for inner in sorted(set(value) - allowed[key]):  # type: ignore[operator]
-                yield Violation(
-                    "mask", _json_path([key, inner]), f"only fields in readMask {exchange.read_mask!r}", "present"
-                )
+                if not _is_zero(value[inner]):
+                    yield Violation("mask", _json_path([key, inner]), expected, f"{_show(value[inner])}")
 
 
 # --- name -------------------------------------------------------------------------------------------

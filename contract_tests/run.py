@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from typing import NoReturn
 from urllib.parse import quote
 
 import httpx
@@ -16,9 +17,10 @@ from .rules import ADVISORIES, RULES, Rule, check_exchange
 from .settings import Settings
 from .spec_facts import SpecFacts, spec_facts
 
-__all__ = ["ContractRun", "Target", "current_run", "start_run", "stop_run"]
+__all__ = ["RUN_PROBLEM", "ContractRun", "PreflightError", "Target", "current_run", "start_run", "stop_run"]
 
 WRONG_KEY = "contract-suite-wrong-key"
+RUN_PROBLEM = "run"  # not a rule of the spec: the run could not check what it was asked to
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class ContractRun:
         self.settings = settings
         self.target = target
         self.facts = facts
-        self.recorder = Recorder(Redactor([target.api_key]), WRONG_KEY)
+        self.recorder = Recorder(Redactor([target.api_key], own_base_url=target.base_url), WRONG_KEY)
         self.cases = 0
         self.generated_cases = 0
         self._stack = stack
@@ -55,8 +57,17 @@ class ContractRun:
         elif credentials == "wrong":
             headers["Authorization"] = f"Bearer {WRONG_KEY}"
         params = {"readMask": read_mask} if read_mask is not None else None
-        response = self.http.request(method, path, params=params, headers=headers)
+        try:
+            response = self.http.request(method, path, params=params, headers=headers)
+        except httpx.HTTPError as exc:
+            # Reported like a finding, so the summary says why a test failed even with tracebacks off.
+            self.fail_run(f"{method} {path}: no answer from {self.target.base_url} ({type(exc).__name__}: {exc})")
         return self.exchange_of(response)
+
+    def fail_run(self, message: str, *, job_id: str | None = None, rule: str = RUN_PROBLEM) -> NoReturn:
+        """Fail the current test for something other than a rule on a body, and keep it in the summary."""
+        finding = self.recorder.record_problem(rule, job_id, self.recorder.redactor.scrub_secrets(message))
+        pytest.fail(format_finding(finding), pytrace=False)
 
     def exchange_of(self, response: httpx.Response) -> Exchange:
         return Exchange.build(
@@ -83,6 +94,36 @@ class ContractRun:
         self._stack.close()
 
 
+class PreflightError(RuntimeError):
+    """The live target cannot be checked as configured (unreachable, key refused, job ids unknown)."""
+
+
+def _preflight(run: ContractRun) -> None:
+    """Live runs: one plain read per job id first, so a typo or a wrong key is one clear message, not N failures."""
+    missing, refused = [], []
+    for job_id in run.target.job_ids:
+        try:
+            response = run.http.get(
+                run.job_path(job_id), headers={"Authorization": f"Bearer {run.target.api_key}"}, timeout=30.0
+            )
+        except httpx.HTTPError as exc:
+            raise PreflightError(f"cannot reach {run.target.base_url}: {type(exc).__name__}: {exc}") from None
+        if response.status_code in (401, 403):
+            refused.append(job_id)
+        elif response.status_code == 404:
+            missing.append(job_id)
+    if refused:
+        raise PreflightError(
+            f"the gateway refused FIREWORKS_API_KEY for account {run.target.account!r} "
+            f"(HTTP 401/403 reading {', '.join(refused)})"
+        )
+    if missing:
+        raise PreflightError(
+            f"CONTRACT_JOB_IDS names job(s) that account {run.target.account!r} does not have (HTTP 404): "
+            f"{', '.join(missing)}"
+        )
+
+
 _CURRENT: list[ContractRun] = []
 
 
@@ -99,6 +140,8 @@ def start_run(settings: Settings) -> ContractRun:
             mock = stack.enter_context(running_mock(fault=settings.mock_fault, api_key=key))
             target = Target(mock.base_url, mock.api_key, mock.account, tuple(mock.job_ids), live=False)
         run = ContractRun(settings, target, spec_facts(), stack)
+        if target.live:
+            _preflight(run)
     except BaseException:
         stack.close()
         raise

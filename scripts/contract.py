@@ -40,7 +40,9 @@ def main(argv: list[str]) -> int:
         "-rN",  # the contract section below lists each failure; the per-test list would repeat it
         *argv,
     ]  # fmt: skip
-    return int(pytest.main(args))
+    code = pytest.main(args)
+    # A target that cannot be checked as configured is a usage error: exit 2, like a missing setting.
+    return 2 if code == pytest.ExitCode.USAGE_ERROR else int(code)
 
 
 if __name__ == "__main__":
