@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from gateway_mock.faults import FAULTS
+from gateway_mock.fixtures import SIGNED_URL_SIGNATURE
 from gateway_mock.server import running_mock
 from spec_tools.paths import REPO_ROOT
 
@@ -95,11 +96,13 @@ def test_suite_detects_fault(fault: str, fault_runs: dict[str, SuiteRun]) -> Non
 
 
 def test_no_secret_in_any_faulty_run(fault_runs: dict[str, SuiteRun], tmp_path: Path) -> None:
-    """The API key never shows in output, JUnit XML or JSON report, even when every test fails."""
+    """The API key and signed-URL signatures never show in output, JUnit XML or JSON report, whatever fails."""
     for fault, run in fault_runs.items():
-        assert SECRET_KEY not in run.output, fault
-        assert SECRET_KEY not in json.dumps(run.report), fault
-        assert run.junit is None or SECRET_KEY not in ET.tostring(run.junit, encoding="unicode"), fault
+        junit = "" if run.junit is None else ET.tostring(run.junit, encoding="unicode")
+        for secret in (SECRET_KEY, SIGNED_URL_SIGNATURE):
+            assert secret not in run.output, (fault, secret)
+            assert secret not in json.dumps(run.report), (fault, secret)
+            assert secret not in junit, (fault, secret)
 
 
 @pytest.fixture(scope="module")

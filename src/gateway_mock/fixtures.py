@@ -234,6 +234,9 @@ def _generated(spec: Spec, job: _Job, path: str, schema: dict[str, Any]) -> Any:
     return _OMIT
 
 
+SIGNED_URL_SIGNATURE = "mocksig0f3a9"  # tests assert it never shows in any output or report
+
+
 def _string(job: _Job, leaf: str, fmt: Any) -> str:
     if fmt == "date-time":
         return _timestamp(job, hours=1)
@@ -361,8 +364,12 @@ _HINTS: dict[str, Callable[[_Job], Any]] = {
     "jobProgress.outputTokens": lambda job: 0,
     "jobProgress.inputTokens": lambda job: _progress_percent(job) * 18432,
     "jobProgress.cachedInputTokenCount": lambda job: _progress_percent(job) * 512,
+    # Signed like the real ones: the query string is a credential, which reports must never show.
     "metricsFileSignedUrl": lambda job: (
-        f"https://storage.example.invalid/{MOCK_ACCOUNT}/{job.job_id}/metrics.jsonl" if _progress_percent(job) else ""
+        f"https://storage.example.invalid/{MOCK_ACCOUNT}/{job.job_id}/metrics.jsonl"
+        f"?X-Goog-Expires=3600&X-Goog-Signature={SIGNED_URL_SIGNATURE}{job.index:04d}"
+        if _progress_percent(job)
+        else ""
     ),
     "trainerLogsSignedUrl": lambda job: "",
     "gradientAccumulationSteps": _by_index(1, 4),
