@@ -32,7 +32,6 @@ class AwsS3Config:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if credentials_secret is not UNSET:
             field_dict["credentialsSecret"] = credentials_secret
         if iam_role_arn is not UNSET:

@@ -42,7 +42,6 @@ class AzureBlobStorageConfig:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if credentials_secret is not UNSET:
             field_dict["credentialsSecret"] = credentials_secret
         if managed_identity_client_id is not UNSET:

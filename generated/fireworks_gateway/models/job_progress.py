@@ -65,7 +65,6 @@ class JobProgress:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if percent is not UNSET:
             field_dict["percent"] = percent
         if epoch is not UNSET:

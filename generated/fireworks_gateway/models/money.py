@@ -48,7 +48,6 @@ class Money:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if currency_code is not UNSET:
             field_dict["currencyCode"] = currency_code
         if units is not UNSET:

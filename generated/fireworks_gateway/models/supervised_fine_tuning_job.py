@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Collection, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -27,6 +27,8 @@ T = TypeVar("T", bound="SupervisedFineTuningJob")
 @_attrs_define
 class SupervisedFineTuningJob:
     """
+    A field left out by a read mask is UNSET, required ones included (see from_dict's absent_ok).
+
     Attributes:
         dataset (str): The name of the dataset used for training.
         name (str | Unset):
@@ -124,8 +126,6 @@ class SupervisedFineTuningJob:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        dataset = self.dataset
-
         name = self.name
 
         display_name = self.display_name
@@ -224,11 +224,10 @@ class SupervisedFineTuningJob:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "dataset": dataset,
-            }
-        )
+        # UNSET only when a read mask left it out: omitted, as the server omitted it.
+        if not isinstance(self.dataset, Unset):
+            dataset = self.dataset
+            field_dict["dataset"] = dataset
         if name is not UNSET:
             field_dict["name"] = name
         if display_name is not UNSET:
@@ -307,7 +306,14 @@ class SupervisedFineTuningJob:
         return field_dict
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+    def from_dict(
+        cls: type[T], src_dict: Mapping[str, Any], *, absent_ok: Collection[str] = ()
+    ) -> T:
+        """The model of a JSON object; MissingFieldError when a required field is missing.
+
+        absent_ok: JSON names of required fields that may be missing because the request's read mask left them
+        out; they are then UNSET, although typed as required.
+        """
         from ..models.aws_s3_config import AwsS3Config  # noqa: PLC0415
         from ..models.azure_blob_storage_config import AzureBlobStorageConfig  # noqa: PLC0415
         from ..models.job_progress import JobProgress  # noqa: PLC0415
@@ -316,9 +322,13 @@ class SupervisedFineTuningJob:
         from ..models.wandb_config import WandbConfig  # noqa: PLC0415
 
         d = dict(src_dict)
-        if "dataset" not in d:
+        if "dataset" in d:
+            dataset = d.pop("dataset")
+        elif "dataset" in absent_ok:
+            # Typed as required all the same: unmasked reads, the common case, then need no narrowing.
+            dataset = cast(str, UNSET)
+        else:
             raise MissingFieldError("dataset", "SupervisedFineTuningJob")
-        dataset = d.pop("dataset")
 
         name = d.pop("name", UNSET)
 

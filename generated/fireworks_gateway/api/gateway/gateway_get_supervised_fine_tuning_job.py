@@ -37,17 +37,44 @@ def _get_kwargs(
     return _kwargs
 
 
+def _outside_read_mask(
+    read_mask: str | Unset, required: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The required JSON names the read mask leaves out (so a correct server omits them).
+
+    Nothing without a mask or with an empty or `*` one (all fields). Paths are camelCase or snake_case; a nested path
+    such as `jobProgress.percent` covers its top-level field.
+    """
+    if isinstance(read_mask, Unset) or not read_mask:
+        return ()
+    covered: set[str] = set()
+    for path in read_mask.split(","):
+        head = path.strip().partition(".")[0]
+        if head == "*":
+            return ()
+        if head:
+            first, *rest = head.split("_")
+            covered.add(first + "".join(word[:1].upper() + word[1:] for word in rest))
+    if not covered:
+        return ()
+    return tuple(name for name in required if name not in covered)
+
+
 def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *,
+    client: AuthenticatedClient | Client,
+    response: httpx.Response,
+    read_mask: str | Unset,
 ) -> SupervisedFineTuningJob | None:
     if not 200 <= response.status_code < 300:
         raise errors.api_error_from_response(response)
     if response.status_code == 200:
         try:
-            response_200 = SupervisedFineTuningJob.from_dict(response.json())
-
+            response_200 = SupervisedFineTuningJob.from_dict(
+                response.json(),
+                absent_ok=_outside_read_mask(read_mask, ("dataset",)),
+            )
             return response_200
-
         except errors.ResponseContractError as error:
             raise error.attach(response) from None
         except (ValueError, TypeError, KeyError, AttributeError) as error:
@@ -61,9 +88,12 @@ def _parse_response(
 
 
 def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+    *,
+    client: AuthenticatedClient | Client,
+    response: httpx.Response,
+    read_mask: str | Unset,
 ) -> Response[SupervisedFineTuningJob]:
-    parsed = _parse_response(client=client, response=response)
+    parsed = _parse_response(client=client, response=response, read_mask=read_mask)
     return Response(
         status_code=as_http_status(response.status_code),
         content=response.content,
@@ -85,12 +115,14 @@ def sync_detailed(
         account_id (str):
         supervised_fine_tuning_job_id (str):
         read_mask (str | Unset):
+            Comma-separated field paths, camelCase or snake_case; empty or "*" means all fields. Fields
+            outside the mask are UNSET in the parsed model, required ones included.
 
     Raises:
         errors.APIStatusError: If the server answers with a non-2xx status, after any retries; a subclass per
             kind (errors.NotFoundError, errors.UnauthenticatedError, errors.RateLimitedError, errors.ServerError, ...).
         errors.ResponseContractError: If a 2xx body does not match the spec (errors.MissingFieldError for a
-            missing required field).
+            missing required field that the read mask covers).
         errors.UnexpectedStatus: If the server returns an undocumented 2xx status code and
             Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout, after any retries.
@@ -108,7 +140,7 @@ def sync_detailed(
 
     response = client.request(**kwargs)
 
-    return _build_response(client=client, response=response)
+    return _build_response(client=client, response=response, read_mask=read_mask)
 
 
 def sync(
@@ -124,12 +156,14 @@ def sync(
         account_id (str):
         supervised_fine_tuning_job_id (str):
         read_mask (str | Unset):
+            Comma-separated field paths, camelCase or snake_case; empty or "*" means all fields. Fields
+            outside the mask are UNSET in the parsed model, required ones included.
 
     Raises:
         errors.APIStatusError: If the server answers with a non-2xx status, after any retries; a subclass per
             kind (errors.NotFoundError, errors.UnauthenticatedError, errors.RateLimitedError, errors.ServerError, ...).
         errors.ResponseContractError: If a 2xx body does not match the spec (errors.MissingFieldError for a
-            missing required field).
+            missing required field that the read mask covers).
         errors.UnexpectedStatus: If the server returns an undocumented 2xx status code and
             Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout, after any retries.
@@ -160,12 +194,14 @@ async def asyncio_detailed(
         account_id (str):
         supervised_fine_tuning_job_id (str):
         read_mask (str | Unset):
+            Comma-separated field paths, camelCase or snake_case; empty or "*" means all fields. Fields
+            outside the mask are UNSET in the parsed model, required ones included.
 
     Raises:
         errors.APIStatusError: If the server answers with a non-2xx status, after any retries; a subclass per
             kind (errors.NotFoundError, errors.UnauthenticatedError, errors.RateLimitedError, errors.ServerError, ...).
         errors.ResponseContractError: If a 2xx body does not match the spec (errors.MissingFieldError for a
-            missing required field).
+            missing required field that the read mask covers).
         errors.UnexpectedStatus: If the server returns an undocumented 2xx status code and
             Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout, after any retries.
@@ -183,7 +219,7 @@ async def asyncio_detailed(
 
     response = await client.arequest(**kwargs)
 
-    return _build_response(client=client, response=response)
+    return _build_response(client=client, response=response, read_mask=read_mask)
 
 
 async def asyncio(
@@ -199,12 +235,14 @@ async def asyncio(
         account_id (str):
         supervised_fine_tuning_job_id (str):
         read_mask (str | Unset):
+            Comma-separated field paths, camelCase or snake_case; empty or "*" means all fields. Fields
+            outside the mask are UNSET in the parsed model, required ones included.
 
     Raises:
         errors.APIStatusError: If the server answers with a non-2xx status, after any retries; a subclass per
             kind (errors.NotFoundError, errors.UnauthenticatedError, errors.RateLimitedError, errors.ServerError, ...).
         errors.ResponseContractError: If a 2xx body does not match the spec (errors.MissingFieldError for a
-            missing required field).
+            missing required field that the read mask covers).
         errors.UnexpectedStatus: If the server returns an undocumented 2xx status code and
             Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout, after any retries.
