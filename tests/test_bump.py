@@ -18,13 +18,16 @@ import pytest
 
 from spec_tools import bump as bump_module
 from spec_tools import paths
-from spec_tools.bump import BumpFailed, BumpRefused, Project, bump, compare_versions
+from spec_tools.bump import CHANGELOG_HEADER, BumpFailed, BumpRefused, Project, bump, compare_versions
+from spec_tools.codegen import generate
 from spec_tools.extract import read_spec_text
-from spec_tools.provenance import sha256_text
-from spec_tools.spec import JOB_PATH
+from spec_tools.provenance import build_provenance, sha256_text, write_provenance
+from spec_tools.spec import JOB_PATH, parse_spec_text
 from spec_tools.validate import SpecInputError
 
-VENDORED = paths.SPEC_PATH.read_bytes().decode("utf-8")
+# The bump is proven on a frozen 4.259.0 project, so these tests hold whatever spec is vendored later.
+FROZEN_SPEC = Path(__file__).parent / "specs" / "gateway-4.259.0.yaml"
+VENDORED = FROZEN_SPEC.read_bytes().decode("utf-8")
 TODAY = datetime.date(2026, 11, 27)
 
 
@@ -32,12 +35,24 @@ def _quiet(line: str) -> None:
     """Progress output is not under test here."""
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Project:
-    root = tmp_path / "repo"
+@pytest.fixture(scope="module")
+def frozen_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's openapi/ (config, templates) at spec 4.259.0, its generated/ and a one-entry changelog."""
+    root = tmp_path_factory.mktemp("frozen") / "repo"
     shutil.copytree(paths.OPENAPI_DIR, root / "openapi")
-    shutil.copytree(paths.GENERATED_DIR, root / "generated", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy2(paths.REPO_ROOT / "CHANGELOG.md", root / "CHANGELOG.md")
+    (root / "openapi" / "gateway.yaml").write_bytes(FROZEN_SPEC.read_bytes())
+    write_provenance(build_provenance(VENDORED, parse_spec_text(VENDORED), source=FROZEN_SPEC.name),
+                     root / "openapi" / "provenance.json")  # fmt: skip
+    openapi = root / "openapi"
+    generate(openapi / "gateway.yaml", openapi / "generator.yaml", openapi / "templates", root / "generated")
+    (root / "CHANGELOG.md").write_text(f"{CHANGELOG_HEADER}\n## Spec 4.259.0 — 2026-11-27\n\nInitial vendoring.\n")
+    return root
+
+
+@pytest.fixture
+def project(frozen_project: Path, tmp_path: Path) -> Project:
+    root = tmp_path / "repo"
+    shutil.copytree(frozen_project, root, ignore=shutil.ignore_patterns("__pycache__"))
     return Project(root)
 
 
