@@ -336,28 +336,30 @@ class SupervisedFineTuningJob:
 
         _create_time = d.pop("createTime", UNSET)
         create_time: datetime.datetime | Unset
-        if isinstance(_create_time, Unset):
+        if _create_time is None or isinstance(_create_time, Unset):
             create_time = UNSET
         else:
             create_time = datetime.datetime.fromisoformat(_create_time)
 
         _completed_time = d.pop("completedTime", UNSET)
         completed_time: datetime.datetime | Unset
-        if isinstance(_completed_time, Unset):
+        if _completed_time is None or isinstance(_completed_time, Unset):
             completed_time = UNSET
         else:
             completed_time = datetime.datetime.fromisoformat(_completed_time)
 
         _aws_s3_config = d.pop("awsS3Config", UNSET)
         aws_s3_config: AwsS3Config | Unset
-        if isinstance(_aws_s3_config, Unset):
+        if _aws_s3_config is None or isinstance(_aws_s3_config, Unset):
             aws_s3_config = UNSET
         else:
             aws_s3_config = AwsS3Config.from_dict(_aws_s3_config)
 
         _azure_blob_storage_config = d.pop("azureBlobStorageConfig", UNSET)
         azure_blob_storage_config: AzureBlobStorageConfig | Unset
-        if isinstance(_azure_blob_storage_config, Unset):
+        if _azure_blob_storage_config is None or isinstance(
+            _azure_blob_storage_config, Unset
+        ):
             azure_blob_storage_config = UNSET
         else:
             azure_blob_storage_config = AzureBlobStorageConfig.from_dict(
@@ -373,7 +375,7 @@ class SupervisedFineTuningJob:
 
         _status = d.pop("status", UNSET)
         status: Status | Unset
-        if isinstance(_status, Unset):
+        if _status is None or isinstance(_status, Unset):
             status = UNSET
         else:
             status = Status.from_dict(_status)
@@ -400,7 +402,7 @@ class SupervisedFineTuningJob:
 
         _wandb_config = d.pop("wandbConfig", UNSET)
         wandb_config: WandbConfig | Unset
-        if isinstance(_wandb_config, Unset):
+        if _wandb_config is None or isinstance(_wandb_config, Unset):
             wandb_config = UNSET
         else:
             wandb_config = WandbConfig.from_dict(_wandb_config)
@@ -413,7 +415,7 @@ class SupervisedFineTuningJob:
 
         _update_time = d.pop("updateTime", UNSET)
         update_time: datetime.datetime | Unset
-        if isinstance(_update_time, Unset):
+        if _update_time is None or isinstance(_update_time, Unset):
             update_time = UNSET
         else:
             update_time = datetime.datetime.fromisoformat(_update_time)
@@ -430,7 +432,7 @@ class SupervisedFineTuningJob:
 
         _job_progress = d.pop("jobProgress", UNSET)
         job_progress: JobProgress | Unset
-        if isinstance(_job_progress, Unset):
+        if _job_progress is None or isinstance(_job_progress, Unset):
             job_progress = UNSET
         else:
             job_progress = JobProgress.from_dict(_job_progress)
@@ -447,7 +449,7 @@ class SupervisedFineTuningJob:
 
         _estimated_cost = d.pop("estimatedCost", UNSET)
         estimated_cost: Money | Unset
-        if isinstance(_estimated_cost, Unset):
+        if _estimated_cost is None or isinstance(_estimated_cost, Unset):
             estimated_cost = UNSET
         else:
             estimated_cost = Money.from_dict(_estimated_cost)

@@ -1,0 +1,133 @@
+"""A null message field (protojson EmitUnpopulated's unset message) parses as UNSET; a null enum still fails."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Any
+
+import httpx
+import pytest
+from fireworks_gateway import AuthenticatedClient
+from fireworks_gateway.api.gateway import gateway_get_supervised_fine_tuning_job as get_job
+from fireworks_gateway.errors import ResponseContractError
+from fireworks_gateway.models import JobProgress, JobState, Money, SupervisedFineTuningJob
+from fireworks_gateway.types import UNSET
+
+from spec_tools.spec import load_spec
+
+# JSON name -> attribute of every message-typed job field: objects, and google.protobuf.Timestamp (date-time).
+MESSAGE_FIELDS = {
+    "createTime": "create_time",
+    "completedTime": "completed_time",
+    "awsS3Config": "aws_s3_config",
+    "azureBlobStorageConfig": "azure_blob_storage_config",
+    "status": "status",
+    "wandbConfig": "wandb_config",
+    "updateTime": "update_time",
+    "jobProgress": "job_progress",
+    "estimatedCost": "estimated_cost",
+}
+
+# A running job as grpc-gateway writes it: unset messages as null, unset scalars as zero values.
+RUNNING_JOB = {
+    "name": "accounts/acme/supervisedFineTuningJobs/j1",
+    "displayName": "",
+    "createTime": "2026-11-02T09:15:27.123456789Z",
+    "completedTime": None,
+    "dataset": "accounts/acme/datasets/support-chats",
+    "awsS3Config": None,
+    "azureBlobStorageConfig": None,
+    "state": "JOB_STATE_RUNNING",
+    "status": None,
+    "createdBy": "dev@acme.example",
+    "baseModel": "accounts/fireworks/models/llama-v3p1-8b-instruct",
+    "earlyStop": False,
+    "epochs": 3,
+    "learningRate": 0.0001,
+    "wandbConfig": None,
+    "updateTime": None,
+    "jobProgress": {"percent": 40, "epoch": 1, "inputTokens": 0},
+    "estimatedCost": None,
+    "purpose": "PURPOSE_UNSPECIFIED",
+}
+
+
+def client_answering(body: str) -> AuthenticatedClient:
+    response = httpx.Response(200, text=body, headers={"content-type": "application/json"})
+    return AuthenticatedClient(
+        base_url="https://gateway.test",
+        token="t",
+        httpx_args={"transport": httpx.MockTransport(lambda request: response)},
+    )
+
+
+def _is_message(schema: dict[str, Any]) -> bool:
+    return schema.get("type") == "object" or (schema.get("type") == "string" and schema.get("format") == "date-time")
+
+
+def test_message_fields_cover_the_spec() -> None:
+    """MESSAGE_FIELDS lists exactly the job's object and date-time properties in the spec (so none goes untested)."""
+    spec = load_spec()
+    properties = spec.job_schema()["properties"]
+    assert {name for name, node in properties.items() if _is_message(spec.resolve(node))} == set(MESSAGE_FIELDS)
+
+
+@pytest.mark.parametrize(("json_name", "attribute"), MESSAGE_FIELDS.items(), ids=list(MESSAGE_FIELDS))
+def test_null_message_field_parses_as_unset(json_name: str, attribute: str) -> None:
+    """One message field null: from_dict gives UNSET for it, and to_dict leaves it out."""
+    job = SupervisedFineTuningJob.from_dict({"dataset": "d", json_name: None})
+    assert getattr(job, attribute) is UNSET
+    assert job.to_dict() == {"dataset": "d"}
+
+
+def test_all_null_messages_leave_the_rest_typed() -> None:
+    """Every message null at once: the scalars, enums and the non-null message still parse and round-trip."""
+    job = SupervisedFineTuningJob.from_dict(RUNNING_JOB)
+    assert all(
+        getattr(job, attribute) is UNSET for name, attribute in MESSAGE_FIELDS.items() if RUNNING_JOB[name] is None
+    )
+    assert job.state is JobState.JOB_STATE_RUNNING
+    assert isinstance(job.job_progress, JobProgress) and job.job_progress.percent == 40
+    assert job.to_dict() == {name: value for name, value in RUNNING_JOB.items() if value is not None} | {
+        "createTime": "2026-11-02T09:15:27.123456+00:00"
+    }
+
+
+def test_present_message_still_parses() -> None:
+    """The legitimate counterpart: a message that is an object is parsed into its model, not dropped."""
+    job = SupervisedFineTuningJob.from_dict({"dataset": "d", "estimatedCost": {"currencyCode": "USD", "units": "1"}})
+    assert isinstance(job.estimated_cost, Money) and job.estimated_cost.units == "1"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"dataset": "d", "state": None},
+        {"dataset": "d", "purpose": None},
+        {"dataset": "d", "status": {"code": None, "message": ""}},
+    ],
+    ids=["state", "purpose", "nested-status-code"],
+)
+def test_null_enum_is_rejected(body: dict[str, Any]) -> None:
+    """A null enum, top-level or inside a nested message, is not an unset message: from_dict raises ValueError."""
+    with pytest.raises(ValueError, match="None is not a valid"):
+        SupervisedFineTuningJob.from_dict(body)
+
+
+def test_null_enum_through_the_client_is_a_contract_error() -> None:
+    """Through sync() a null enum raises ResponseContractError carrying the raw body, as before the fix."""
+    text = json.dumps({"dataset": "d", "state": None, "status": None})
+    with pytest.raises(ResponseContractError, match="does not match SupervisedFineTuningJob") as caught:
+        get_job.sync("acme", "j1", client=client_answering(text))
+    assert caught.value.body == text
+
+
+def test_realistic_body_with_nulls_reads_through_the_client() -> None:
+    """A running job with null messages parses end to end through sync(): nulls UNSET, the rest typed."""
+    job = get_job.sync("acme", "j1", client=client_answering(json.dumps(RUNNING_JOB)))
+    assert job is not None
+    assert (job.completed_time, job.status, job.estimated_cost, job.update_time) == (UNSET, UNSET, UNSET, UNSET)
+    assert isinstance(job.create_time, datetime.datetime) and job.create_time.year == 2026
+    assert job.dataset == RUNNING_JOB["dataset"] and job.epochs == 3
+    assert "status" not in job.to_dict() and "estimatedCost" not in job.to_dict()
