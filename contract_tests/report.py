@@ -16,7 +16,7 @@ from .spec_facts import SpecFacts
 
 __all__ = ["Finding", "Recorder", "Redactor", "curl_line", "format_finding", "summarize"]
 
-REDACTED = "<redacted>"
+REDACTED = "[redacted]"  # no angle brackets: the JUnit XML is scrubbed as text
 # Signed URLs carry their credentials in the query string.
 _URL_QUERY = re.compile(r"(https?://[^\s?\"'<>]+)\?[^\s\"'<>]*")
 

@@ -365,7 +365,7 @@ def secret_values_advisory(exchange: Exchange, facts: SpecFacts) -> Iterator[Vio
     for path, value, _schema, _name in facts.walk(exchange.body):
         if facts.is_secret_name(path[-1]) and isinstance(value, str) and value:
             yield Violation(
-                "secret-value", _json_path(path), "no secret in a read response", "<redacted>", advisory=True
+                "secret-value", _json_path(path), "no secret in a read response", "[redacted]", advisory=True
             )
 
 

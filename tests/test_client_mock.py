@@ -18,6 +18,7 @@ from fireworks_gateway.errors import (
 )
 from fireworks_gateway.models import Code, JobState, Money
 
+from gateway_mock.faults import UNKNOWN_JOB_STATE
 from gateway_mock.server import RunningMock, running_mock
 
 
@@ -136,7 +137,7 @@ def test_fault_unknown_enum_is_kept(faulty: dict[str, RunningMock]) -> None:
     with client(mock, []) as api:
         job = get_job.sync(mock.account, "sft-running", client=api)
     assert job is not None and isinstance(job.state, JobState)
-    assert job.state.is_unknown and job.to_dict()["state"] == "JOB_STATE_ROLLOUT"
+    assert job.state.is_unknown and job.to_dict()["state"] == UNKNOWN_JOB_STATE
 
 
 def test_fault_money_sign_mismatch_is_reported_not_fatal(faulty: dict[str, RunningMock]) -> None:

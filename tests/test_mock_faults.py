@@ -130,7 +130,9 @@ EXPECTATIONS: dict[str, Callable[[RunningMock], None]] = {
     "bad-currency": lambda mock: every_job_breaks(
         mock, "estimatedCost.currencyCode", lambda code: pycountry.currencies.get(alpha_3=code) is None
     ),
-    "int32-overflow": lambda mock: every_job_breaks(mock, "epochs", lambda epochs: epochs > 2**31 - 1),
+    "int32-overflow": lambda mock: every_job_breaks(
+        mock, "epochs", lambda epochs: isinstance(epochs, int) and epochs > 2**31 - 1
+    ),
     "bad-timestamp": lambda mock: every_job_breaks(
         mock, "createTime", lambda stamp: not FormatChecker().conforms(stamp, "date-time")
     ),

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from spec_tools.spec import load_spec
+
 __all__ = [
     "FAULTS",
     "RULES",
@@ -81,13 +83,23 @@ def _catalogue(*faults: Fault) -> dict[str, Fault]:
     return {fault.name: fault for fault in faults}
 
 
+def _unknown_job_state() -> str:
+    """A state seen in the wild that the vendored spec does not list (a bump may add one; then the next)."""
+    known = set(load_spec().enum_values(JOB_STATE_SCHEMA))
+    seen_in_the_wild = ("JOB_STATE_ROLLOUT", "JOB_STATE_EVALUATION", "JOB_STATE_POLICY_UPDATE")
+    return next((state for state in seen_in_the_wild if state not in known), "JOB_STATE_NOT_IN_THIS_SPEC")
+
+
+JOB_STATE_SCHEMA = "gatewayJobState"
+UNKNOWN_JOB_STATE = _unknown_job_state()
+
 FAULTS: dict[str, Fault] = _catalogue(
     Fault("dataset-missing", "dataset", "the required `dataset` field is left out", patch=_delete("dataset")),
     Fault(
         "unknown-enum",
         "enums",
-        "`state` is JOB_STATE_ROLLOUT, not a JobState value",
-        patch=_set("state", "JOB_STATE_ROLLOUT"),
+        f"`state` is {UNKNOWN_JOB_STATE}, not a JobState value",
+        patch=_set("state", UNKNOWN_JOB_STATE),
     ),
     Fault(
         "money-sign-mismatch",
