@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
 from typing import Any
 
@@ -10,6 +11,9 @@ import pycountry
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
+from contract_tests.exchange import Exchange
+from contract_tests.rules import ADVISORIES, RULES, check_exchange
+from contract_tests.spec_facts import spec_facts
 from gateway_mock.constants import MINIMAL_JOB_ID, MOCK_ACCOUNT, job_name
 from gateway_mock.fixtures import build_fixtures, state_job_id
 from spec_tools.spec import Spec, load_spec
@@ -43,6 +47,11 @@ def _validator(spec: Spec) -> Draft202012Validator:
     return Draft202012Validator(root, format_checker=_format_checker())
 
 
+def _set_fields(job: dict[str, Any]) -> dict[str, Any]:
+    """The job without its null (unset) message fields, which JSON Schema alone would reject."""
+    return {key: value for key, value in job.items() if value is not None}
+
+
 def _money_problems(money: dict[str, Any]) -> list[str]:
     problems = []
     units, nanos = int(money["units"]), money["nanos"]
@@ -67,16 +76,32 @@ def _job_ids_by_state(fixtures: dict[str, dict[str, Any]]) -> dict[str, str]:
 
 @pytest.mark.parametrize("job_id", list(FIXTURES))
 def test_every_fixture_validates_against_the_spec_job_schema(job_id: str) -> None:
-    """Each fixture job is valid against the vendored job schema (Draft 2020-12; int32, int64, date-time formats)."""
+    """Each fixture job, its null (unset) message fields left out, is valid against the vendored job schema."""
     errors = [
-        f"{'.'.join(map(str, e.absolute_path))}: {e.message}" for e in _validator(SPEC).iter_errors(FIXTURES[job_id])
+        f"{'.'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in _validator(SPEC).iter_errors(_set_fields(FIXTURES[job_id]))
     ]
     assert errors == []
 
 
+@pytest.mark.parametrize("job_id", list(FIXTURES))
+def test_every_fixture_passes_every_contract_rule(job_id: str) -> None:
+    """Served as a 200 for its own id, each fixture breaks no contract rule and raises no advisory."""
+    exchange = Exchange.build(
+        method="GET",
+        url=f"http://127.0.0.1:1/v1/accounts/{MOCK_ACCOUNT}/supervisedFineTuningJobs/{job_id}",
+        status=200,
+        headers={"content-type": "application/json"},
+        content=json.dumps(FIXTURES[job_id]).encode(),
+        authorization="Bearer k",
+        api_key="k",
+    )
+    assert check_exchange(exchange, spec_facts(), RULES + ADVISORIES) == []
+
+
 def test_every_money_amount_follows_the_sign_and_range_rules() -> None:
     """Every estimatedCost has nanos within +-999,999,999, the sign of its units, and an ISO 4217 currency."""
-    costs = {job_id: job["estimatedCost"] for job_id, job in FIXTURES.items() if "estimatedCost" in job}
+    costs = {job_id: job["estimatedCost"] for job_id, job in FIXTURES.items() if job.get("estimatedCost")}
     assert costs
     assert {job_id: _money_problems(money) for job_id, money in costs.items() if _money_problems(money)} == {}
 
@@ -86,7 +111,7 @@ def test_the_money_edge_cases_appear() -> None:
     amounts = {
         (job["estimatedCost"]["units"], job["estimatedCost"]["nanos"])
         for job in FIXTURES.values()
-        if "estimatedCost" in job
+        if job.get("estimatedCost")
     }
     assert ("-1", -750000000) in amounts
     assert any(units == "0" and nanos < 0 for units, nanos in amounts)
@@ -122,7 +147,7 @@ def test_every_code_and_purpose_value_appears() -> None:
 
 
 def test_serialization_is_proto3_json_as_grpc_gateway_sends_it() -> None:
-    """int64 as strings, zero values emitted, OK status with empty message, RFC 3339 UTC timestamps (9 and 6 digits)."""
+    """int64 as strings, zero values emitted, unset messages null, OK status with empty message, RFC 3339 stamps."""
     running = FIXTURES["sft-running"]
     assert isinstance(running["estimatedCost"]["units"], str)
     assert running["status"] == {"code": "OK", "message": ""}
@@ -130,9 +155,11 @@ def test_serialization_is_proto3_json_as_grpc_gateway_sends_it() -> None:
     assert any(job.get("earlyStop") is False for job in FIXTURES.values())
     assert any(job.get("jobProgress", {}).get("failedRequests") == 0 for job in FIXTURES.values())
     stamps = [
-        job[key] for job in FIXTURES.values() for key in ("createTime", "updateTime", "completedTime") if key in job
+        job[key] for job in FIXTURES.values() for key in ("createTime", "updateTime", "completedTime") if job.get(key)
     ]
     assert all(TIMESTAMP.fullmatch(stamp) for stamp in stamps), stamps
+    # EmitUnpopulated: an unset message field (a running job's completedTime) is written as null, not left out.
+    assert "completedTime" in running and running["completedTime"] is None
     digits = {len(stamp.rsplit(".", 1)[1]) - 1 for stamp in stamps}
     assert digits == {9, 6}
 
@@ -155,7 +182,7 @@ def test_a_new_job_state_in_the_spec_adds_a_fixture_job() -> None:
     spec = _modified(lambda schemas: schemas["gatewayJobState"]["enum"].append("JOB_STATE_ROLLING_OUT"))
     fixtures = build_fixtures(spec)
     assert fixtures["sft-rolling-out"]["state"] == "JOB_STATE_ROLLING_OUT"
-    assert list(_validator(spec).iter_errors(fixtures["sft-rolling-out"])) == []
+    assert list(_validator(spec).iter_errors(_set_fields(fixtures["sft-rolling-out"]))) == []
 
 
 def test_a_property_removed_from_the_spec_disappears_from_every_fixture() -> None:
@@ -184,7 +211,7 @@ def test_a_retyped_property_is_reshaped_to_its_new_schema() -> None:
     assert all(re.fullmatch(r"-?\d+", job["epochs"]) for job in fixtures.values() if "epochs" in job)
     assert all(type(job["earlyStop"]) is int for job in fixtures.values() if "earlyStop" in job)
     validator = _validator(spec)
-    assert [e.message for job in fixtures.values() for e in validator.iter_errors(job)] == []
+    assert [e.message for job in fixtures.values() for e in validator.iter_errors(_set_fields(job))] == []
 
 
 def test_a_property_added_to_the_spec_appears_with_every_enum_value_covered() -> None:
@@ -204,7 +231,7 @@ def test_a_property_added_to_the_spec_appears_with_every_enum_value_covered() ->
     assert {job["priority"] for job in state_jobs} == {"PRIORITY_LOW", "PRIORITY_HIGH", "PRIORITY_URGENT"}
     assert "TEAPOT" in {job["status"]["code"] for job in state_jobs}
     validator = _validator(spec)
-    assert [e.message for job in fixtures.values() for e in validator.iter_errors(job)] == []
+    assert [e.message for job in fixtures.values() for e in validator.iter_errors(_set_fields(job))] == []
 
 
 def test_job_name_builds_the_resource_name() -> None:

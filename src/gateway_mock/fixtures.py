@@ -11,7 +11,8 @@ Across the fixtures every value of every enum (`Code`, `Purpose`, ...) appears, 
 through the Money edge cases (negative amounts, zero units with negative nanos, the int64 extremes).
 Serialization: int64 as JSON strings, zero values emitted (`"displayName": ""`, `"status": {"code": "OK",
 "message": ""}`), RFC 3339 timestamps in UTC with 9 (some with 6) fractional digits; message-typed fields
-that a job would not have set (`completedTime` of a running job, an unused storage config) are omitted.
+that a job would not have set (`completedTime` of a running job, an unused storage config) are `null`, as
+grpc-gateway's EmitUnpopulated marshaling writes them.
 """
 
 from __future__ import annotations
@@ -178,9 +179,15 @@ def _object(spec: Spec, job: _Job, prefix: str, schema: dict[str, Any]) -> dict[
             value = _value(spec, job, prefix + name, node)
             if value is not _OMIT:
                 built[name] = value
+            elif _is_message(spec.resolve(node)):
+                built[name] = None  # grpc-gateway's EmitUnpopulated writes an unset message (or Timestamp) as null
     finally:
         job.parents.pop()
     return built
+
+
+def _is_message(schema: dict[str, Any]) -> bool:
+    return schema.get("type") == "object" or schema.get("format") == "date-time"
 
 
 def _value(spec: Spec, job: _Job, path: str, node: dict[str, Any]) -> Any:
@@ -305,7 +312,7 @@ def _progress_percent(job: _Job) -> int:
 
 
 def _storage_config(kind: int) -> Callable[[_Job], Any]:
-    # At most one storage config per job, as a real job has; an unset message field is omitted.
+    # At most one storage config per job, as a real job has; the others are unset (null).
     return lambda job: None if job.index % 3 == kind else _OMIT
 
 
