@@ -82,7 +82,7 @@ class Exchange:
             credentials=_credentials(authorization, api_key),
             account=account,
             job_id=job_id,
-            read_mask=masks[-1] if masks else None,
+            read_mask=",".join(masks) if masks else None,  # repeated readMask parameters add up
             body=body,
         )
 

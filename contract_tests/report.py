@@ -18,29 +18,36 @@ __all__ = ["Finding", "Recorder", "Redactor", "curl_line", "format_finding", "su
 
 REDACTED = "[redacted]"  # no angle brackets: the JUnit XML is scrubbed as text
 # Signed URLs carry their credentials in the query string.
+_OWN_PARAMETERS = {"readMask"}
 _URL_QUERY = re.compile(r"(https?://[^\s?\"'<>]+)\?[^\s\"'<>]*")
 
 
 class Redactor:
     """Scrubs known secrets (the API key, secret fields of bodies) and every URL query string from text."""
 
-    def __init__(self, secrets: Iterable[str] = (), own_base_url: str | None = None) -> None:
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
         self._secrets = {s for s in secrets if len(s) >= 4}
-        # Our own request URLs (a readMask in the query) are no secret; signed URLs in bodies are.
-        self._own = own_base_url
 
     def learn(self, body: Any, facts: SpecFacts) -> None:
-        """Remember a body's secret-looking values so no later message prints them."""
-        for path, value, _schema, _name in facts.walk(body):
-            if isinstance(value, str) and value and facts.is_secret_name(path[-1]):
-                self._secrets.add(value)
+        """Remember a body's secret-looking values, in fields the spec knows or not, so no message prints them."""
+        if isinstance(body, dict):
+            for key, value in body.items():
+                if isinstance(value, str) and value and facts.is_secret_name(key):
+                    self._secrets.add(value)
+                else:
+                    self.learn(value, facts)
+        elif isinstance(body, list):
+            for item in body:
+                self.learn(item, facts)
 
     def scrub(self, text: str) -> str:
         """Scrub secrets and URL query strings: for text that may quote a response body."""
         return _URL_QUERY.sub(self._scrub_query, self.scrub_secrets(text))
 
     def _scrub_query(self, match: re.Match[str]) -> str:
-        if self._own and match.group(1).startswith(self._own):
+        # A query made only of the suite's own parameters (a readMask) is no secret; a signed URL's query is.
+        names = {part.split("=", 1)[0] for part in re.split(r"&(?:amp;)?", match.group(0).split("?", 1)[1])}
+        if names <= _OWN_PARAMETERS:
             return match.group(0)
         return f"{match.group(1)}?{REDACTED}"
 

@@ -26,6 +26,7 @@ INT32 = (-(2**31), 2**31 - 1)
 INT64 = (-(2**63), 2**63 - 1)
 NANOS = (-999_999_999, 999_999_999)
 _INTEGER_STRING = re.compile(r"-?(0|[1-9][0-9]*)")
+_FRACTION = re.compile(r"T[0-9:]+\.([0-9]+)")
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,11 @@ def _int64(value: Any) -> bool:
 
 @_FORMATS.checks("date-time")
 def _date_time(value: Any) -> bool:
-    return not isinstance(value, str) or validate_rfc3339(value)
+    # RFC 3339, and at most nanoseconds: a google.protobuf.Timestamp has no finer precision.
+    if not isinstance(value, str):
+        return True
+    fraction = _FRACTION.search(value)
+    return bool(validate_rfc3339(value)) and (fraction is None or len(fraction.group(1)) <= 9)
 
 
 _Validator = jsonschema.validators.extend(jsonschema.Draft202012Validator, type_checker=_TYPES)  # type: ignore[no-untyped-call]
@@ -113,22 +118,42 @@ def _expected(error: jsonschema.ValidationError) -> str:
     return f"{error.validator} {_show(error.validator_value)}"
 
 
+_KEEP, _DROP = object(), object()
+_NON_FINITE = ("NaN", "Infinity", "-Infinity")
+
+
 def _is_message(schema: dict[str, Any]) -> bool:
     """Proto3 message fields (objects, google.protobuf.Timestamp) that grpc-gateway writes as null when unset."""
     return schema.get("type") == "object" or schema.get("format") == "date-time"
 
 
-def _without_null_messages(body: Any, facts: SpecFacts) -> Any:
-    """The body with unset (null) message fields dropped: EmitUnpopulated writes them so, and that is not a defect."""
-    nulls = [path for path, value, schema, _ in facts.walk(body) if value is None and schema and _is_message(schema)]
-    if not nulls:
+def _proto3_json_allowance(value: Any, schema: dict[str, Any] | None) -> Any:
+    """What proto3 JSON permits and JSON Schema alone rejects: _DROP for a null (unset) message or Timestamp,
+    a number for a float written as "NaN"/"Infinity"/"-Infinity"; _KEEP otherwise."""
+    if schema is None:
+        return _KEEP
+    if value is None and _is_message(schema):
+        return _DROP
+    if schema.get("type") == "number" and value in _NON_FINITE:
+        return 0.0
+    return _KEEP
+
+
+def _normalized(body: Any, facts: SpecFacts) -> Any:
+    """The body as JSON Schema should see it, after the proto3 JSON allowances."""
+    edits = [(path, _proto3_json_allowance(value, schema)) for path, value, schema, _ in facts.walk(body)]
+    edits = [(path, edit) for path, edit in edits if edit is not _KEEP]
+    if not edits:
         return body
     cleaned = copy.deepcopy(body)
-    for path in nulls:
+    for path, edit in edits:
         node = cleaned
         for key in path[:-1]:
             node = node[key]
-        del node[path[-1]]
+        if edit is _DROP:
+            del node[path[-1]]
+        else:
+            node[path[-1]] = edit
     return cleaned
 
 
@@ -139,7 +164,7 @@ def schema_rule(exchange: Exchange, facts: SpecFacts) -> Iterator[Violation]:
     if exchange.body is NOT_JSON:
         yield Violation("schema", "$", "a JSON job object", _show(exchange.text[:60]))
         return
-    body = _without_null_messages(exchange.body, facts)
+    body = _normalized(exchange.body, facts)
     money = {path for path, _v, _s, name in facts.walk(body) if name in facts.money_schema_names}
     validator = _Validator(facts.root_schema, format_checker=_FORMATS)
     for error in sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path)):
@@ -243,11 +268,19 @@ def progress_rule(exchange: Exchange, facts: SpecFacts) -> Iterator[Violation]:
 # --- mask -------------------------------------------------------------------------------------------
 
 
-def _is_zero(value: Any) -> bool:
-    # Proto3 cannot tell an unset scalar from its zero value; grpc-gateway may emit either for masked-out fields.
+def _is_zero(value: Any, schema: dict[str, Any] | None, facts: SpecFacts) -> bool:
+    """Proto3 cannot tell an unset field from its zero value; EmitUnpopulated writes masked-out fields so."""
+    if value is None:
+        return True
+    resolved = facts.resolve(schema) if schema is not None else {}
+    if resolved.get("enum"):
+        return bool(value == resolved["enum"][0])  # an enum's zero value is its first name (…_UNSPECIFIED)
     if isinstance(value, dict):
-        return all(_is_zero(inner) for inner in value.values())
-    return value is None or value in ("", 0, False) or value == []
+        props = resolved.get("properties", {})
+        return all(_is_zero(inner, props.get(key), facts) for key, inner in value.items())
+    if resolved.get("format") == "int64" and value == "0":
+        return True
+    return value in ("", 0, False) or value == []
 
 
 def mask_rule(exchange: Exchange, facts: SpecFacts) -> Iterator[Violation]:
@@ -265,12 +298,14 @@ def mask_rule(exchange: Exchange, facts: SpecFacts) -> Iterator[Violation]:
             allowed.setdefault(head, set()).add(_camel(rest.split(".")[0]))  # type: ignore[union-attr]
     expected = f"only fields in readMask {exchange.read_mask!r} (others absent or zero-valued)"
     for key, value in exchange.body.items():
+        schema = facts.job_properties.get(key)
         if key not in allowed:
-            if not _is_zero(value):
+            if not _is_zero(value, schema, facts):
                 yield Violation("mask", _json_path([key]), expected, f"{_show(value)}")
         elif allowed[key] is not None and isinstance(value, dict):
+            inner_schemas = facts.resolve(schema).get("properties", {}) if schema is not None else {}
             for inner in sorted(set(value) - allowed[key]):  # type: ignore[operator]
-                if not _is_zero(value[inner]):
+                if not _is_zero(value[inner], inner_schemas.get(inner), facts):
                     yield Violation("mask", _json_path([key, inner]), expected, f"{_show(value[inner])}")
 
 
@@ -282,6 +317,8 @@ def name_rule(exchange: Exchange, facts: SpecFacts) -> Iterator[Violation]:
     if not exchange.is_job_read or not isinstance(exchange.body, dict) or "name" not in exchange.body:
         return
     want = f"accounts/{exchange.account}/supervisedFineTuningJobs/{exchange.job_id}"
+    if exchange.body["name"] == "" and not _covered_by_mask(exchange, "name"):
+        return  # masked out, written as its zero value
     if exchange.body["name"] != want:
         yield Violation("name", "$.name", _show(want), _show(exchange.body["name"]))
 
@@ -305,7 +342,7 @@ def errors_rule(exchange: Exchange, facts: SpecFacts) -> Iterator[Violation]:
     if name is None:
         yield Violation("errors", "$.code", "an integer google.rpc.Code 0-16 or its name", _show(code))
     if not isinstance(body.get("message"), str):
-        yield Violation("errors", "$.message", "a string", _show(body.get("message", "absent")))
+        yield Violation("errors", "$.message", "a string", _show(body["message"]) if "message" in body else "absent")
     if "details" in body and not isinstance(body["details"], list):
         yield Violation("errors", "$.details", "a list", _show(body["details"]))
     if name is not None and (exchange.status, name) != _UNROUTED_METHOD:

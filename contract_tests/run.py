@@ -39,7 +39,7 @@ class ContractRun:
         self.settings = settings
         self.target = target
         self.facts = facts
-        self.recorder = Recorder(Redactor([target.api_key], own_base_url=target.base_url), WRONG_KEY)
+        self.recorder = Recorder(Redactor([target.api_key]), WRONG_KEY)
         self.cases = 0
         self.generated_cases = 0
         self._stack = stack

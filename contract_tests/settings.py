@@ -48,14 +48,23 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int) -> int:
     return value
 
 
+def _check_fault(name: str | None) -> None:
+    from gateway_mock.faults import FAULTS
+
+    if name is not None and name not in FAULTS:
+        raise SettingsError(f"CONTRACT_MOCK_FAULT={name!r} is not a mock fault; valid: {', '.join(FAULTS)}")
+
+
 def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
     """Read and check the settings; a SettingsError names every missing or malformed one."""
     env = os.environ if env is None else env
     base_url = env.get("CONTRACT_BASE_URL", "").strip().rstrip("/") or None
     seed = _int(env, "CONTRACT_SEED", DEFAULT_SEED, 0)
     examples = _int(env, "CONTRACT_EXAMPLES", DEFAULT_EXAMPLES, 1)
-    report_dir = Path(env.get("CONTRACT_REPORT_DIR", "reports"))
+    # Resolved now: the runner changes directory before pytest starts.
+    report_dir = Path(env.get("CONTRACT_REPORT_DIR", "reports")).resolve()
     if base_url is None:
+        _check_fault(env.get("CONTRACT_MOCK_FAULT") or None)
         return Settings(
             None,
             env.get("MOCK_API_KEY", ""),

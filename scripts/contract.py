@@ -26,8 +26,12 @@ def main(argv: list[str]) -> int:
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    try:
+        settings.report_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"error: cannot use CONTRACT_REPORT_DIR {settings.report_dir}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     os.chdir(ROOT)  # schemathesis reads schemathesis.toml from the working directory
-    settings.report_dir.mkdir(parents=True, exist_ok=True)
     args = [
         str(ROOT / "contract_tests"),
         f"--junitxml={settings.report_dir / 'contract.xml'}",

@@ -27,7 +27,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     changes = diff_specs(old, new)
-    json_path, md_path = write_reports(changes, args.reports, old.version, new.version)
+    try:
+        json_path, md_path = write_reports(changes, args.reports, old.version, new.version)
+    except OSError as exc:
+        print(f"error: cannot write the reports into {args.reports}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     print(f"{old.version} -> {new.version}: {summary_line(changes)}")
     for change in changes:
         print(f"  {change.severity.value:<12} {change.location}: {change.change}")

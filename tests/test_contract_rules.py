@@ -416,3 +416,52 @@ def test_money_units_are_reported_once() -> None:
     """A malformed int64 in Money is the money rule's finding alone, not the schema rule's too."""
     violations = check_exchange(exchange(job_with(estimatedCost__units="05")), FACTS, RULES)
     assert [(v.rule, v.path) for v in violations] == [("money", "$.estimatedCost.units")]
+
+
+def test_emit_unpopulated_masked_body_is_legitimate() -> None:
+    """A grpc-gateway with EmitUnpopulated writes every masked-out field at its zero value: the enum's first
+    name, "0" for int64, "" for name; no mask or name violation for that."""
+    body = {
+        "name": "",
+        "displayName": "",
+        "dataset": "accounts/acme/datasets/chats",
+        "state": "JOB_STATE_UNSPECIFIED",
+        "purpose": "PURPOSE_UNSPECIFIED",
+        "status": {"code": "OK", "message": ""},
+        "epochs": 0,
+        "estimatedCost": {"currencyCode": "", "units": "0", "nanos": 0},
+        "jobProgress": {"percent": 40, "epoch": 0},
+        "createTime": None,
+    }
+    assert check_exchange(exchange(body, mask="dataset,jobProgress.percent"), FACTS, RULES) == []
+
+
+def test_mask_rule_still_flags_a_set_enum_outside_the_mask() -> None:
+    """A non-zero enum value outside the mask is a field the gateway should not have sent."""
+    body = {"dataset": "d", "state": "JOB_STATE_RUNNING"}
+    assert [v.path for v in found("mask", exchange(body, mask="dataset"))] == ["$.state"]
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity"])
+def test_non_finite_floats_as_proto3_json_strings_pass(value: str) -> None:
+    """proto3 JSON writes non-finite floats as these strings; they are not type errors."""
+    assert found("schema", exchange(job_with(learningRate=value))) == []
+
+
+def test_a_timestamp_finer_than_nanoseconds_is_flagged() -> None:
+    """google.protobuf.Timestamp has nanosecond precision at most: ten fractional digits are invalid."""
+    assert [v.path for v in found("schema", exchange(job_with(createTime="2026-11-02T09:15:27.1234567890Z")))] == [
+        "$.createTime"
+    ]
+
+
+def test_repeated_read_mask_parameters_add_up() -> None:
+    """?readMask=name&readMask=dataset asks for both fields, as grpc-gateway reads it."""
+    ex = Exchange.build(
+        method="GET", url=f"{JOB_URL}?readMask=name&readMask=dataset", status=200,
+        headers={"content-type": "application/json"},
+        content=json.dumps({"name": GOOD_JOB["name"], "dataset": "d"}).encode(), authorization=f"Bearer {KEY}",
+        api_key=KEY,
+    )  # fmt: skip
+    assert ex.mask_paths == ("name", "dataset")
+    assert check_exchange(ex, FACTS, RULES) == []

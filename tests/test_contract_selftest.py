@@ -7,12 +7,16 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any, ClassVar
 
+import httpx
 import pytest
 
 from gateway_mock.faults import FAULTS
@@ -131,6 +135,54 @@ def test_live_mode_raises_no_false_alarm(live_mock: tuple[str, str], tmp_path: P
     skipped = [c.attrib["name"] for c in run.junit.iter("testcase") if c.find("skipped") is not None]
     assert skipped and all("unrouted_method" in n for n in skipped)
     assert SECRET_KEY not in all_text(run, tmp_path)
+
+
+class _MethodLog(BaseHTTPRequestHandler):
+    """A loopback front that forwards every request to the mock and notes its method."""
+
+    upstream = ""
+    methods: ClassVar[list[str]] = []
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("do_"):  # BaseHTTPRequestHandler dispatches on do_<METHOD>
+            return self._forward
+        raise AttributeError(name)
+
+    def _forward(self) -> None:
+        self.methods.append(self.command)
+        length = int(self.headers.get("Content-Length") or 0)
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
+        answer = httpx.request(self.command, self.upstream + self.path, headers=headers,
+                               content=self.rfile.read(length) if length else None)  # fmt: skip
+        self.send_response(answer.status_code)
+        for key, value in answer.headers.items():
+            if key.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding"):
+                self.send_header(key, value)
+        self.send_header("Content-Length", str(len(answer.content)))
+        self.end_headers()
+        self.wfile.write(answer.content)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet."""
+
+
+def test_live_mode_sends_only_gets(live_mock: tuple[str, str], tmp_path: Path) -> None:
+    """Live runs probe no other method (schemathesis would try TRACE, QUERY…): every request is a GET."""
+    base_url, account = live_mock
+    _MethodLog.upstream, _MethodLog.methods = base_url, []
+    with ThreadingHTTPServer(("127.0.0.1", 0), _MethodLog) as front:
+        thread = threading.Thread(target=front.serve_forever, daemon=True)
+        thread.start()
+        try:
+            run = run_suite(
+                tmp_path, **_live_env(f"http://127.0.0.1:{front.server_address[1]}", account, "sft-running")
+            )
+        finally:
+            front.shutdown()
+    assert run.exit_code == 0, run.output[-3000:]
+    assert _MethodLog.methods and set(_MethodLog.methods) == {"GET"}, sorted(set(_MethodLog.methods))
 
 
 def test_live_mode_fails_on_the_faulty_jobs_test_case(tmp_path: Path) -> None:

@@ -196,3 +196,11 @@ def test_an_unknown_fault_name_is_refused_before_starting() -> None:
     """running_mock rejects a fault name that is not in the catalogue, listing the valid ones."""
     with pytest.raises(ValueError, match="dataset-missing"), running_mock(fault="no-such-fault"):
         pass
+
+
+def test_fault_rule_ids_are_the_contract_catalogue() -> None:
+    """The mock's list of rule ids (it may not import the suite) is exactly the contract catalogue's."""
+    from contract_tests.rules import RULES as CATALOGUE
+    from gateway_mock.faults import RULES as FAULT_RULES
+
+    assert list(FAULT_RULES) == [rule.id for rule in CATALOGUE]

@@ -1,0 +1,45 @@
+"""What the suite prints and writes never carries a secret, and its settings fail with a sentence, not a trace."""
+
+from __future__ import annotations
+
+import pytest
+
+from contract_tests.report import Redactor
+from contract_tests.settings import SettingsError, settings_from_env
+from contract_tests.spec_facts import spec_facts
+
+
+def test_signed_url_queries_are_scrubbed_even_on_the_gateways_own_host() -> None:
+    """A signature in a query string is a credential wherever the URL points."""
+    text = '"https://api.fireworks.ai/v1/m.jsonl?Signature=abc123&Expires=1" and https://x.example/a?X-Goog-Signature=s'
+    scrubbed = Redactor().scrub(text)
+    assert "abc123" not in scrubbed and "X-Goog-Signature=s" not in scrubbed
+    assert scrubbed.count("[redacted]") == 2
+
+
+def test_the_suites_own_read_mask_queries_are_kept() -> None:
+    """A request URL whose query is only readMask stays readable in curl lines (also XML-escaped)."""
+    text = "curl http://127.0.0.1:8080/v1/a?readMask=name,state and http://h/v1/b?readMask=a&amp;readMask=b"
+    assert Redactor().scrub(text) == text
+
+
+def test_secrets_are_learned_anywhere_in_a_body_even_under_unknown_fields() -> None:
+    """An apiKey nested under a field the spec does not know is still never printed."""
+    redactor = Redactor(["the-api-key"])
+    redactor.learn({"newIntegration": {"config": {"apiKey": "nested-secret-1"}}, "wandbConfig": {"apiKey": "w-2"}},
+                   spec_facts())  # fmt: skip
+    scrubbed = redactor.scrub("nested-secret-1 / the-api-key / ok")
+    assert scrubbed == "[redacted] / [redacted] / ok"
+
+
+def test_unknown_mock_fault_is_a_settings_error_listing_the_valid_ones() -> None:
+    """CONTRACT_MOCK_FAULT with a typo names the valid faults instead of failing inside pytest."""
+    with pytest.raises(SettingsError, match=r"not a mock fault; valid: dataset-missing, "):
+        settings_from_env({"CONTRACT_MOCK_FAULT": "nope"})
+
+
+@pytest.mark.parametrize(("name", "value"), [("CONTRACT_EXAMPLES", "abc"), ("CONTRACT_SEED", "-1")])
+def test_malformed_numbers_are_settings_errors(name: str, value: str) -> None:
+    """Counts and seeds that are not whole numbers in range are refused with the variable's name."""
+    with pytest.raises(SettingsError, match=name):
+        settings_from_env({name: value})
