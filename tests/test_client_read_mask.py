@@ -1,4 +1,5 @@
-"""readMask: a required field the mask leaves out parses as UNSET; one the mask covers must still be sent."""
+"""readMask: fields the mask leaves out parse as UNSET, whether omitted or written as zero values (EmitUnpopulated);
+a required field the mask covers must still be sent."""
 
 from __future__ import annotations
 
@@ -11,13 +12,60 @@ import pytest
 from fireworks_gateway import AuthenticatedClient
 from fireworks_gateway.api.gateway import gateway_get_supervised_fine_tuning_job as get_job
 from fireworks_gateway.errors import MissingFieldError
-from fireworks_gateway.models import JobState, SupervisedFineTuningJob
+from fireworks_gateway.models import JobState, Purpose, SupervisedFineTuningJob
 from fireworks_gateway.types import UNSET, Unset
 
 from gateway_mock.server import RunningMock, running_mock
 
 # What a correct gateway sends for readMask=name,state: no `dataset`, although the spec requires it.
 NAME_AND_STATE = {"name": "accounts/acme/supervisedFineTuningJobs/j1", "state": "JOB_STATE_RUNNING"}
+
+# What grpc-gateway with EmitUnpopulated sends for readMask=name,state,jobProgress.percent: every field, those
+# outside the mask as zero values ("" / 0 / false / enum zero / null message), the required `dataset` included.
+EMIT_UNPOPULATED_MASKED = {
+    "name": "accounts/acme/supervisedFineTuningJobs/j1",
+    "displayName": "",
+    "createTime": None,
+    "completedTime": None,
+    "dataset": "",
+    "awsS3Config": None,
+    "azureBlobStorageConfig": None,
+    "state": "JOB_STATE_RUNNING",
+    "status": None,
+    "createdBy": "",
+    "outputModel": "",
+    "baseModel": "",
+    "warmStartFrom": "",
+    "jinjaTemplate": "",
+    "earlyStop": False,
+    "epochs": 0,
+    "learningRate": 0,
+    "maxContextLength": 0,
+    "loraRank": 0,
+    "wandbConfig": None,
+    "evaluationDataset": "",
+    "isTurbo": False,
+    "evalAutoCarveout": False,
+    "updateTime": None,
+    "nodes": 0,
+    "batchSize": 0,
+    "mtpEnabled": False,
+    "mtpNumDraftTokens": 0,
+    "mtpFreezeBaseModel": False,
+    "jobProgress": {"percent": 40, "epoch": 0, "inputTokens": 0},
+    "metricsFileSignedUrl": "",
+    "trainerLogsSignedUrl": "",
+    "gradientAccumulationSteps": 0,
+    "learningRateWarmupSteps": 0,
+    "batchSizeSamples": 0,
+    "estimatedCost": None,
+    "optimizerWeightDecay": 0,
+    "purpose": "PURPOSE_UNSPECIFIED",
+}
+MASK_COVERS = {"name", "state", "jobProgress"}
+JSON_TO_ATTRIBUTE = {
+    name: "".join("_" + char.lower() if char.isupper() else char for char in name) for name in EMIT_UNPOPULATED_MASKED
+}
 
 # Masks that ask for every field: the server sends `dataset`, so its absence is a contract violation.
 ALL_FIELDS_MASKS = ["*", "", " , ", "name,*"]
@@ -93,14 +141,61 @@ def test_snake_case_and_nested_masks_leave_dataset_unset(mask: str) -> None:
 
 
 def test_snake_case_paths_are_matched_to_camel_case_json_names() -> None:
-    """A snake_case path covers the field of the camelCase JSON name (the spec's one required field, `dataset`,
-    has no underscore, so this shows the normalisation on a required name that does)."""
-    outside = get_job._outside_read_mask
-    required = ("dataset", "jobProgress", "awsS3Config")
-    assert outside("job_progress,aws_s3_config", required) == ("dataset",)
-    assert outside("job_progress.percent", required) == ("dataset", "awsS3Config")
-    assert outside("jobProgress,awsS3Config,dataset", required) == ()
-    assert outside("name", required) == required
+    """The mask is read as the set of top-level camelCase JSON names it covers: snake_case paths are normalised,
+    nested paths cover their top-level field, and `*`, empty or blank masks mean all fields (None)."""
+    fields = get_job._read_mask_fields
+    assert fields("job_progress,aws_s3_config") == {"jobProgress", "awsS3Config"}
+    assert fields("job_progress.percent, name") == {"jobProgress", "name"}
+    assert fields("jobProgress,awsS3Config,dataset") == {"jobProgress", "awsS3Config", "dataset"}
+    for all_fields in (UNSET, "", "*", " , ", "name,*"):
+        assert fields(all_fields) is None
+
+
+@pytest.mark.parametrize(
+    "mask", ["name,state,jobProgress.percent", "name, state, job_progress.percent", "name,state,jobProgress"]
+)
+def test_emit_unpopulated_fields_outside_the_mask_are_unset(mask: str) -> None:
+    """An EmitUnpopulated body (every field, those outside the mask at zero values): every field outside the mask
+    is UNSET, not "" / 0 / False / an enum's zero member, `dataset` included; the covered fields are typed."""
+    job = get_job.sync("acme", "j1", client=answering(EMIT_UNPOPULATED_MASKED), read_mask=mask)
+    assert job is not None
+    outside = {
+        name: getattr(job, attribute) for name, attribute in JSON_TO_ATTRIBUTE.items() if name not in MASK_COVERS
+    }
+    assert outside == dict.fromkeys(outside, UNSET)
+    assert (job.name, job.state) == (EMIT_UNPOPULATED_MASKED["name"], JobState.JOB_STATE_RUNNING)
+    assert not isinstance(job.job_progress, Unset) and job.job_progress.percent == 40
+    assert job.to_dict() == {name: EMIT_UNPOPULATED_MASKED[name] for name in MASK_COVERS}
+
+
+def test_emit_unpopulated_masked_read_works_for_detailed_and_async_calls() -> None:
+    """sync_detailed and asyncio drop the zero values outside the mask too (all share the parser)."""
+    mask = "name,state,jobProgress.percent"
+    detailed = get_job.sync_detailed("acme", "j1", client=answering(EMIT_UNPOPULATED_MASKED), read_mask=mask)
+    assert detailed.parsed is not None
+    assert (detailed.parsed.dataset, detailed.parsed.epochs, detailed.parsed.purpose) == (UNSET, UNSET, UNSET)
+    job = asyncio.run(get_job.asyncio("acme", "j1", client=answering(EMIT_UNPOPULATED_MASKED), read_mask=mask))
+    assert job is not None
+    assert (job.dataset, job.display_name, job.early_stop) == (UNSET, UNSET, UNSET)
+
+
+def test_zero_values_inside_the_mask_are_kept() -> None:
+    """The legitimate counterpart: a zero value the mask covers is a real value ("" / 0 / False), required
+    `dataset` included, and fields outside the mask are still UNSET."""
+    mask = "dataset,epochs,early_stop,displayName"
+    job = get_job.sync("acme", "j1", client=answering(EMIT_UNPOPULATED_MASKED), read_mask=mask)
+    assert job is not None
+    assert (job.dataset, job.epochs, job.early_stop, job.display_name) == ("", 0, False, "")
+    assert (job.name, job.state, job.job_progress) == (UNSET, UNSET, UNSET)
+
+
+@pytest.mark.parametrize("mask", [UNSET, "*", ""], ids=["no-mask", "star", "empty"])
+def test_without_a_field_mask_zero_values_are_kept(mask: str | Unset) -> None:
+    """Without a mask, or with one asking for all fields, nothing is dropped: zero values parse as themselves."""
+    job = get_job.sync("acme", "j1", client=answering(EMIT_UNPOPULATED_MASKED), read_mask=mask)
+    assert job is not None
+    assert (job.dataset, job.display_name, job.epochs, job.early_stop) == ("", "", 0, False)
+    assert job.purpose is Purpose.PURPOSE_UNSPECIFIED
 
 
 def test_from_dict_absent_ok_relaxes_only_absence() -> None:

@@ -1,4 +1,5 @@
-"""The bearer token never shows in repr/str of the clients, in error text, or in DEBUG logs (ours, httpx, httpcore)."""
+"""The bearer token and custom header values never show in repr/str of the clients; the token never shows in error
+text or DEBUG logs (ours, httpx, httpcore)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import attrs
+import httpx
 import pytest
 from fireworks_gateway import AuthenticatedClient, Client
 from fireworks_gateway.api.gateway import gateway_get_supervised_fine_tuning_job as get_job
@@ -86,7 +88,35 @@ def test_credential_headers_and_cookies_are_masked_in_repr() -> None:
     )
     text = repr(client)
     assert TOKEN not in text
-    assert "visible" in text and "'session'" in text
+    assert "'X-Trace'" in text and "'session'" in text and "'auth'" in text
+
+
+@pytest.mark.parametrize("client_class", [Client, AuthenticatedClient])
+def test_every_header_value_is_masked_in_repr_and_str(client_class: type[Client | AuthenticatedClient]) -> None:
+    """Custom headers of any name keep their names but show '***' for their values, in repr and str, also after
+    with_headers (a header such as X-Extra may carry a credential no name list anticipates)."""
+    kwargs = {"token": TOKEN} if client_class is AuthenticatedClient else {}
+    client = client_class("http://x", headers={"X-Extra": "hdr-SECRET"}, **kwargs)
+    derived = client.with_headers({"X-Tenant-Key": "tenant-SECRET"})
+    for text in (repr(client), str(client), repr(derived), str(derived)):
+        assert "SECRET" not in text
+    assert "_headers={'X-Extra': '***'}" in repr(client)
+    assert "_headers={'X-Extra': '***', 'X-Tenant-Key': '***'}" in repr(derived)
+
+
+def test_masked_headers_are_still_sent() -> None:
+    """Masking is repr-only: the server receives every custom header's real value."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"dataset": "d"})
+
+    client = AuthenticatedClient(
+        "http://x", TOKEN, headers={"X-Extra": "hdr-SECRET"}, httpx_args={"transport": httpx.MockTransport(handler)}
+    )
+    assert get_job.sync("acme", "j1", client=client) is not None
+    assert seen[0].headers["X-Extra"] == "hdr-SECRET"
 
 
 def test_token_is_still_sent(gateway_url: str) -> None:

@@ -27,7 +27,8 @@ T = TypeVar("T", bound="SupervisedFineTuningJob")
 @_attrs_define
 class SupervisedFineTuningJob:
     """
-    A field left out by a read mask is UNSET, required ones included (see from_dict's absent_ok).
+    A field left out by a read mask is UNSET, required ones included, even when the server writes it as a zero value
+    (the endpoint drops it; see from_dict's absent_ok).
 
     Attributes:
         dataset (str): The name of the dataset used for training.

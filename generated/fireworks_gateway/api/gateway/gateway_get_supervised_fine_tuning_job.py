@@ -37,27 +37,33 @@ def _get_kwargs(
     return _kwargs
 
 
-def _outside_read_mask(
-    read_mask: str | Unset, required: tuple[str, ...]
-) -> tuple[str, ...]:
-    """The required JSON names the read mask leaves out (so a correct server omits them).
+def _read_mask_fields(read_mask: str | Unset) -> frozenset[str] | None:
+    """The top-level JSON names the read mask covers; None without a mask or with an empty or `*` one (all fields).
 
-    Nothing without a mask or with an empty or `*` one (all fields). Paths are camelCase or snake_case; a nested path
-    such as `jobProgress.percent` covers its top-level field.
+    Paths are camelCase or snake_case; a nested path such as `jobProgress.percent` covers its top-level field.
     """
     if isinstance(read_mask, Unset) or not read_mask:
-        return ()
+        return None
     covered: set[str] = set()
     for path in read_mask.split(","):
         head = path.strip().partition(".")[0]
         if head == "*":
-            return ()
+            return None
         if head:
             first, *rest = head.split("_")
             covered.add(first + "".join(word[:1].upper() + word[1:] for word in rest))
-    if not covered:
-        return ()
-    return tuple(name for name in required if name not in covered)
+    return frozenset(covered) if covered else None
+
+
+def _masked(body: Any, covered: frozenset[str] | None) -> Any:
+    """The body without the top-level fields outside the mask.
+
+    grpc-gateway's EmitUnpopulated writes them as zero values ("", 0, false, null, ...) instead of omitting them;
+    dropped here, they parse as UNSET either way.
+    """
+    if covered is None or not isinstance(body, dict):
+        return body
+    return {name: value for name, value in body.items() if name in covered}
 
 
 def _parse_response(
@@ -70,10 +76,16 @@ def _parse_response(
         raise errors.api_error_from_response(response)
     if response.status_code == 200:
         try:
-            response_200 = SupervisedFineTuningJob.from_dict(
-                response.json(),
-                absent_ok=_outside_read_mask(read_mask, ("dataset",)),
-            )
+            covered = _read_mask_fields(read_mask)
+            if covered is None:
+                response_200 = SupervisedFineTuningJob.from_dict(response.json())
+            else:
+                response_200 = SupervisedFineTuningJob.from_dict(
+                    _masked(response.json(), covered),
+                    absent_ok=tuple(
+                        name for name in ("dataset",) if name not in covered
+                    ),
+                )
             return response_200
         except errors.ResponseContractError as error:
             raise error.attach(response) from None
@@ -116,7 +128,8 @@ def sync_detailed(
         supervised_fine_tuning_job_id (str):
         read_mask (str | Unset):
             Comma-separated field paths, camelCase or snake_case; empty or "*" means all fields. Fields
-            outside the mask are UNSET in the parsed model, required ones included.
+            outside the mask are UNSET in the parsed model, required ones included, even when the server
+            writes them as zero values (grpc-gateway's EmitUnpopulated).
 
     Raises:
         errors.APIStatusError: If the server answers with a non-2xx status, after any retries; a subclass per
@@ -157,7 +170,8 @@ def sync(
         supervised_fine_tuning_job_id (str):
         read_mask (str | Unset):
             Comma-separated field paths, camelCase or snake_case; empty or "*" means all fields. Fields
-            outside the mask are UNSET in the parsed model, required ones included.
+            outside the mask are UNSET in the parsed model, required ones included, even when the server
+            writes them as zero values (grpc-gateway's EmitUnpopulated).
 
     Raises:
         errors.APIStatusError: If the server answers with a non-2xx status, after any retries; a subclass per
@@ -195,7 +209,8 @@ async def asyncio_detailed(
         supervised_fine_tuning_job_id (str):
         read_mask (str | Unset):
             Comma-separated field paths, camelCase or snake_case; empty or "*" means all fields. Fields
-            outside the mask are UNSET in the parsed model, required ones included.
+            outside the mask are UNSET in the parsed model, required ones included, even when the server
+            writes them as zero values (grpc-gateway's EmitUnpopulated).
 
     Raises:
         errors.APIStatusError: If the server answers with a non-2xx status, after any retries; a subclass per
@@ -236,7 +251,8 @@ async def asyncio(
         supervised_fine_tuning_job_id (str):
         read_mask (str | Unset):
             Comma-separated field paths, camelCase or snake_case; empty or "*" means all fields. Fields
-            outside the mask are UNSET in the parsed model, required ones included.
+            outside the mask are UNSET in the parsed model, required ones included, even when the server
+            writes them as zero values (grpc-gateway's EmitUnpopulated).
 
     Raises:
         errors.APIStatusError: If the server answers with a non-2xx status, after any retries; a subclass per
