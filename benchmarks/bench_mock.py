@@ -16,18 +16,14 @@ import os
 import platform
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from peer_prism import ensure_prism, running_prism
+from peer_prism import ensure_prism, running_prism, stop
 
 from gateway_mock.constants import DEFAULT_API_KEY
 from gateway_mock.server import running_mock
@@ -62,36 +58,6 @@ class Target:
     runs: list[dict[str, float]] = field(default_factory=list)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_until_answering(url: str, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        request = urllib.request.Request(url, headers={"Authorization": f"Bearer {DEFAULT_API_KEY}"})
-        try:
-            with urllib.request.urlopen(request, timeout=2):
-                return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
-
-
-def _stop(process: subprocess.Popen[str]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 @contextlib.contextmanager
 def _bare_uvicorn() -> Iterator[str]:
     process = subprocess.Popen([sys.executable, "-c", BARE_APP], stdout=subprocess.PIPE, text=True)
@@ -100,7 +66,7 @@ def _bare_uvicorn() -> Iterator[str]:
         port = int(process.stdout.readline())
         yield f"http://127.0.0.1:{port}/"
     finally:
-        _stop(process)
+        stop(process)
         if process.stdout is not None:
             process.stdout.close()
 

@@ -11,8 +11,9 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-__all__ = ["PRISM_PACKAGE", "ensure_prism", "running_prism"]
+__all__ = ["PRISM_PACKAGE", "ensure_prism", "running_prism", "stop"]
 
 REPO = Path(__file__).resolve().parents[1]
 SPEC = REPO / "openapi" / "gateway.yaml"
@@ -73,6 +74,12 @@ def running_prism(*, dynamic: bool = False) -> Iterator[str]:
         _wait_until_answering(base_url + PROBE_PATH, timeout=60)
         yield base_url
     finally:
+        stop(process)
+
+
+def stop(process: subprocess.Popen[Any]) -> None:
+    """Terminate a server process, killing it if it lingers."""
+    if process.poll() is None:
         process.terminate()
         try:
             process.wait(timeout=10)
