@@ -28,6 +28,9 @@ from typing import Any
 
 import httpx
 
+from gateway_mock.fixtures import build_fixtures
+from spec_tools.spec import load_spec
+
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "reports" / "bench-client.json"
 API_KEY = "bench-api-key"
@@ -36,58 +39,8 @@ JOB_ID = "abc123"
 TARGET_VS_RAW = 1.15
 TARGET_SDK_SLOWDOWN = 1.5
 
-# A job as grpc-gateway serializes it: int64 as strings, zero values emitted, 9 fractional digits.
-JOB = {
-    "name": f"accounts/{ACCOUNT}/supervisedFineTuningJobs/{JOB_ID}",
-    "displayName": "support-ft",
-    "createTime": "2026-11-02T09:15:27.123456789Z",
-    "completedTime": "2026-11-02T11:40:03.000000001Z",
-    "dataset": f"accounts/{ACCOUNT}/datasets/support-chats",
-    "awsS3Config": {"credentialsSecret": "accounts/acme/secrets/s3", "iamRoleArn": "arn:aws:iam::123456789012:role/ft"},
-    "azureBlobStorageConfig": {"credentialsSecret": "", "managedIdentityClientId": "", "tenantId": ""},
-    "state": "JOB_STATE_COMPLETED",
-    "status": {"code": "OK", "message": ""},
-    "createdBy": "dev@acme.example",
-    "outputModel": "accounts/acme/models/support-ft",
-    "baseModel": "accounts/fireworks/models/llama-v3p1-8b-instruct",
-    "warmStartFrom": "",
-    "jinjaTemplate": "",
-    "earlyStop": False,
-    "epochs": 3,
-    "learningRate": 0.0001,
-    "maxContextLength": 8192,
-    "loraRank": 16,
-    "wandbConfig": {"enabled": True, "apiKey": "", "project": "ft", "entity": "acme", "runId": "r1", "url": ""},
-    "evaluationDataset": "",
-    "isTurbo": False,
-    "evalAutoCarveout": True,
-    "updateTime": "2026-11-02T11:40:03.500000000Z",
-    "nodes": 0,
-    "batchSize": 65536,
-    "mtpEnabled": False,
-    "mtpNumDraftTokens": 0,
-    "mtpFreezeBaseModel": False,
-    "jobProgress": {
-        "percent": 100,
-        "epoch": 2,
-        "totalInputRequests": 0,
-        "totalProcessedRequests": 0,
-        "successfullyProcessedRequests": 0,
-        "failedRequests": 0,
-        "outputRows": 0,
-        "inputTokens": 1843200,
-        "outputTokens": 0,
-        "cachedInputTokenCount": 0,
-    },
-    "metricsFileSignedUrl": "",
-    "trainerLogsSignedUrl": "",
-    "gradientAccumulationSteps": 1,
-    "learningRateWarmupSteps": 0,
-    "batchSizeSamples": 32,
-    "estimatedCost": {"currencyCode": "USD", "units": "12", "nanos": 750000000},
-    "optimizerWeightDecay": 0.01,
-    "purpose": "PURPOSE_PILOT",
-}
+# The mock's completed fixture, renamed to this server's job: realistic proto3 JSON, every field present.
+JOB = build_fixtures(load_spec())["sft-completed"] | {"name": f"accounts/{ACCOUNT}/supervisedFineTuningJobs/{JOB_ID}"}
 
 
 async def app(scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]) -> None:
