@@ -5,11 +5,17 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import hypothesis
 import pytest
 
 from .report import format_finding, summarize
 from .run import ContractRun, PreflightError, current_run, start_run, stop_run
 from .settings import SettingsError, settings_from_env
+
+# Pinned hypothesis defaults, whatever HYPOTHESIS_PROFILE the caller has: no example database (each run is
+# reproduced from CONTRACT_SEED alone) and no per-case deadline (a live gateway's latency is not a finding).
+hypothesis.settings.register_profile("contract", database=None, deadline=None, print_blob=False)
+hypothesis.settings.load_profile("contract")
 
 _STARTED = pytest.StashKey[float]()
 _MAX_ADVISORIES_SHOWN = 20
