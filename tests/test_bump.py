@@ -6,13 +6,11 @@ Every test bumps a temp copy of the project (openapi/, generated/, CHANGELOG.md)
 from __future__ import annotations
 
 import datetime
-import importlib.util
 import json
 import shlex
 import shutil
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -24,6 +22,7 @@ from spec_tools.extract import read_spec_text
 from spec_tools.provenance import build_provenance, sha256_text, write_provenance
 from spec_tools.spec import JOB_PATH, parse_spec_text
 from spec_tools.validate import SpecInputError
+from tests.helpers import load_script
 
 # The bump is proven on a frozen 4.259.0 project, so these tests hold whatever spec is vendored later.
 FROZEN_SPEC = Path(__file__).parent / "specs" / "gateway-4.259.0.yaml"
@@ -272,14 +271,6 @@ def test_same_content_is_already_current(project: Project, tmp_path: Path) -> No
     assert _snapshot(project) == before
 
 
-def _script(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"_script_{name}", paths.REPO_ROOT / "scripts" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_force_env_lets_a_downgrade_through(
     project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -288,7 +279,7 @@ def test_force_env_lets_a_downgrade_through(
     source = tmp_path / "older.yaml"
     source.write_text(_version(VENDORED, "4.258.0"), encoding="utf-8")
     argv = [str(source), "--root", str(project.root), "--verify", "true"]
-    script = _script("bump")
+    script = load_script("bump")
 
     monkeypatch.delenv("FORCE", raising=False)
     assert script.main(argv) == 3
@@ -302,7 +293,7 @@ def test_force_env_lets_a_downgrade_through(
 
 def test_bump_script_exit_codes_for_bad_input_and_current_spec(project: Project, tmp_path: Path) -> None:
     """Invalid input exits 2; the vendored spec itself exits 0 ('already at')."""
-    script = _script("bump")
+    script = load_script("bump")
     bad = tmp_path / "bad.yaml"
     bad.write_text("openapi: [\n", encoding="utf-8")
     assert script.main([str(bad), "--root", str(project.root), "--verify", "false"]) == 2

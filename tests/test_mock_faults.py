@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import http.client
 import json
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import pycountry
 import pytest
@@ -19,6 +17,7 @@ from gateway_mock.fixtures import build_fixtures
 from gateway_mock.rpc_status import CODE_NUMBERS, http_status_by_code
 from gateway_mock.server import RunningMock, running_mock
 from spec_tools.spec import load_spec
+from tests.helpers import raw_request
 
 JOBS = "/v1/accounts/mock-account/supervisedFineTuningJobs/"
 SPEC = load_spec()
@@ -46,18 +45,6 @@ REQUIRED = {
 }
 
 
-def fetch(mock: RunningMock, path: str, auth: str | None = "default") -> tuple[int, http.client.HTTPMessage, bytes]:
-    url = urlsplit(mock.base_url)
-    connection = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=10)
-    headers = {} if auth is None else {"Authorization": f"Bearer {mock.api_key}" if auth == "default" else auth}
-    try:
-        connection.request("GET", path, headers=headers)
-        response = connection.getresponse()
-        return response.status, response.headers, response.read()
-    finally:
-        connection.close()
-
-
 def _at(job: dict[str, Any], path: str) -> Any:
     value: Any = job
     for part in path.split("."):
@@ -72,7 +59,7 @@ def every_job_breaks(mock: RunningMock, path: str, broken: Callable[[Any], bool]
     applicable = [job_id for job_id in mock.job_ids if _at(FIXTURES[job_id], path) is not MISSING]
     assert applicable
     for job_id in applicable:
-        status, _, body = fetch(mock, JOBS + job_id)
+        status, _, body = raw_request(mock, JOBS + job_id)
         assert status == 200
         value = _at(json.loads(body), path)
         assert broken(value), f"{job_id}: {path} = {value!r}"
@@ -80,7 +67,7 @@ def every_job_breaks(mock: RunningMock, path: str, broken: Callable[[Any], bool]
 
 def _name_mismatch(mock: RunningMock) -> None:
     for job_id in mock.job_ids:
-        served = json.loads(fetch(mock, JOBS + job_id)[2])
+        served = json.loads(raw_request(mock, JOBS + job_id)[2])
         assert served["name"] != job_name(job_id), job_id
 
 
@@ -89,32 +76,32 @@ def _money_sign_mismatch(mock: RunningMock) -> None:
 
 
 def _readmask_ignored(mock: RunningMock) -> None:
-    status, _, body = fetch(mock, JOBS + "sft-running?readMask=name")
+    status, _, body = raw_request(mock, JOBS + "sft-running?readMask=name")
     assert status == 200 and set(json.loads(body)) > {"name"}
-    assert fetch(mock, JOBS + "sft-running?readMask=bogus")[0] == 200
+    assert raw_request(mock, JOBS + "sft-running?readMask=bogus")[0] == 200
 
 
 def _auth_ignored(mock: RunningMock) -> None:
-    assert fetch(mock, JOBS + "sft-running", auth=None)[0] == 200
-    assert fetch(mock, JOBS + "sft-running", auth="Bearer wrong")[0] == 200
+    assert raw_request(mock, JOBS + "sft-running", auth=None)[0] == 200
+    assert raw_request(mock, JOBS + "sft-running", auth="Bearer wrong")[0] == 200
 
 
 def _error_not_status(mock: RunningMock) -> None:
-    status, _, body = fetch(mock, JOBS + "no-such-job")
+    status, _, body = raw_request(mock, JOBS + "no-such-job")
     assert status == 404 and set(json.loads(body)) != {"code", "message", "details"}
 
 
 def _status_code_mismatch(mock: RunningMock) -> None:
     for path in (JOBS + "no-such-job", JOBS + "sft-running?readMask=bogus"):
-        status, _, body = fetch(mock, path)
+        status, _, body = raw_request(mock, path)
         error = json.loads(body)
         assert set(error) == {"code", "message", "details"}
         assert HTTP_STATUS[CODE_BY_NUMBER[error["code"]]] != status, (status, error)
 
 
 def _wrong_content_type(mock: RunningMock) -> None:
-    assert fetch(mock, JOBS + "sft-running")[1]["Content-Type"] != "application/json"
-    assert fetch(mock, JOBS + "no-such-job")[1]["Content-Type"] != "application/json"
+    assert raw_request(mock, JOBS + "sft-running")[1]["Content-Type"] != "application/json"
+    assert raw_request(mock, JOBS + "no-such-job")[1]["Content-Type"] != "application/json"
 
 
 EXPECTATIONS: dict[str, Callable[[RunningMock], None]] = {

@@ -6,7 +6,6 @@ import http.client
 import json
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -14,6 +13,7 @@ from gateway_mock.fixtures import build_fixtures
 from gateway_mock.rpc_status import http_status_by_code
 from gateway_mock.server import RunningMock, running_mock
 from spec_tools.spec import load_spec
+from tests.helpers import raw_request
 
 JOBS = "/v1/accounts/mock-account/supervisedFineTuningJobs/"
 FIXTURES = build_fixtures(load_spec())
@@ -25,28 +25,6 @@ CODE_NAMES = {3: "INVALID_ARGUMENT", 5: "NOT_FOUND", 16: "UNAUTHENTICATED"}
 def mock() -> Iterator[RunningMock]:
     with running_mock() as running:
         yield running
-
-
-def request(
-    mock: RunningMock,
-    path: str,
-    *,
-    method: str = "GET",
-    auth: str | None = "default",
-    headers: dict[str, str] | None = None,
-) -> tuple[int, http.client.HTTPMessage, bytes]:
-    """Send the path byte for byte (no client-side normalisation of %2F or dots)."""
-    url = urlsplit(mock.base_url)
-    connection = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=10)
-    sent = dict(headers or {})
-    if auth is not None:
-        sent["Authorization"] = f"Bearer {mock.api_key}" if auth == "default" else auth
-    try:
-        connection.request(method, path, headers=sent)
-        response = connection.getresponse()
-        return response.status, response.headers, response.read()
-    finally:
-        connection.close()
 
 
 def assert_status_error(status: int, headers: http.client.HTTPMessage, body: bytes, code: int) -> dict[str, Any]:
@@ -61,7 +39,7 @@ def assert_status_error(status: int, headers: http.client.HTTPMessage, body: byt
 @pytest.mark.parametrize("job_id", list(FIXTURES))
 def test_every_fixture_job_is_served_as_json(mock: RunningMock, job_id: str) -> None:
     """GET of each fixture id returns 200, Content-Type application/json, and exactly the fixture body."""
-    status, headers, body = request(mock, JOBS + job_id)
+    status, headers, body = raw_request(mock, JOBS + job_id)
     assert (status, headers["Content-Type"]) == (200, "application/json")
     assert json.loads(body) == FIXTURES[job_id]
 
@@ -78,24 +56,24 @@ def test_running_mock_reports_the_fixture_job_ids(mock: RunningMock) -> None:
 )
 def test_a_missing_or_wrong_bearer_is_401_code_16(mock: RunningMock, auth: str | None) -> None:
     """Without the right bearer key the job is not served: 401 with google.rpc.Status code 16."""
-    assert_status_error(*request(mock, JOBS + "sft-running", auth=auth), code=16)
+    assert_status_error(*raw_request(mock, JOBS + "sft-running", auth=auth), code=16)
 
 
 def test_the_bearer_scheme_is_case_insensitive(mock: RunningMock) -> None:
     """`bearer <key>` is accepted as RFC 9110 requires; only the token is compared exactly."""
-    assert request(mock, JOBS + "sft-running", auth=f"bearer {mock.api_key}")[0] == 200
+    assert raw_request(mock, JOBS + "sft-running", auth=f"bearer {mock.api_key}")[0] == 200
 
 
 @pytest.mark.parametrize("job_id", ["no-such-job", "SFT-RUNNING", "sft-running-2", "scenario-unknown"])
 def test_an_unknown_job_is_404_code_5(mock: RunningMock, job_id: str) -> None:
     """An id that is no fixture (ids are case-sensitive) is 404 with code 5 and a message naming the job."""
-    error = assert_status_error(*request(mock, JOBS + job_id), code=5)
+    error = assert_status_error(*raw_request(mock, JOBS + job_id), code=5)
     assert job_id in error["message"]
 
 
 def test_an_unknown_account_is_404_code_5(mock: RunningMock) -> None:
     """A fixture id under another account is not found."""
-    assert_status_error(*request(mock, "/v1/accounts/other-account/supervisedFineTuningJobs/sft-running"), code=5)
+    assert_status_error(*raw_request(mock, "/v1/accounts/other-account/supervisedFineTuningJobs/sft-running"), code=5)
 
 
 @pytest.mark.parametrize(
@@ -112,8 +90,8 @@ def test_an_unknown_account_is_404_code_5(mock: RunningMock) -> None:
 )
 def test_any_other_path_is_404_code_5(mock: RunningMock, path: str) -> None:
     """Paths outside the one route are 404 with a Status body, whatever the method."""
-    assert_status_error(*request(mock, path), code=5)
-    assert request(mock, path, method="POST")[0] == 404
+    assert_status_error(*raw_request(mock, path), code=5)
+    assert raw_request(mock, path, method="POST")[0] == 404
 
 
 @pytest.mark.parametrize(
@@ -127,7 +105,7 @@ def test_any_other_path_is_404_code_5(mock: RunningMock, path: str) -> None:
 )
 def test_read_mask_keeps_only_the_named_top_level_fields(mock: RunningMock, mask: str, expected: set[str]) -> None:
     """readMask (camelCase or snake_case proto names) returns exactly the named fields, values unchanged."""
-    status, _, body = request(mock, f"{JOBS}sft-running?readMask={mask.replace(' ', '%20')}")
+    status, _, body = raw_request(mock, f"{JOBS}sft-running?readMask={mask.replace(' ', '%20')}")
     job = json.loads(body)
     assert (status, set(job)) == (200, expected)
     assert job == {key: FIXTURES["sft-running"][key] for key in expected}
@@ -137,30 +115,30 @@ def test_read_mask_selects_one_nested_level(mock: RunningMock) -> None:
     """`jobProgress.percent` (or `job_progress.percent`) keeps only that leaf of the nested object."""
     percent = FIXTURES["sft-running"]["jobProgress"]["percent"]
     for mask in ("jobProgress.percent", "job_progress.percent", "name,jobProgress.percent,jobProgress.epoch"):
-        job = json.loads(request(mock, f"{JOBS}sft-running?readMask={mask}")[2])
+        job = json.loads(raw_request(mock, f"{JOBS}sft-running?readMask={mask}")[2])
         assert job["jobProgress"]["percent"] == percent
         assert set(job["jobProgress"]) <= {"percent", "epoch"}
-    assert json.loads(request(mock, f"{JOBS}sft-running?readMask=jobProgress.percent")[2]) == {
+    assert json.loads(raw_request(mock, f"{JOBS}sft-running?readMask=jobProgress.percent")[2]) == {
         "jobProgress": {"percent": percent}
     }
 
 
 def test_read_mask_may_be_repeated_and_uses_the_proto_name(mock: RunningMock) -> None:
     """`readMask=a&readMask=b` and `read_mask=` work as grpc-gateway parses a FieldMask query parameter."""
-    assert set(json.loads(request(mock, f"{JOBS}sft-running?readMask=name&readMask=state")[2])) == {"name", "state"}
-    assert set(json.loads(request(mock, f"{JOBS}sft-running?read_mask=state")[2])) == {"state"}
+    assert set(json.loads(raw_request(mock, f"{JOBS}sft-running?readMask=name&readMask=state")[2])) == {"name", "state"}
+    assert set(json.loads(raw_request(mock, f"{JOBS}sft-running?read_mask=state")[2])) == {"state"}
 
 
 @pytest.mark.parametrize("query", ["readMask=", "readMask=*", "readMask=%2A", "readMask=,", "other=1"])
 def test_an_empty_or_star_read_mask_returns_every_field(mock: RunningMock, query: str) -> None:
     """An empty mask, `*`, or no mask returns the whole job; unknown query parameters are ignored."""
-    status, _, body = request(mock, f"{JOBS}sft-running?{query}")
+    status, _, body = raw_request(mock, f"{JOBS}sft-running?{query}")
     assert (status, json.loads(body)) == (200, FIXTURES["sft-running"])
 
 
 def test_read_mask_on_the_minimal_job_omits_fields_it_does_not_have(mock: RunningMock) -> None:
     """Masking a field the job lacks is valid and simply yields nothing for it."""
-    assert json.loads(request(mock, f"{JOBS}sft-minimal?readMask=name,jobProgress")[2]) == {
+    assert json.loads(raw_request(mock, f"{JOBS}sft-minimal?readMask=name,jobProgress")[2]) == {
         "name": FIXTURES["sft-minimal"]["name"]
     }
 
@@ -170,21 +148,21 @@ def test_read_mask_on_the_minimal_job_omits_fields_it_does_not_have(mock: Runnin
 )
 def test_an_unknown_read_mask_path_is_400_code_3(mock: RunningMock, mask: str) -> None:
     """A path that names no field (or nests too deep, or into a scalar) is 400 with code 3 naming the path."""
-    error = assert_status_error(*request(mock, f"{JOBS}sft-running?readMask={mask}"), code=3)
+    error = assert_status_error(*raw_request(mock, f"{JOBS}sft-running?readMask={mask}"), code=3)
     assert "readMask" in error["message"]
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
 def test_other_methods_on_the_job_path_are_405_with_allow_get_and_code_12(mock: RunningMock, method: str) -> None:
     """As grpc-gateway: a wrong method on the job route is 405, `Allow: GET`, Status code 12 (UNIMPLEMENTED)."""
-    status, headers, body = request(mock, JOBS + "sft-running", method=method)
+    status, headers, body = raw_request(mock, JOBS + "sft-running", method=method)
     assert (status, headers["Allow"], headers["Content-Type"]) == (405, "GET", "application/json")
     assert json.loads(body) == {"code": 12, "message": "Method Not Allowed", "details": []}
 
 
 def test_head_on_the_job_path_is_405_too(mock: RunningMock) -> None:
     """HEAD is not GET: it gets the 405 with `Allow: GET` (and no body)."""
-    status, headers, _ = request(mock, JOBS + "sft-running", method="HEAD")
+    status, headers, _ = raw_request(mock, JOBS + "sft-running", method="HEAD")
     assert (status, headers["Allow"]) == (405, "GET")
 
 
@@ -208,14 +186,14 @@ def test_head_on_the_job_path_is_405_too(mock: RunningMock) -> None:
 )
 def test_percent_encoded_and_odd_ids_never_cause_a_5xx(mock: RunningMock, raw_id: str) -> None:
     """Encoded slashes, NUL, invalid UTF-8, broken escapes and long ids are a clean 404 Status, never a 5xx."""
-    assert_status_error(*request(mock, JOBS + raw_id), code=5)
+    assert_status_error(*raw_request(mock, JOBS + raw_id), code=5)
 
 
 def test_an_encoded_fixture_id_is_decoded_before_lookup(mock: RunningMock) -> None:
     """`sft%2Drunning` is `sft-running` once decoded, as the gateway's router decodes path segments."""
-    status, _, body = request(mock, JOBS + "sft%2Drunning")
+    status, _, body = raw_request(mock, JOBS + "sft%2Drunning")
     assert (status, json.loads(body)) == (200, FIXTURES["sft-running"])
-    assert request(mock, "/v1/accounts/mock%2Daccount/supervisedFineTuningJobs/sft-running")[0] == 200
+    assert raw_request(mock, "/v1/accounts/mock%2Daccount/supervisedFineTuningJobs/sft-running")[0] == 200
 
 
 def test_extra_jobs_are_served_and_reported() -> None:
@@ -225,7 +203,7 @@ def test_extra_jobs_are_served_and_reported() -> None:
         assert extra == ["sft-extra-001", "sft-extra-002", "sft-extra-003"]
         assert many.job_ids[: len(FIXTURES)] == tuple(FIXTURES)
         for job_id in extra:
-            status, _, body = request(many, JOBS + job_id)
+            status, _, body = raw_request(many, JOBS + job_id)
             assert (status, json.loads(body)["name"]) == (
                 200,
                 f"accounts/mock-account/supervisedFineTuningJobs/{job_id}",

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import http.client
 import json
 import time
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 import pytest
 
 from gateway_mock.constants import job_name
 from gateway_mock.scenarios import MAX_SLOW_DELAY_MS, Scenarios
 from gateway_mock.server import RunningMock, running_mock
+from tests.helpers import raw_request
 
 JOBS = "/v1/accounts/mock-account/supervisedFineTuningJobs/"
 
@@ -23,35 +22,23 @@ def mock() -> Iterator[RunningMock]:
         yield running
 
 
-def get(mock: RunningMock, path: str, *, authorized: bool = True) -> tuple[int, http.client.HTTPMessage, bytes]:
-    url = urlsplit(mock.base_url)
-    connection = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=15)
-    headers = {"Authorization": f"Bearer {mock.api_key}"} if authorized else {}
-    try:
-        connection.request("GET", path, headers=headers)
-        response = connection.getresponse()
-        return response.status, response.headers, response.read()
-    finally:
-        connection.close()
-
-
 def test_rate_limited_is_429_code_8_with_retry_after(mock: RunningMock) -> None:
     """`scenario-rate-limited` answers 429, `Retry-After: 1`, Status code 8, every time."""
     for _ in range(2):
-        status, headers, body = get(mock, JOBS + "scenario-rate-limited")
+        status, headers, body = raw_request(mock, JOBS + "scenario-rate-limited")
         assert (status, headers["Retry-After"], headers["Content-Type"]) == (429, "1", "application/json")
         assert json.loads(body)["code"] == 8
 
 
 def test_unavailable_is_503_code_14(mock: RunningMock) -> None:
     """`scenario-unavailable` answers 503 with Status code 14."""
-    status, _, body = get(mock, JOBS + "scenario-unavailable")
+    status, _, body = raw_request(mock, JOBS + "scenario-unavailable")
     assert (status, json.loads(body)["code"], json.loads(body)["details"]) == (503, 14, [])
 
 
 def test_bad_gateway_is_502_with_a_non_json_html_body(mock: RunningMock) -> None:
     """`scenario-bad-gateway` answers 502 with text/html that does not parse as JSON, as a proxy does."""
-    status, headers, body = get(mock, JOBS + "scenario-bad-gateway")
+    status, headers, body = raw_request(mock, JOBS + "scenario-bad-gateway")
     assert (status, headers["Content-Type"]) == (502, "text/html")
     assert body.startswith(b"<html>")
     with pytest.raises(json.JSONDecodeError):
@@ -61,19 +48,19 @@ def test_bad_gateway_is_502_with_a_non_json_html_body(mock: RunningMock) -> None
 def test_slow_waits_for_delay_ms_then_serves_a_job_named_after_the_id(mock: RunningMock) -> None:
     """`scenario-slow?delayMs=400` answers 200 no sooner than 0.4 s later, with `name` carrying the scenario id."""
     started = time.perf_counter()
-    status, _, body = get(mock, JOBS + "scenario-slow?delayMs=400")
+    status, _, body = raw_request(mock, JOBS + "scenario-slow?delayMs=400")
     elapsed = time.perf_counter() - started
     assert (status, json.loads(body)["name"]) == (200, job_name("scenario-slow"))
     assert 0.4 <= elapsed < 5
     started = time.perf_counter()
-    assert get(mock, JOBS + "scenario-slow?delayMs=0&readMask=name")[0] == 200
+    assert raw_request(mock, JOBS + "scenario-slow?delayMs=0&readMask=name")[0] == 200
     assert time.perf_counter() - started < 0.4
 
 
 def test_slow_rejects_a_delay_that_is_not_milliseconds(mock: RunningMock) -> None:
     """A non-integer delayMs is 400 with code 3 rather than a guess."""
     for value in ("abc", "-5", "1.5"):
-        status, _, body = get(mock, f"{JOBS}scenario-slow?delayMs={value}")
+        status, _, body = raw_request(mock, f"{JOBS}scenario-slow?delayMs={value}")
         assert (status, json.loads(body)["code"]) == (400, 3)
 
 
@@ -89,29 +76,29 @@ def test_the_slow_delay_is_capped() -> None:
 def test_flaky_fails_the_first_n_requests_then_recovers(mock: RunningMock, status: int, code: int | None) -> None:
     """`scenario-flaky-<status>-2-<token>`: two failures, then 200 for good; other tokens keep their own count."""
     job_id = f"scenario-flaky-{status}-2-test-{status}"
-    seen = [get(mock, JOBS + job_id) for _ in range(4)]
+    seen = [raw_request(mock, JOBS + job_id) for _ in range(4)]
     assert [answer[0] for answer in seen] == [status, status, 200, 200]
     if code is not None:
         assert json.loads(seen[0][2])["code"] == code
     assert json.loads(seen[2][2])["name"] == job_name(job_id)
-    assert get(mock, f"{JOBS}scenario-flaky-{status}-2-other-token-{status}")[0] == status
+    assert raw_request(mock, f"{JOBS}scenario-flaky-{status}-2-other-token-{status}")[0] == status
 
 
 def test_flaky_429_carries_retry_after(mock: RunningMock) -> None:
     """The flaky 429 is the same answer as `scenario-rate-limited`, Retry-After included."""
-    assert get(mock, JOBS + "scenario-flaky-429-1-retry-after")[1]["Retry-After"] == "1"
+    assert raw_request(mock, JOBS + "scenario-flaky-429-1-retry-after")[1]["Retry-After"] == "1"
 
 
 def test_flaky_with_zero_failures_serves_at_once_and_bad_forms_are_404(mock: RunningMock) -> None:
     """`-0-` never fails; an unsupported status or more than 100 failures is no scenario (404)."""
-    assert get(mock, JOBS + "scenario-flaky-503-0-none")[0] == 200
-    assert get(mock, JOBS + "scenario-flaky-500-1-x")[0] == 404
-    assert get(mock, JOBS + "scenario-flaky-429-101-x")[0] == 404
+    assert raw_request(mock, JOBS + "scenario-flaky-503-0-none")[0] == 200
+    assert raw_request(mock, JOBS + "scenario-flaky-500-1-x")[0] == 404
+    assert raw_request(mock, JOBS + "scenario-flaky-429-101-x")[0] == 404
 
 
 def test_scenarios_still_require_auth_and_are_not_fixture_jobs(mock: RunningMock) -> None:
     """Without the key a scenario id is a 401 (and does not count as a flaky attempt); no scenario is a fixture id."""
-    assert get(mock, JOBS + "scenario-unavailable", authorized=False)[0] == 401
-    assert get(mock, JOBS + "scenario-flaky-503-1-auth", authorized=False)[0] == 401
-    assert get(mock, JOBS + "scenario-flaky-503-1-auth")[0] == 503
+    assert raw_request(mock, JOBS + "scenario-unavailable", auth=None)[0] == 401
+    assert raw_request(mock, JOBS + "scenario-flaky-503-1-auth", auth=None)[0] == 401
+    assert raw_request(mock, JOBS + "scenario-flaky-503-1-auth")[0] == 503
     assert not [job_id for job_id in mock.job_ids if job_id.startswith("scenario-")]

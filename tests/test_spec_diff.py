@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 import yaml
 
-from spec_tools import diff, paths
+from spec_tools import diff
 from spec_tools.diff import RULES, diff_specs
 from spec_tools.spec import JOB_PATH, Spec
+from tests.helpers import load_script
 
 MINIMAL = Path(__file__).parent / "specs" / "minimal.yaml"
 JOB = "gatewaySupervisedFineTuningJob"
@@ -258,14 +257,6 @@ def test_the_minimal_fixture_is_a_valid_spec() -> None:
 # --- scripts/spec_diff.py ------------------------------------------------------------------------------------------
 
 
-def _script(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"_script_{name}", paths.REPO_ROOT / "scripts" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _write(tmp_path: Path, name: str, mutate: Mutation) -> tuple[Path, Path]:
     old, new = _minimal(), _minimal()
     mutate(old, new)
@@ -280,7 +271,7 @@ def test_spec_diff_exits_1_on_breaking_and_writes_both_reports(
 ) -> None:
     """A removed property fails the CI gate; the JSON report is the list of classified changes."""
     old, new = _write(tmp_path, "breaking", CASES["property removed"][0])
-    assert _script("spec_diff").main([str(old), str(new), "--reports", str(tmp_path / "reports")]) == 1
+    assert load_script("spec_diff").main([str(old), str(new), "--reports", str(tmp_path / "reports")]) == 1
     report = json.loads((tmp_path / "reports" / "spec-diff.json").read_text(encoding="utf-8"))
     assert [(r["location"], r["change"], r["severity"]) for r in report] == CASES["property removed"][1]
     assert set(report[0]) == {"location", "change", "severity", "detail"}
@@ -291,13 +282,13 @@ def test_spec_diff_exits_1_on_breaking_and_writes_both_reports(
 def test_spec_diff_exits_0_when_nothing_is_breaking(tmp_path: Path) -> None:
     """Warnings alone (a new enum value) do not fail the gate."""
     old, new = _write(tmp_path, "warning", CASES["enum value added"][0])
-    assert _script("spec_diff").main([str(old), str(new), "--reports", str(tmp_path / "reports")]) == 0
+    assert load_script("spec_diff").main([str(old), str(new), "--reports", str(tmp_path / "reports")]) == 0
 
 
 def test_spec_diff_exits_2_on_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An input that is not a spec is a usage error (2), not a 'breaking' verdict (1)."""
     bad = tmp_path / "bad.yaml"
     bad.write_text("openapi: 3.1.0\ninfo: [\n", encoding="utf-8")
-    assert _script("spec_diff").main([str(MINIMAL), str(bad), "--reports", str(tmp_path / "reports")]) == 2
+    assert load_script("spec_diff").main([str(MINIMAL), str(bad), "--reports", str(tmp_path / "reports")]) == 2
     assert "bad.yaml is not valid YAML at line" in capsys.readouterr().err
     assert not (tmp_path / "reports").exists()
