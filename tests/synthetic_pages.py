@@ -1,0 +1,176 @@
+"""Synthetic docs pages for bump tests, derived from whatever spec is vendored now.
+
+Each page changes the vendored spec the way newer (or older) published pages do, then wraps it like a
+published page at its most awkward: CRLF line endings and a ```json example block before the OpenAPI block.
+Nothing here names a field, state or schema of today's spec, so the pages keep working after every bump.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from spec_tools.spec import JOB_PATH, Spec
+
+__all__ = ["SyntheticSpec", "additive_spec", "breaking_spec", "docs_page", "next_version"]
+
+# New schema keys carry the proto package prefix like the published ones; "Synth" keeps them clear of any
+# name a real page could define.
+_PREFIX = "gateway"
+
+
+@dataclass(frozen=True)
+class SyntheticSpec:
+    document: dict[str, Any]
+    added_state: str | None = None
+    deprecated_property: str | None = None
+    removed_properties: tuple[str, ...] = ()
+    removed_state: str | None = None
+
+    @property
+    def version(self) -> str:
+        return str(self.document["info"]["version"])
+
+
+def next_version(version: str) -> str:
+    """The next minor version of a dotted version: 4.259.0 -> 4.260.0."""
+    numbers = [int(part) for part in re.findall(r"\d+", version)[:3]]
+    numbers += [0] * (3 - len(numbers))
+    return f"{numbers[0]}.{numbers[1] + 1}.0"
+
+
+def _job_schema_name(spec: Spec) -> str:
+    return spec.job_schema_name()
+
+
+def _state_enum_name(spec: Spec, job: dict[str, Any]) -> str:
+    """The schema key of the job's state enum: the enum that `state` refers to."""
+    for prop in job.get("properties", {}).values():
+        name = spec.schema_name(prop)
+        if name and spec.schemas[name].get("enum") and "JOB_STATE" in str(spec.schemas[name]["enum"][0]):
+            return name
+    raise LookupError("the job schema has no property holding a job-state enum")
+
+
+def _new_name(schemas: dict[str, Any], stem: str) -> str:
+    name = f"{_PREFIX}{stem}"
+    while name in schemas:
+        name += "X"
+    return name
+
+
+def _new_property(properties: dict[str, Any], stem: str) -> str:
+    name = stem
+    while name in properties:
+        name += "X"
+    return name
+
+
+def additive_spec(document: dict[str, Any]) -> SyntheticSpec:
+    """Every additive change a newer published page makes, none breaking for a reader.
+
+    - a new enum type and a property using it;
+    - a new object that holds another new object (a proto `oneof`, described in prose);
+    - an object with no properties (a proto empty message);
+    - a new job state;
+    - an existing optional string property deprecated by a description starting `Deprecated:`.
+    """
+    doc = copy.deepcopy(document)
+    spec = Spec(doc)
+    schemas = spec.schemas
+    job_name = _job_schema_name(spec)
+    job = schemas[job_name]
+    properties: dict[str, Any] = job["properties"]
+    required = set(job.get("required", ()))
+
+    priority = _new_name(schemas, "SynthTrainingPriority")
+    schemas[priority] = {
+        "type": "string",
+        "enum": ["TRAINING_PRIORITY_UNSPECIFIED", "TRAINING_PRIORITY_LOW", "TRAINING_PRIORITY_HIGH"],
+        "default": "TRAINING_PRIORITY_UNSPECIFIED",
+    }
+    constant = _new_name(schemas, "SynthConstantLrSchedule")
+    schemas[constant] = {
+        "type": "object",
+        "properties": {"learningRate": {"type": "number", "format": "float"}, "label": {"type": "string"}},
+    }
+    scheduler = _new_name(schemas, "SynthLrScheduler")
+    schemas[scheduler] = {
+        "type": "object",
+        "properties": {
+            "constant": {"$ref": f"#/components/schemas/{constant}"},
+            "warmupSteps": {"type": "integer", "format": "int32"},
+        },
+        "description": "Only one of the schedule variants is set; the one set selects the shape.",
+    }
+    empty = _new_name(schemas, "SynthEncryptionState")
+    schemas[empty] = {"type": "object"}
+
+    properties[_new_property(properties, "synthPriority")] = {"$ref": f"#/components/schemas/{priority}"}
+    properties[_new_property(properties, "synthLrScheduler")] = {
+        "$ref": f"#/components/schemas/{scheduler}",
+        "description": "How the learning rate changes over training.",
+    }
+    properties[_new_property(properties, "synthEncryptionState")] = {
+        "$ref": f"#/components/schemas/{empty}",
+        "readOnly": True,
+    }
+
+    states = schemas[_state_enum_name(spec, job)]["enum"]
+    added_state = "JOB_STATE_SYNTH_ARCHIVED"
+    while added_state in states:
+        added_state += "_X"
+    states.append(added_state)
+
+    deprecated = next(
+        name
+        for name, prop in properties.items()
+        if name not in required
+        and prop.get("type") == "string"
+        and "format" not in prop
+        and not str(prop.get("description", "")).startswith("Deprecated")
+    )
+    old = str(properties[deprecated].get("description", "")).strip()
+    properties[deprecated]["description"] = f"Deprecated: superseded by a newer field. {old}".strip()
+
+    doc["info"]["version"] = next_version(spec.version)
+    return SyntheticSpec(doc, added_state=added_state, deprecated_property=deprecated)
+
+
+def breaking_spec(document: dict[str, Any], *, removed: int = 3) -> SyntheticSpec:
+    """A page that removes `removed` optional properties (the message-typed ones first) and one job state."""
+    doc = copy.deepcopy(document)
+    spec = Spec(doc)
+    job = spec.schemas[_job_schema_name(spec)]
+    properties: dict[str, Any] = job["properties"]
+    required = set(job.get("required", ()))
+    state_enum = _state_enum_name(spec, job)
+    state_property = next(n for n, p in properties.items() if spec.schema_name(p) == state_enum)
+    candidates = [n for n in properties if n not in required and n not in {"name", state_property}]
+    # Message-typed properties first: removing them strands faults and fixtures that target them.
+    candidates.sort(key=lambda n: (spec.schema_name(properties[n]) is None, candidates.index(n)))
+    gone = tuple(candidates[:removed])
+    for name in gone:
+        del properties[name]
+    states = spec.schemas[state_enum]["enum"]
+    removed_state = states.pop()  # the newest state; the first one is the proto zero value and stays
+    doc["info"]["version"] = next_version(spec.version)
+    return SyntheticSpec(doc, removed_properties=gone, removed_state=removed_state)
+
+
+def docs_page(document: dict[str, Any]) -> bytes:
+    """A docs page as published, at its most awkward: CRLF endings, a ```json block before the OpenAPI one."""
+    example = {"name": "accounts/acme/supervisedFineTuningJobs/abc123", "dataset": "accounts/acme/datasets/d"}
+    spec_text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+    page = (
+        "> ## Documentation Index\n> Fetch the complete documentation index at the docs site.\n\n"
+        "# Get Supervised Fine-tuning Job\n\nAn example answer:\n\n"
+        f"```json\n{json.dumps(example, indent=2)}\n```\n\n"
+        f"## OpenAPI\n\n````yaml get {JOB_PATH}\n{spec_text}````\n"
+    )
+    return page.replace("\n", "\r\n").encode("utf-8")

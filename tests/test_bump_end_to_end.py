@@ -1,0 +1,148 @@
+"""A spec bump needs no hand edit: a frozen copy of this project takes a synthetic page with `make bump` alone,
+and that copy's own `make test` (the bump's verification step) and `make contract` pass.
+
+The pages are derived from the spec vendored now (tests/synthetic_pages.py), so these tests hold after every
+bump. Each one costs a whole nested `make test`, so they are marked `slow`: `make test` leaves them out,
+`make test-slow` (and so CI) runs them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from spec_tools import paths
+from spec_tools.spec import load_spec
+from tests.synthetic_pages import SyntheticSpec, additive_spec, breaking_spec, docs_page
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.timeout(600),
+    pytest.mark.skipif(
+        bool(os.environ.get("FIREWORKS_NESTED_BUMP")), reason="already inside a nested bump's make test"
+    ),
+]
+
+VENV = Path(sys.prefix)  # the outer checkout's venv; the copy's code wins through PYTHONPATH
+_ALLOWED_CHANGES = ("openapi/", "generated/", "CHANGELOG.md")
+
+
+def _git(root: Path, *args: str) -> str:
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t", GIT_COMMITTER_NAME="t",
+               GIT_COMMITTER_EMAIL="t@t")  # fmt: skip
+    result = subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True, check=True)
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def frozen_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every file git would commit from this checkout, committed again in a repo of its own."""
+    root = tmp_path_factory.mktemp("frozen") / "repo"
+    listed = _git(paths.REPO_ROOT, "ls-files", "-z", "--cached", "--others", "--exclude-standard").split("\0")
+    for name in filter(None, listed):
+        source = paths.REPO_ROOT / name
+        if source.is_file():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, root / name)
+    mypy_cache = paths.REPO_ROOT / ".mypy_cache"
+    if mypy_cache.is_dir():  # third-party stubs dominate a cold mypy run; the copy's own files are re-checked
+        shutil.copytree(mypy_cache, root / ".mypy_cache")
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "frozen")
+    return root
+
+
+@pytest.fixture
+def tree(frozen_tree: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(frozen_tree, root, symlinks=True)
+    return root
+
+
+def _make(root: Path, *args: str, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`make` in the copy with this venv (never re-bootstrapped: that would re-point this checkout's install)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "CONTRACT_", "FORCE"))}
+    env.update(
+        PYTHONPATH=os.pathsep.join([str(root / "generated"), str(root / "src"), str(root)]),
+        FIREWORKS_NESTED_BUMP="1",
+        **(extra_env or {}),
+    )
+    stamp = VENV / ".bootstrapped"
+    command = ["make", "--no-print-directory", f"VENV={VENV}", "-o", str(stamp), *args]
+    return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=540, check=False)
+
+
+def _bump(root: Path, synthetic: SyntheticSpec, tmp_path: Path, *, force: bool = False) -> str:
+    page = tmp_path / "Get Supervised Fine-tuning Job.md"
+    page.write_bytes(docs_page(synthetic.document))
+    result = _make(root, "bump", f"SPEC={page}", extra_env={"FORCE": "1"} if force else None)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-6000:]
+    return output
+
+
+def _changed_paths(root: Path) -> list[str]:
+    lines = _git(root, "status", "--porcelain", "--untracked-files=all").splitlines()
+    return sorted(line[3:] for line in lines)
+
+
+def _class_names(root: Path) -> list[str]:
+    models = root / "generated" / paths.PACKAGE_NAME / "models"
+    return re.findall(r"^class (\w+)", "\n".join(p.read_text() for p in models.glob("*.py")), re.M)
+
+
+def test_additive_bump_needs_no_hand_edit(tree: Path, tmp_path: Path) -> None:
+    """Every additive change of a newer page (new enum, nested new objects, an empty object, a new state, a
+    deprecation; CRLF page with a json block first) goes through `make bump` alone: its verification
+    `make test` passes, `make contract` passes, and only openapi/, generated/ and CHANGELOG.md change."""
+    synthetic = additive_spec(load_spec().document)
+    output = _bump(tree, synthetic, tmp_path)
+    assert synthetic.version in (tree / "openapi" / "gateway.yaml").read_text()
+
+    changed = _changed_paths(tree)
+    assert changed, output[-2000:]
+    assert all(path.startswith(_ALLOWED_CHANGES) for path in changed), changed
+
+    names = _class_names(tree)
+    assert not [n for n in names if n.startswith(("Gateway", "Type"))], names
+    new_schemas = set(synthetic.document["components"]["schemas"]) - set(load_spec().schemas)
+    for key in new_schemas:  # one naming rule: the schema key without its proto package prefix
+        assert re.sub(r"^[a-z]+", "", key) in names, (key, names)
+
+    report = json.loads((tree / "reports" / "spec-diff.json").read_text())
+    severities = {change["severity"] for change in report["changes"]}
+    assert "breaking" not in severities, report["changes"]
+    deprecations = [c for c in report["changes"] if c["severity"] == "deprecation"]
+    assert any(synthetic.deprecated_property in c["location"] for c in deprecations), report["changes"]
+    changelog = (tree / "CHANGELOG.md").read_text()
+    assert synthetic.deprecated_property in changelog and "deprecation" in changelog
+
+    contract = _make(tree, "contract")
+    assert contract.returncode == 0, (contract.stdout + contract.stderr)[-6000:]
+
+
+def test_breaking_bump_with_force_needs_no_hand_edit(tree: Path, tmp_path: Path) -> None:
+    """A page that removes three properties (message-typed ones first) and a job state is reported as breaking,
+    and with FORCE=1 goes through with no edit: the mock, rules and fault catalogue follow the new spec."""
+    synthetic = breaking_spec(load_spec().document)
+    _bump(tree, synthetic, tmp_path, force=True)
+    vendored = yaml.safe_load((tree / "openapi" / "gateway.yaml").read_text())
+    assert synthetic.removed_state not in json.dumps(vendored)
+
+    report = json.loads((tree / "reports" / "spec-diff.json").read_text())
+    breaking = [c["location"] for c in report["changes"] if c["severity"] == "breaking"]
+    for name in synthetic.removed_properties:
+        assert any(name in location for location in breaking), (name, breaking)
+    assert all(path.startswith(_ALLOWED_CHANGES) for path in _changed_paths(tree))
+
+    contract = _make(tree, "contract")
+    assert contract.returncode == 0, (contract.stdout + contract.stderr)[-6000:]
