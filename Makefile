@@ -11,7 +11,7 @@ MOCK_API_KEY ?= mock-api-key
 unexport PYTHONDONTWRITEBYTECODE
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap generate check-generated test unit contract lint typecheck mock bump spec-diff bench clean
+.PHONY: help bootstrap generate check-generated test test-slow unit contract lint typecheck mock bump spec-diff bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -36,7 +36,10 @@ lint: $(STAMP)  ## ruff and mypy --strict on hand-written and generated code, wo
 	$(VENV)/bin/zizmor --offline --quiet .github/workflows/
 
 unit: $(STAMP)  ## unit tests of hand-written code
-	$(PY) -m pytest tests
+	$(PY) -m pytest tests -m "not slow"
+
+test-slow: $(STAMP)  ## the slow proofs (a nested make bump + make test per case); CI runs them after make test
+	$(PY) -m pytest tests -m slow
 
 test: check-generated lint unit  ## everything CI runs
 
