@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -24,8 +25,10 @@ from . import paths
 from .codegen import GenerationError, generate
 from .diff import Change, Severity, count_by_severity, diff_specs, summary_line, write_reports
 from .provenance import build_provenance, sha256_text, write_provenance
+from .safe_text import inline
 from .spec import Spec, parse_spec_text
 from .validate import Candidate, SpecInputError, load_candidate
+from .versions import compare_versions
 
 __all__ = [
     "CHANGELOG_HEADER",
@@ -102,25 +105,6 @@ class BumpResult:
     bumped: bool  # False: the candidate is byte-identical to the vendored spec
 
 
-def compare_versions(old: str, new: str) -> int | None:
-    """-1, 0 or 1 as `new` is older, equal or newer than `old`; None when either is not dotted numbers."""
-    old_key, new_key = _version_key(old), _version_key(new)
-    if old_key is None or new_key is None:
-        return None
-    return (new_key > old_key) - (new_key < old_key)
-
-
-def _version_key(version: str) -> tuple[tuple[int, ...], int, str] | None:
-    # "4.260.0" > "4.260.0-rc1" > "4.259.10" > "4.259.9": numeric parts, then a release beats a pre-release.
-    match = re.fullmatch(r"v?(\d+(?:\.\d+)*)(?:[-+.]?(.+))?", version.strip())
-    if match is None:
-        return None
-    numbers = tuple(int(part) for part in match.group(1).split("."))
-    numbers += (0,) * (3 - len(numbers))
-    suffix = match.group(2) or ""
-    return numbers, 0 if suffix else 1, suffix
-
-
 def bump(
     source: Path,
     project: Project | None = None,
@@ -132,7 +116,7 @@ def bump(
 ) -> BumpResult:
     """Vendor `source` into `project`, regenerate and verify; raise SpecInputError, BumpRefused or BumpFailed."""
     project = project or Project(paths.REPO_ROOT)
-    echo(f"[1/6] validate {source}")
+    echo(f"[1/6] validate {inline(source)}")
     candidate = load_candidate(source)
     current_text, current = _read_vendored(project)
     old_version, new_version = current.version, candidate.spec.version
@@ -149,7 +133,7 @@ def bump(
     echo(f"[3/6] change report: {summary_line(changes)} -> {_rel(json_report, project)}, {_rel(md_report, project)}")
     for change in changes:
         if change.severity is not Severity.NON_BREAKING:
-            echo(f"      {change.severity.value:<8} {change.location}: {change.change}")
+            echo(f"      {change.severity.value:<11} {inline(change.location)}: {change.change}")
 
     with _all_or_nothing([project.openapi_dir, project.generated, project.changelog]):
         echo(f"[4/6] vendor {_rel(project.spec, project)} verbatim and record its provenance")
@@ -159,7 +143,8 @@ def bump(
         _verify(verify, project, echo)
         _add_changelog_entry(project.changelog, _changelog_entry(candidate, old_version, changes, force, today))
     echo(f"done: {old_version} -> {new_version}. Commit openapi/, generated/ and CHANGELOG.md together, e.g.")
-    echo(f"      git commit -m 'Bump spec to {new_version}: {summary_line(changes)}'")
+    # Quoted even though the version grammar admits no quote: this is a line people paste into a shell.
+    echo(f"      git commit -m {shlex.quote(f'Bump spec to {new_version}: {summary_line(changes)}')}")
     return BumpResult(old_version, new_version, tuple(changes), bumped=True)
 
 
@@ -180,7 +165,7 @@ def _check_direction(old: str, new: str, force: bool, echo: Callable[[str], None
         0: f"the candidate says version {new}, like the vendored spec, but its content differs "
         "(a republished spec, or an edit that forgot the version)",
         -1: f"the candidate's version {new} is older than the vendored {old}",
-        None: f"cannot order versions {old!r} and {new!r} (expected dotted numbers)",
+        None: f"cannot order versions {inline(old, 40)!r} and {inline(new, 40)!r} (expected dotted numbers)",
     }[order]
     if not force:
         raise BumpRefused(f"refused: {problem}. Run again with FORCE=1 to vendor it anyway.")
@@ -276,12 +261,18 @@ def _changelog_entry(
     lines = [
         f"## Spec {new_version} — {date}",
         "",
-        f"Vendored {new_version}{forced} from `{candidate.source.name}` (sha256 {sha256_text(candidate.text)[:12]}), "
-        f"replacing {old_version}: {', '.join(f'{counts[s]} {s.value}' for s in Severity)}.",
+        f"Vendored {new_version}{forced} from `{inline(candidate.source.name, 100)}` "
+        f"(sha256 {sha256_text(candidate.text)[:12]}), "
+        f"replacing {inline(old_version, 64)}: {', '.join(f'{counts[s]} {s.value}' for s in Severity)}.",
         "",
     ]
-    lines += [f"- **{c.severity.value}** `{c.location}` — {c.detail}" for c in changes if c.severity is not _MINOR]
-    minor = [f"`{c.location}` ({c.change})" for c in changes if c.severity is _MINOR]
+    # Every piece of spec text is made one line (inline), so no name or value can start a heading of its own.
+    lines += [
+        f"- **{c.severity.value}** `{inline(c.location)}` — {inline(c.detail, 400)}"
+        for c in changes
+        if c.severity is not _MINOR
+    ]
+    minor = [f"`{inline(c.location)}` ({c.change})" for c in changes if c.severity is _MINOR]
     if minor:
         lines.append(f"- non-breaking: {', '.join(minor)}")
     return "\n".join(lines) + "\n"
