@@ -160,7 +160,7 @@ def test_done_when_a_docs_page_bump_vendors_regenerates_classifies_and_verifies(
     newest, previous = changelog.index("## Spec 4.260.0 — 2026-11-27"), changelog.index("## Spec 4.259.0")
     assert newest < previous
     entry = changelog[newest:previous]
-    assert "2 breaking, 1 warning, 1 non-breaking" in entry
+    assert "2 breaking, 1 warning, 0 deprecation, 1 non-breaking" in entry
     assert f"**breaking** `{job}.nodes`" in entry and "**warning** `gatewayJobState.JOB_STATE_ROLLOUT`" in entry
 
 

@@ -191,6 +191,37 @@ CASES: dict[str, tuple[Mutation, list[tuple[str, str, str]]]] = {
         lambda old, new: _op(old)["responses"].update({"404": {"description": "not found"}}),
         [(f"{OP} response 404", "response-removed", "breaking")],
     ),
+    "property deprecated by the keyword": (
+        lambda old, new: _props(new)["isTurbo"].update(deprecated=True),
+        [(f"{JOB}.isTurbo", "deprecated", "deprecation")],
+    ),
+    "property deprecated by its description": (
+        lambda old, new: _props(new)["epochs"].update(description="Deprecated: use maxSteps."),
+        [(f"{JOB}.epochs", "deprecated", "deprecation")],
+    ),
+    "property deprecated by its title": (
+        lambda old, new: _props(new)["tags"].update(title="DEPRECATED tags"),
+        [(f"{JOB}.tags", "deprecated", "deprecation")],
+    ),
+    "schema deprecated": (
+        lambda old, new: new["components"]["schemas"]["typeMoney"].update(deprecated=True),
+        [("typeMoney", "deprecated", "deprecation")],
+    ),
+    "parameter deprecated": (
+        lambda old, new: _param(new, "readMask").update(description="Deprecated: all fields are returned."),
+        [(f"{OP} query parameter readMask", "deprecated", "deprecation")],
+    ),
+    "property added already deprecated": (
+        lambda old, new: _props(new).update(legacyId={"type": "string", "description": "Deprecated: gone soon."}),
+        [
+            (f"{JOB}.legacyId", "property-added", "non-breaking"),
+            (f"{JOB}.legacyId", "deprecated", "deprecation"),
+        ],
+    ),
+    "deprecation lifted": (
+        lambda old, new: _props(old)["isTurbo"].update(deprecated=True),
+        [(f"{JOB}.isTurbo", "deprecation-lifted", "non-breaking")],
+    ),
     "unclassified keyword changed": (
         lambda old, new: _props(new)["isTurbo"].update(default=False),
         [(f"{JOB}.isTurbo", "keyword-changed", "warning")],
@@ -237,14 +268,15 @@ def test_identical_and_documentation_only_changes_report_nothing() -> None:
 
 
 def test_breaking_changes_come_first() -> None:
-    """The report lists breaking, then warning, then non-breaking changes."""
+    """The report lists breaking, then warning, then deprecation, then non-breaking changes."""
 
     def several(old: Doc, new: Doc) -> None:
         _props(new).update(rolloutStrategy={"type": "string"})
+        _props(new)["epochs"].update(deprecated=True)
         _states(new).append("JOB_STATE_ROLLOUT")
         _props(new).pop("isTurbo")
 
-    assert [severity for _, _, severity in _diff(several)] == ["breaking", "warning", "non-breaking"]
+    assert [severity for _, _, severity in _diff(several)] == ["breaking", "warning", "deprecation", "non-breaking"]
 
 
 def test_the_minimal_fixture_is_a_valid_spec() -> None:
@@ -276,7 +308,7 @@ def test_spec_diff_exits_1_on_breaking_and_writes_both_reports(
     assert [(r["location"], r["change"], r["severity"]) for r in report] == CASES["property removed"][1]
     assert set(report[0]) == {"location", "change", "severity", "detail"}
     assert "`gatewaySupervisedFineTuningJob.isTurbo`" in (tmp_path / "reports" / "spec-diff.md").read_text()
-    assert "1 breaking, 0 warning, 0 non-breaking" in capsys.readouterr().out
+    assert "1 breaking, 0 warning, 0 deprecation, 0 non-breaking" in capsys.readouterr().out
 
 
 def test_spec_diff_exits_0_when_nothing_is_breaking(tmp_path: Path) -> None:
