@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from spec_tools import paths
-from spec_tools.spec import JOB_PATH, load_spec
+from spec_tools.spec import JOB_PATH, Spec, load_spec
 
 __all__ = [
     "FROZEN_SPEC",
     "Listener",
     "OpenRecorder",
     "copy_project",
+    "deprecated_properties",
     "docs_page",
     "listening",
     "recording_opens",
@@ -51,6 +52,17 @@ def with_property_ref(ref: str, version: str = "9999.0.0") -> str:
     start = text.index(anchor)
     properties = text.index("      properties:\n", start) + len("      properties:\n")
     return text[:properties] + f"        probeRef:\n          $ref: '{ref}'\n" + text[properties:]
+
+
+def deprecated_properties(spec: Spec) -> set[str]:
+    """`schema.property` of every property the spec marks deprecated, read straight from its text fields."""
+    found = set()
+    for schema_name, schema in spec.schemas.items():
+        for name, prop in (schema.get("properties") or {}).items():
+            text = f"{prop.get('description', '')}{prop.get('title', '')}".lstrip()
+            if prop.get("deprecated") is True or text.lower().startswith("deprecated"):
+                found.add(f"{schema_name}.{name}")
+    return found
 
 
 def docs_page(path: Path, spec_text: str) -> Path:

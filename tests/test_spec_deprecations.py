@@ -18,26 +18,15 @@ from spec_tools.bump import Project, bump
 from spec_tools.diff import Severity, diff_specs
 from spec_tools.spec import Spec, load_spec
 from tests.helpers import load_script
-from tests.spec_probes import FROZEN_SPEC, docs_page, with_version
+from tests.spec_probes import FROZEN_SPEC, deprecated_properties, docs_page, with_version
 
 FROZEN = load_spec(FROZEN_SPEC)
-
-
-def _deprecated_in(spec: Spec) -> set[str]:
-    """`schema.property` of every property the spec marks deprecated, read straight from the spec's text fields."""
-    found = set()
-    for schema_name, schema in spec.schemas.items():
-        for name, prop in (schema.get("properties") or {}).items():
-            text = f"{prop.get('description', '')}{prop.get('title', '')}".lstrip()
-            if prop.get("deprecated") is True or text.lower().startswith("deprecated"):
-                found.add(f"{schema_name}.{name}")
-    return found
 
 
 def _undeprecated(document: dict[str, Any]) -> dict[str, Any]:
     """The same document with every property's deprecation mark removed."""
     result = copy.deepcopy(document)
-    for location in _deprecated_in(Spec(result)):
+    for location in deprecated_properties(Spec(result)):
         schema_name, name = location.split(".", 1)
         prop = result["components"]["schemas"][schema_name]["properties"][name]
         prop.pop("deprecated", None)
@@ -50,7 +39,7 @@ def _undeprecated(document: dict[str, Any]) -> dict[str, Any]:
 def test_the_published_deprecations_are_reported_as_deprecation() -> None:
     """Diffing the frozen spec against itself minus its deprecation marks reports exactly the fields the spec
     deprecates (four `Deprecated:` descriptions in 4.259.0), each as `deprecation`, and nothing as breaking."""
-    expected = _deprecated_in(FROZEN)
+    expected = deprecated_properties(FROZEN)
     assert expected, "the frozen spec should deprecate some fields"
     changes = diff_specs(Spec(_undeprecated(FROZEN.document)), FROZEN)
     assert {(c.location, c.change, c.severity) for c in changes} == {
@@ -61,7 +50,8 @@ def test_the_published_deprecations_are_reported_as_deprecation() -> None:
 def _a_live_property() -> str:
     """A job property the frozen spec does not deprecate (so the test holds whatever is deprecated later)."""
     job = FROZEN.job_schema_name()
-    return next(name for name in FROZEN.schemas[job]["properties"] if f"{job}.{name}" not in _deprecated_in(FROZEN))
+    deprecated = deprecated_properties(FROZEN)
+    return next(name for name in FROZEN.schemas[job]["properties"] if f"{job}.{name}" not in deprecated)
 
 
 def _deprecating_page(tmp_path: Path) -> Path:

@@ -107,7 +107,7 @@ CASES: dict[str, tuple[Mutation, list[tuple[str, str, str]]]] = {
     ),
     "enum value removed": (
         lambda old, new: _states(new).remove("JOB_STATE_RUNNING"),
-        [("gatewayJobState.JOB_STATE_RUNNING", "enum-value-removed", "warning")],
+        [("gatewayJobState.JOB_STATE_RUNNING", "enum-value-removed", "breaking")],
     ),
     "enum constraint added": (
         lambda old, new: new["components"]["schemas"]["typeMoney"]["properties"]["currencyCode"].update(enum=["USD"]),

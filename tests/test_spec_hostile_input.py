@@ -290,7 +290,7 @@ def test_make_refuses_each_hostile_page(make_project: Path, tmp_path: Path, targ
             "newline version": lambda: with_version('"9999.0.0\\n\\n## Spec 9.9.9 — forged"'),
         }[probe]()
         page = docs_page(tmp_path / "page.md", text)
-        args = ["spec-diff", "OLD=openapi/gateway.yaml", f"NEW={page}"] if target == "spec-diff" else ["bump"]
+        args = ["spec-diff", f"OLD={FROZEN_SPEC}", f"NEW={page}"] if target == "spec-diff" else ["bump"]
         if target == "bump":
             args.append(f"SPEC={page}")
         env = {"BUMP_VERIFY": f"touch {marker}", "FORCE": "1" if probe == "newline version" else ""}
@@ -314,7 +314,7 @@ def test_make_passes_file_names_through_untouched(make_project: Path, tmp_path: 
     work = tmp_path / "work"
     work.mkdir()
     page = docs_page(work / SHELL_NAME, with_property_ref("#/components/schemas/typeMoney"))
-    diff = run_make(make_project, "spec-diff", "OLD=openapi/gateway.yaml", f"NEW={page}")
+    diff = run_make(make_project, "spec-diff", f"OLD={FROZEN_SPEC}", f"NEW={page}")
     assert diff.returncode == 0, diff.stdout + diff.stderr
     assert "probeRef: property-added" in diff.stdout
     bumped = run_make(make_project, "bump", f"SPEC={page}", env={"BUMP_VERIFY": "true"}, timeout=120)

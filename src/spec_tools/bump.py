@@ -116,6 +116,7 @@ def bump(
 ) -> BumpResult:
     """Vendor `source` into `project`, regenerate and verify; raise SpecInputError, BumpRefused or BumpFailed."""
     project = project or Project(paths.REPO_ROOT)
+    started = time.perf_counter()
     echo(f"[1/6] validate {inline(source)}")
     candidate = load_candidate(source)
     current_text, current = _read_vendored(project)
@@ -140,9 +141,11 @@ def bump(
         project.spec.write_bytes(candidate.text.encode("utf-8"))
         write_provenance(build_provenance(candidate.text, candidate.document, source=source.name), project.provenance)
         _regenerate(project, echo)
-        _verify(verify, project, echo)
+        verify_seconds = _verify(verify, project, echo)
         _add_changelog_entry(project.changelog, _changelog_entry(candidate, old_version, changes, force, today))
-    echo(f"done: {old_version} -> {new_version}. Commit openapi/, generated/ and CHANGELOG.md together, e.g.")
+    total = time.perf_counter() - started
+    echo(f"done in {total:.1f} s ({total - verify_seconds:.1f} s for the bump's own steps, the rest verification)")
+    echo(f"{old_version} -> {new_version}. Commit openapi/, generated/ and CHANGELOG.md together, e.g.")
     # Quoted even though the version grammar admits no quote: this is a line people paste into a shell.
     echo(f"      git commit -m {shlex.quote(f'Bump spec to {new_version}: {summary_line(changes)}')}")
     return BumpResult(old_version, new_version, tuple(changes), bumped=True)
@@ -228,7 +231,7 @@ def _regenerate(project: Project, echo: Callable[[str], None]) -> None:
     echo(f"      generated in {time.perf_counter() - started:.1f} s")
 
 
-def _verify(command: str, project: Project, echo: Callable[[str], None]) -> None:
+def _verify(command: str, project: Project, echo: Callable[[str], None]) -> float:
     echo(f"[6/6] verify: {command} (its output is shown if it fails)")
     started = time.perf_counter()
     output: deque[str] = deque(maxlen=_TAIL_LINES)
@@ -248,7 +251,9 @@ def _verify(command: str, project: Project, echo: Callable[[str], None]) -> None
             f"verification `{command}` failed (exit {process.returncode}); openapi/ and generated/ restored. "
             f"Last lines of its output:\n" + "\n".join(output)
         )
-    echo(f"      passed in {time.perf_counter() - started:.1f} s")
+    elapsed = time.perf_counter() - started
+    echo(f"      passed in {elapsed:.1f} s")
+    return elapsed
 
 
 def _changelog_entry(

@@ -33,8 +33,8 @@ decoded-format-changed      breaking       the generated attribute's Python type
 format-changed              warning        same Python type, but the value range or notation changes
 enum-value-added            warning        forward-compatible enums keep the unknown value; strict consumers and the
                                            contract suite reject it
-enum-value-removed          warning        responses stay readable (the value just stops arriving), but code naming
-                                           the enum member breaks
+enum-value-removed          breaking       the generated enum loses the member, so code naming it breaks (responses
+                                           stay readable: the value just stops arriving)
 enum-added                  warning        values become an enum class; values outside it are now rejected
 enum-removed                breaking       any string may arrive, and the generated enum class disappears
 keyword-changed             warning        a constraint this report does not classify: review by hand
@@ -134,8 +134,9 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "enum-value-removed",
-            _W,
-            "responses stay readable (the value just stops arriving), but code naming the enum member breaks",
+            _B,
+            "the generated enum loses the member, so code naming it breaks "
+            "(responses stay readable: the value just stops arriving)",
         ),
         Rule("enum-added", _W, "values become an enum class; values outside it are now rejected"),
         Rule("enum-removed", _B, "any string may arrive, and the generated enum class disappears"),
