@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib import metadata
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from spec_tools.extract import SpecSourceError, extract_fenced_yaml, read_spec_t
 from spec_tools.provenance import read_provenance, sha256_text
 from spec_tools.spec import load_spec, parse_spec_text
 
+CONSTRAINTS = paths.REPO_ROOT / "constraints.txt"
 DOCS_PAGE = paths.REPO_ROOT.parent / "shared" / "spec-source" / "get-supervised-fine-tuning-job.md"
 
 
@@ -30,11 +32,10 @@ def test_provenance_matches_the_vendored_bytes() -> None:
     text = paths.SPEC_PATH.read_bytes().decode("utf-8")
     assert record["sha256"] == sha256_text(text)
     assert record["version"] == load_spec().version
-    assert (
-        record["generator"]
-        == f"openapi-python-client {metadata.version('openapi-python-client')}"
-        == ("openapi-python-client 0.29.1")
-    )
+    pinned = re.search(r"^openapi-python-client==(\S+)$", CONSTRAINTS.read_text(encoding="utf-8"), re.M)
+    assert pinned is not None, "the generator must be pinned in constraints.txt"
+    assert record["generator"] == f"openapi-python-client {metadata.version('openapi-python-client')}"
+    assert record["generator"] == f"openapi-python-client {pinned.group(1)}"
 
 
 def test_extract_takes_the_fence_body_and_keeps_its_bytes() -> None:
