@@ -59,3 +59,23 @@ def test_read_spec_text_rejects_unknown_suffixes(tmp_path: Path) -> None:
     path.write_text("openapi: 3.1.0\n")
     with pytest.raises(SpecSourceError, match=r"spec\.txt"):
         read_spec_text(path)
+
+
+def test_a_crlf_page_with_a_json_block_first_is_taken(tmp_path: Path) -> None:
+    """Published pages may come with CRLF line endings and a ```json example before the OpenAPI block: the yaml
+    block is still found, kept byte for byte (CRLF included), and validates."""
+    from spec_tools.validate import load_candidate
+
+    spec_text = (Path(__file__).parent / "specs" / "gateway-4.259.0.yaml").read_text(encoding="utf-8")
+    crlf = spec_text.replace("\n", "\r\n")
+    page = tmp_path / "page.md"
+    page.write_bytes(
+        (
+            '# Get\r\n\r\n```json\r\n{"state": "JOB_STATE_RUNNING"}\r\n```\r\n\r\n````yaml get /x\r\n'
+            + crlf
+            + "````\r\n"
+        ).encode("utf-8")
+    )
+    candidate = load_candidate(page)
+    assert candidate.text == crlf
+    assert candidate.spec.version == parse_spec_text(spec_text)["info"]["version"]
