@@ -1,5 +1,6 @@
-"""A real older published page (Gateway REST API 4.21.6, tests/specs/README.md says where it comes from) goes
-through extraction, validation and the diff; a page of another operation is refused with the tree untouched."""
+"""Real published pages of other versions (Gateway REST API 4.21.6 and 5.10.0; tests/specs/README.md says where they
+come from) go through extraction, validation and the diff; a page of another operation is refused with the tree
+untouched."""
 
 from __future__ import annotations
 
@@ -23,9 +24,24 @@ from tests.spec_probes import FROZEN_SPEC, copy_project, deprecated_properties, 
 pytestmark = pytest.mark.timeout(120)
 
 CREATE_PAGE = Path(__file__).parent / "specs" / "published" / "create-supervised-fine-tuning-job-4.21.6.md"
+NEWER_PAGE = Path(__file__).parent / "specs" / "published" / "create-supervised-fine-tuning-job-5.10.0.md"
 FROZEN = load_spec(FROZEN_SPEC)
 PUBLISHED = parse_spec_text(read_spec_text(CREATE_PAGE))
 OLDER = Spec({**PUBLISHED, "paths": FROZEN.document["paths"]})  # the 4.21.6 components behind the job GET
+NEWER = Spec({**parse_spec_text(read_spec_text(NEWER_PAGE)), "paths": FROZEN.document["paths"]})
+
+
+def _as_job_get_page(published: Path, tmp_path: Path) -> Path:
+    """The published page byte for byte (prose, json block, line endings), its `paths` swapped for the job GET
+    of the frozen spec: what the same release's GET page carries."""
+    page = published.read_bytes().decode("utf-8")
+    newline = "\r\n" if "\r\n" in page else "\n"
+    frozen = FROZEN_SPEC.read_text(encoding="utf-8")
+    get_paths = frozen[frozen.index("paths:\n") : frozen.index("components:\n")].replace("\n", newline)
+    start, end = page.index(f"paths:{newline}"), page.index(f"components:{newline}")
+    path = tmp_path / published.name.replace("create-", "get-")
+    path.write_bytes((page[:start] + get_paths + page[end:]).encode("utf-8"))
+    return path
 
 
 def _quiet(line: str) -> None:
@@ -33,7 +49,7 @@ def _quiet(line: str) -> None:
 
 
 def _older_get_page(tmp_path: Path) -> Path:
-    return docs_page(tmp_path / "get-supervised-fine-tuning-job-4.21.6.md", yaml.safe_dump(OLDER.document))
+    return _as_job_get_page(CREATE_PAGE, tmp_path)
 
 
 def _other_operation_pages(tmp_path: Path) -> dict[str, Path]:
@@ -47,6 +63,7 @@ def _other_operation_pages(tmp_path: Path) -> dict[str, Path]:
     listing["paths"] = {collection: {"get": operation}}
     return {
         "create (published 4.21.6)": CREATE_PAGE,
+        "create (published 5.10.0, CRLF)": NEWER_PAGE,
         "delete": docs_page(tmp_path / "delete.md", yaml.safe_dump(delete)),
         "list": docs_page(tmp_path / "list.md", yaml.safe_dump(listing)),
     }
@@ -71,7 +88,10 @@ def test_the_published_page_extracts_and_validates() -> None:
     assert "region" in job["properties"]
 
 
-@pytest.mark.parametrize("operation", ["create (published 4.21.6)", "delete", "list"])
+OTHER_OPERATIONS = ["create (published 4.21.6)", "create (published 5.10.0, CRLF)", "delete", "list"]
+
+
+@pytest.mark.parametrize("operation", OTHER_OPERATIONS)
 def test_a_page_of_another_operation_is_refused_with_the_tree_untouched(
     tmp_path: Path, operation: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -156,3 +176,22 @@ def test_a_forced_bump_to_the_older_page_leaves_one_coherent_tree(tmp_path: Path
     assert (root / "openapi" / "gateway.yaml").read_text(encoding="utf-8") == read_spec_text(page)
     entry = (root / "CHANGELOG.md").read_text(encoding="utf-8").split("\n## ", 2)[1]
     assert entry.startswith("Spec 4.21.6") and "(forced)" in entry and "**breaking**" in entry
+
+
+def test_the_newer_published_page_is_additive_and_its_deprecations_are_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """4.259.0 -> 5.10.0 (a CRLF page with a json block before the OpenAPI block): the yaml block is taken with its
+    CRLF, nothing is breaking, and each field 5.10.0 newly deprecates is reported under `deprecation`."""
+    page = _as_job_get_page(NEWER_PAGE, tmp_path)
+    candidate = load_candidate(page)
+    assert "\r\n" in candidate.text and candidate.spec.version == NEWER.document["info"]["version"]
+    changes = diff_specs(FROZEN, candidate.spec)
+    assert [c for c in changes if c.severity is Severity.BREAKING] == []
+    newly = deprecated_properties(NEWER) - deprecated_properties(FROZEN)
+    assert newly and {c.location for c in changes if c.severity is Severity.DEPRECATION} == newly
+    added = NEWER.schemas.keys() - FROZEN.schemas.keys()
+    assert added and {c.location for c in changes if c.change == "schema-added"} == added
+    assert load_script("spec_diff").main([str(FROZEN_SPEC), str(page), "--reports", str(tmp_path / "r")]) == 0
+    new_states = _states(NEWER) - _states(FROZEN)  # a new job state is the one warning
+    assert f"0 breaking, {len(new_states)} warning, {len(newly)} deprecation" in capsys.readouterr().out
