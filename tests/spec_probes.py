@@ -166,7 +166,9 @@ def run_make(
 ) -> subprocess.CompletedProcess[str]:
     """`make -s ARGS` in the copy, its own src/ and generated/ first on the path (the venv's editable install
     points at this repo); no shell between us and make."""
-    environment = {key: value for key, value in os.environ.items() if key not in {"FORCE", "MAKEFLAGS", "MFLAGS"}}
+    # Nothing of an outer make (a bump verifying itself runs these tests) or of the caller's settings leaks in.
+    inherited = {"FORCE", "SPEC", "OLD", "NEW", "BUMP_VERIFY", "MAKEFLAGS", "MFLAGS", "MAKELEVEL"}
+    environment = {key: value for key, value in os.environ.items() if key not in inherited}
     environment["PYTHONPATH"] = f"{root / 'src'}{os.pathsep}{root / 'generated'}"
     environment.update(env or {})
     return subprocess.run(
