@@ -4,6 +4,7 @@ file names and spec text that reach no shell and forge no changelog entry (issue
 from __future__ import annotations
 
 import datetime
+import re
 import shlex
 import shutil
 from pathlib import Path
@@ -247,6 +248,36 @@ def test_spec_text_cannot_forge_a_changelog_heading(light_project: Project, tmp_
     headings = [line for line in changelog.splitlines() if line.startswith("#")]
     assert headings == ["# Changelog", "## Spec 9999.0.0 — 2026-11-28", "## Spec 4.259.0 — 2026-11-27"]
     assert "x\\n\\n## Spec 9.9.9" in changelog
+
+
+def _outside_code_spans(line: str) -> str:
+    """The line without its CommonMark code spans (a run of N backticks up to the next run of exactly N)."""
+    out, at = [], 0
+    for opening in re.finditer(r"`+", line):
+        if opening.start() < at:
+            continue
+        closing = re.compile(rf"(?<!`){opening.group()}(?!`)").search(line, opening.end())
+        if closing is None:
+            continue
+        out.append(line[at : opening.start()])
+        at = closing.end()
+    return "".join(out) + line[at:]
+
+
+def test_spec_text_cannot_inject_links_images_or_html(light_project: Project, tmp_path: Path) -> None:
+    """A property name and an enum value carrying backticks, an image, a link and HTML stay literal text in the
+    CHANGELOG entry and spec-diff.md: outside code spans, every `[`, `<` and backtick is escaped."""
+    name = "a`![x](http://127.0.0.1:9/p.png)`<img src=x>"
+    value = "<img src=y>[l](http://127.0.0.1:9/)"
+    text = with_property_ref("#/components/schemas/typeMoney")
+    text = text.replace("        probeRef:\n", f"        '{name}':\n", 1)
+    text = text.replace("        - JOB_STATE_DELETED\n", f"        - JOB_STATE_DELETED\n        - '{value}'\n")
+    bump(docs_page(tmp_path / "page.md", text), light_project, verify="true", echo=lambda line: None)
+    entry = light_project.changelog.read_text(encoding="utf-8").split("\n## Spec 4.259.0")[0]
+    report = (light_project.reports / "spec-diff.md").read_text(encoding="utf-8")
+    for line in [*entry.splitlines(), *report.splitlines()]:
+        assert re.search(r"(?<!\\)[\[<`]", _outside_code_spans(line)) is None, line
+    assert name in report and value in report  # still readable, inside code spans
 
 
 def test_newline_version_with_force_is_refused_before_the_changelog(light_project: Project, tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ from . import paths
 from .codegen import GenerationError, generate
 from .diff import Change, Severity, count_by_severity, diff_specs, summary_line, write_reports
 from .provenance import build_provenance, sha256_text, write_provenance
-from .safe_text import inline
+from .safe_text import code_span, inline, markdown_text
 from .spec import Spec, parse_spec_text
 from .validate import Candidate, SpecInputError, load_candidate
 from .versions import compare_versions
@@ -266,18 +266,18 @@ def _changelog_entry(
     lines = [
         f"## Spec {new_version} — {date}",
         "",
-        f"Vendored {new_version}{forced} from `{inline(candidate.source.name, 100)}` "
+        f"Vendored {new_version}{forced} from {code_span(candidate.source.name, 100)} "
         f"(sha256 {sha256_text(candidate.text)[:12]}), "
-        f"replacing {inline(old_version, 64)}: {', '.join(f'{counts[s]} {s.value}' for s in Severity)}.",
+        f"replacing {markdown_text(old_version, 64)}: {', '.join(f'{counts[s]} {s.value}' for s in Severity)}.",
         "",
     ]
-    # Every piece of spec text is made one line (inline), so no name or value can start a heading of its own.
+    # Spec text stays one line of literal text: no name or value can start a heading, a link or an image.
     lines += [
-        f"- **{c.severity.value}** `{inline(c.location)}` — {inline(c.detail, 400)}"
+        f"- **{c.severity.value}** {code_span(c.location)} — {markdown_text(c.detail)}"
         for c in changes
         if c.severity is not _MINOR
     ]
-    minor = [f"`{inline(c.location)}` ({c.change})" for c in changes if c.severity is _MINOR]
+    minor = [f"{code_span(c.location)} ({c.change})" for c in changes if c.severity is _MINOR]
     if minor:
         lines.append(f"- non-breaking: {', '.join(minor)}")
     return "\n".join(lines) + "\n"

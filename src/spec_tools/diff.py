@@ -58,7 +58,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from .safe_text import inline
+from .safe_text import code_span, markdown_text
 from .spec import Spec
 
 __all__ = [
@@ -429,13 +429,13 @@ def summary_line(changes: list[Change]) -> str:
 
 
 def render_markdown(changes: list[Change], old_version: str, new_version: str) -> str:
-    title = f"# Spec changes {inline(old_version, 64)} → {inline(new_version, 64)}"
+    title = f"# Spec changes {markdown_text(old_version, 64)} → {markdown_text(new_version, 64)}"
     lines = [title, "", summary_line(changes) + ".", ""]
     for severity in Severity:
         group = [c for c in changes if c.severity is severity]
         if group:
             lines += [f"## {severity.value} ({len(group)})", ""]
-            lines += [f"- `{inline(c.location)}` — {c.change}: {inline(c.detail, 400)}" for c in group]
+            lines += [f"- {code_span(c.location)} — {c.change}: {markdown_text(c.detail)}" for c in group]
             lines.append("")
     if not changes:
         lines += ["No changes that affect the client.", ""]
