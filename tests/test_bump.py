@@ -10,6 +10,7 @@ import json
 import shlex
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -323,3 +324,43 @@ def test_bump_script_exit_codes_for_bad_input_and_current_spec(project: Project,
 def test_versions_compare_numerically(old: str, new: str, order: int | None) -> None:
     """Dotted versions compare part by part as numbers (4.259.10 > 4.259.9); a release beats its pre-release."""
     assert compare_versions(old, new) == order
+
+
+def _gone(pid: int) -> bool:
+    """True once `pid` no longer runs (absent, or a zombie waiting for a reaper)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return True
+    return "\nState:\tZ" in status
+
+
+@pytest.mark.timeout(60)
+def test_a_hung_verification_is_stopped_with_all_it_started(project: Project, tmp_path: Path) -> None:
+    """A verification past its time budget is killed with its whole process group (a background child included),
+    the bump fails saying so, and the tree comes back byte for byte."""
+    before = _snapshot(project)
+    source = tmp_path / "next.yaml"
+    source.write_text(_with_new_property(_version(VENDORED, "4.260.0")), encoding="utf-8")
+    pidfile = tmp_path / "child.pid"
+    hang = f"echo started; sleep 120 & echo $! > {shlex.quote(str(pidfile))}; wait"
+    with pytest.raises(BumpFailed, match=r"timed out after 2 s and was stopped") as failure:
+        bump(source, project, verify=hang, verify_timeout=2, echo=_quiet)
+    assert "started" in str(failure.value)
+    assert _snapshot(project) == before
+    child = int(pidfile.read_text())
+    for _ in range(50):
+        if _gone(child):
+            break
+        time.sleep(0.1)
+    assert _gone(child), "the verification's background child survived"
+
+
+def test_verification_output_is_bounded_in_the_failure_message(project: Project, tmp_path: Path) -> None:
+    """A verification that writes megabytes on one line fails with a message of bounded size."""
+    source = tmp_path / "next.yaml"
+    source.write_text(_with_new_property(_version(VENDORED, "4.260.0")), encoding="utf-8")
+    flood = f"{shlex.quote(sys.executable)} -c \"import sys; sys.stdout.write('x' * 5_000_000)\"; exit 3"
+    with pytest.raises(BumpFailed, match="exit 3") as failure:
+        bump(source, project, verify=flood, echo=_quiet)
+    assert len(str(failure.value)) < 100_000

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import os
 import re
 import shlex
 import shutil
@@ -33,6 +34,7 @@ from .versions import compare_versions
 __all__ = [
     "CHANGELOG_HEADER",
     "DEFAULT_VERIFY",
+    "VERIFY_TIMEOUT",
     "BumpFailed",
     "BumpRefused",
     "BumpResult",
@@ -47,6 +49,9 @@ CHANGELOG_HEADER = (
     "Spec bumps and what they changed for a client reading responses (`make bump SPEC=...` writes these entries).\n"
 )
 _TAIL_LINES = 40
+_MAX_LINE = 2000  # bytes kept of one output line (a longer one continues as further lines)
+# `make test` takes about a minute; a hung verification must not hold the tree (and the terminal) forever.
+VERIFY_TIMEOUT = 900.0
 _MINOR = Severity.NON_BREAKING  # listed in one line in the changelog; the others one per line
 
 
@@ -111,6 +116,7 @@ def bump(
     *,
     force: bool = False,
     verify: str = DEFAULT_VERIFY,
+    verify_timeout: float = VERIFY_TIMEOUT,
     today: datetime.date | None = None,
     echo: Callable[[str], None] = print,
 ) -> BumpResult:
@@ -141,7 +147,7 @@ def bump(
         project.spec.write_bytes(candidate.text.encode("utf-8"))
         write_provenance(build_provenance(candidate.text, candidate.document, source=source.name), project.provenance)
         _regenerate(project, echo)
-        verify_seconds = _verify(verify, project, echo)
+        verify_seconds = _verify(verify, project, echo, verify_timeout)
         _add_changelog_entry(project.changelog, _changelog_entry(candidate, old_version, changes, force, today))
     total = time.perf_counter() - started
     echo(f"done in {total:.1f} s ({total - verify_seconds:.1f} s for the bump's own steps, the rest verification)")
@@ -231,29 +237,50 @@ def _regenerate(project: Project, echo: Callable[[str], None]) -> None:
     echo(f"      generated in {time.perf_counter() - started:.1f} s")
 
 
-def _verify(command: str, project: Project, echo: Callable[[str], None]) -> float:
-    echo(f"[6/6] verify: {command} (its output is shown if it fails)")
+def _verify(command: str, project: Project, echo: Callable[[str], None], timeout: float) -> float:
+    echo(f"[6/6] verify: {inline(command)} (its output is shown if it fails)")
     started = time.perf_counter()
     output: deque[str] = deque(maxlen=_TAIL_LINES)
-    # A shell runs the command so BUMP_VERIFY can be a pipeline; only the tail is kept, for the failure message.
+    timed_out = threading.Event()
+    # A shell runs the command so BUMP_VERIFY can be a pipeline; it gets its own process group so that a timeout or
+    # Ctrl-C stops all it started (make, pytest, servers). Only a bounded tail is kept, for the failure message.
     with subprocess.Popen(
-        command, shell=True, cwd=project.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        command, shell=True, cwd=project.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
     ) as process:
         assert process.stdout is not None
+        timer = threading.Timer(timeout, _stop, args=(process, timed_out))
+        timer.start()
         try:
-            output.extend(line.rstrip("\n") for line in process.stdout)
+            while line := process.stdout.readline(_MAX_LINE):
+                output.append(line.decode("utf-8", "replace").rstrip("\r\n"))
         finally:
+            timer.cancel()
             if process.poll() is None:  # interrupted while reading: do not leave the command running
-                process.kill()
+                _kill_group(process)
             process.wait()
+    if timed_out.is_set():
+        raise BumpFailed(
+            f"verification `{inline(command)}` timed out after {timeout:g} s and was stopped; "
+            "openapi/ and generated/ restored. Last lines of its output:\n" + "\n".join(output)
+        )
     if process.returncode != 0:
         raise BumpFailed(
-            f"verification `{command}` failed (exit {process.returncode}); openapi/ and generated/ restored. "
+            f"verification `{inline(command)}` failed (exit {process.returncode}); openapi/ and generated/ restored. "
             f"Last lines of its output:\n" + "\n".join(output)
         )
     elapsed = time.perf_counter() - started
     echo(f"      passed in {elapsed:.1f} s")
     return elapsed
+
+
+def _stop(process: subprocess.Popen[bytes], timed_out: threading.Event) -> None:
+    timed_out.set()
+    _kill_group(process)
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 def _changelog_entry(
