@@ -49,13 +49,19 @@ contract: $(STAMP)  ## the contract suite, against the embedded mock unless CONT
 mock: $(STAMP)  ## serve the mock gateway on 127.0.0.1:$(MOCK_PORT)
 	$(PY) scripts/mock.py --port $(MOCK_PORT) --api-key "$(MOCK_API_KEY)" $(MOCK_ARGS)
 
+# SPEC, OLD and NEW are file names from outside: make must not expand them (a `$(shell ...)` inside would run when
+# exported) and the shell must not interpret them (backticks, `$(...)`). $(value ...) takes the raw text, and
+# _shell_quote wraps it in single quotes, each inner ' written as '\''.
+unexport SPEC OLD NEW
+_shell_quote = '$(subst ','\'',$(value $(1)))'
+
 bump: $(STAMP)  ## absorb a new spec: make bump SPEC=page.md|spec.yaml [FORCE=1]; restores everything on failure
-	@test -n "$(SPEC)" || { echo "usage: make bump SPEC=path/to/docs-page.md|spec.yaml [FORCE=1]" >&2; exit 2; }
-	$(PY) scripts/bump.py "$(SPEC)"
+	@$(if $(value SPEC),true,{ echo "usage: make bump SPEC=path/to/docs-page.md|spec.yaml [FORCE=1]" >&2; exit 2; })
+	@$(PY) scripts/bump.py -- $(call _shell_quote,SPEC)
 
 spec-diff: $(STAMP)  ## classify OLD -> NEW into reports/spec-diff.{json,md}; exit 1 when anything is breaking
-	@test -n "$(OLD)" -a -n "$(NEW)" || { echo "usage: make spec-diff OLD=old.yaml NEW=new.md" >&2; exit 2; }
-	$(PY) scripts/spec_diff.py "$(OLD)" "$(NEW)"
+	@$(if $(and $(value OLD),$(value NEW)),true,{ echo "usage: make spec-diff OLD=old.yaml NEW=new.md" >&2; exit 2; })
+	@$(PY) scripts/spec_diff.py -- $(call _shell_quote,OLD) $(call _shell_quote,NEW)
 
 bench: $(STAMP)  ## benchmarks against peers (Prism, raw httpx, the SDK, schemathesis run); never part of test
 	$(PY) benchmarks/run_all.py

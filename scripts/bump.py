@@ -15,7 +15,7 @@ from pathlib import Path
 from types import FrameType
 
 from spec_tools import paths
-from spec_tools.bump import DEFAULT_VERIFY, BumpFailed, BumpRefused, Project, bump
+from spec_tools.bump import DEFAULT_VERIFY, VERIFY_TIMEOUT, BumpFailed, BumpRefused, Project, bump
 from spec_tools.validate import SpecInputError
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -39,11 +39,23 @@ def main(argv: list[str] | None = None) -> int:
         default=os.environ.get("BUMP_VERIFY") or DEFAULT_VERIFY,
         help=f"shell command run in the root after regenerating (env BUMP_VERIFY; default {DEFAULT_VERIFY!r})",
     )
+    parser.add_argument(
+        "--verify-timeout",
+        type=float,
+        default=os.environ.get("BUMP_VERIFY_TIMEOUT") or VERIFY_TIMEOUT,
+        help=f"seconds the verification may run before it is stopped (env BUMP_VERIFY_TIMEOUT; {VERIFY_TIMEOUT:g})",
+    )
     parser.add_argument("--root", type=Path, default=paths.REPO_ROOT, help="the project to bump (default: this repo)")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        bump(args.spec, Project(args.root.resolve()), force=args.force, verify=args.verify)
+        bump(
+            args.spec,
+            Project(args.root.resolve()),
+            force=args.force,
+            verify=args.verify,
+            verify_timeout=args.verify_timeout,
+        )
     except SpecInputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

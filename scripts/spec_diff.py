@@ -12,6 +12,7 @@ from pathlib import Path
 
 from spec_tools import paths
 from spec_tools.diff import Severity, diff_specs, summary_line, write_reports
+from spec_tools.safe_text import inline
 from spec_tools.validate import SpecInputError, load_candidate
 
 
@@ -30,12 +31,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         json_path, md_path = write_reports(changes, args.reports, old.version, new.version)
     except OSError as exc:
-        print(f"error: cannot write the reports into {args.reports}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"error: cannot write the reports into {inline(args.reports)}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    print(f"{old.version} -> {new.version}: {summary_line(changes)}")
+    print(f"{inline(old.version, 64)} -> {inline(new.version, 64)}: {summary_line(changes)}")
     for change in changes:
-        print(f"  {change.severity.value:<12} {change.location}: {change.change}")
-    print(f"reports: {json_path}, {md_path}")
+        print(f"  {change.severity.value:<12} {inline(change.location)}: {change.change}")
+    print(f"reports: {inline(json_path)}, {inline(md_path)}")
     return 1 if any(c.severity is Severity.BREAKING for c in changes) else 0
 
 

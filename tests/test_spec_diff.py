@@ -17,7 +17,11 @@ from spec_tools.spec import JOB_PATH, Spec
 from tests.helpers import load_script
 
 MINIMAL = Path(__file__).parent / "specs" / "minimal.yaml"
-JOB = "gatewaySupervisedFineTuningJob"
+_BASE = Spec(yaml.safe_load(MINIMAL.read_text(encoding="utf-8")))
+# Schema names as minimal.yaml spells them, read from it: the job, its state enum, its Money.
+JOB = _BASE.job_schema_name()
+STATES = _BASE.schema_name(_BASE.job_schema()["properties"]["state"]) or ""
+MONEY = _BASE.schema_name(_BASE.job_schema()["properties"]["estimatedCost"]) or ""
 OP = f"GET {JOB_PATH}"
 
 Doc = dict[str, Any]
@@ -49,7 +53,7 @@ def _param(doc: Doc, name: str) -> Doc:
 
 
 def _states(doc: Doc) -> list[str]:
-    states: list[str] = doc["components"]["schemas"]["gatewayJobState"]["enum"]
+    states: list[str] = doc["components"]["schemas"][STATES]["enum"]
     return states
 
 
@@ -59,7 +63,7 @@ def _add_required_run_id(old: Doc, new: Doc) -> None:
 
 
 def _remove_money(old: Doc, new: Doc) -> None:
-    del new["components"]["schemas"]["typeMoney"]
+    del new["components"]["schemas"][MONEY]
     del _props(new)["estimatedCost"]
 
 
@@ -103,19 +107,19 @@ CASES: dict[str, tuple[Mutation, list[tuple[str, str, str]]]] = {
     ),
     "enum value added": (
         lambda old, new: _states(new).append("JOB_STATE_ROLLOUT"),
-        [("gatewayJobState.JOB_STATE_ROLLOUT", "enum-value-added", "warning")],
+        [(f"{STATES}.JOB_STATE_ROLLOUT", "enum-value-added", "warning")],
     ),
     "enum value removed": (
         lambda old, new: _states(new).remove("JOB_STATE_RUNNING"),
-        [("gatewayJobState.JOB_STATE_RUNNING", "enum-value-removed", "warning")],
+        [(f"{STATES}.JOB_STATE_RUNNING", "enum-value-removed", "breaking")],
     ),
     "enum constraint added": (
-        lambda old, new: new["components"]["schemas"]["typeMoney"]["properties"]["currencyCode"].update(enum=["USD"]),
-        [("typeMoney.currencyCode", "enum-added", "warning")],
+        lambda old, new: new["components"]["schemas"][MONEY]["properties"]["currencyCode"].update(enum=["USD"]),
+        [(f"{MONEY}.currencyCode", "enum-added", "warning")],
     ),
     "enum constraint removed": (
-        lambda old, new: new["components"]["schemas"]["gatewayJobState"].pop("enum"),
-        [("gatewayJobState", "enum-removed", "breaking")],
+        lambda old, new: new["components"]["schemas"][STATES].pop("enum"),
+        [(STATES, "enum-removed", "breaking")],
     ),
     "property became required": (
         lambda old, new: _job(new)["required"].append("isTurbo"),
@@ -130,15 +134,15 @@ CASES: dict[str, tuple[Mutation, list[tuple[str, str, str]]]] = {
         [(f"{JOB}.limits.maxSteps", "property-removed", "breaking")],
     ),
     "property of a $ref'd schema removed": (
-        lambda old, new: new["components"]["schemas"]["typeMoney"]["properties"].pop("units"),
-        [("typeMoney.units", "property-removed", "breaking")],
+        lambda old, new: new["components"]["schemas"][MONEY]["properties"].pop("units"),
+        [(f"{MONEY}.units", "property-removed", "breaking")],
     ),
     "array items retyped": (
         lambda old, new: _props(new)["tags"].update(items={"type": "integer"}),
         [(f"{JOB}.tags[]", "type-changed", "breaking")],
     ),
     "$ref target changed": (
-        lambda old, new: _props(new).update(state={"$ref": "#/components/schemas/typeMoney"}),
+        lambda old, new: _props(new).update(state={"$ref": f"#/components/schemas/{MONEY}"}),
         [(f"{JOB}.state", "ref-changed", "breaking")],
     ),
     "schema added": (
@@ -147,7 +151,7 @@ CASES: dict[str, tuple[Mutation, list[tuple[str, str, str]]]] = {
     ),
     "schema removed": (
         _remove_money,
-        [("typeMoney", "schema-removed", "breaking"), (f"{JOB}.estimatedCost", "property-removed", "breaking")],
+        [(MONEY, "schema-removed", "breaking"), (f"{JOB}.estimatedCost", "property-removed", "breaking")],
     ),
     "operation added": (
         lambda old, new: new["paths"].update({"/v1/other": {"get": {"responses": {"200": {"description": "ok"}}}}}),
@@ -190,6 +194,37 @@ CASES: dict[str, tuple[Mutation, list[tuple[str, str, str]]]] = {
     "response removed": (
         lambda old, new: _op(old)["responses"].update({"404": {"description": "not found"}}),
         [(f"{OP} response 404", "response-removed", "breaking")],
+    ),
+    "property deprecated by the keyword": (
+        lambda old, new: _props(new)["isTurbo"].update(deprecated=True),
+        [(f"{JOB}.isTurbo", "deprecated", "deprecation")],
+    ),
+    "property deprecated by its description": (
+        lambda old, new: _props(new)["epochs"].update(description="Deprecated: use maxSteps."),
+        [(f"{JOB}.epochs", "deprecated", "deprecation")],
+    ),
+    "property deprecated by its title": (
+        lambda old, new: _props(new)["tags"].update(title="DEPRECATED tags"),
+        [(f"{JOB}.tags", "deprecated", "deprecation")],
+    ),
+    "schema deprecated": (
+        lambda old, new: new["components"]["schemas"][MONEY].update(deprecated=True),
+        [(MONEY, "deprecated", "deprecation")],
+    ),
+    "parameter deprecated": (
+        lambda old, new: _param(new, "readMask").update(description="Deprecated: all fields are returned."),
+        [(f"{OP} query parameter readMask", "deprecated", "deprecation")],
+    ),
+    "property added already deprecated": (
+        lambda old, new: _props(new).update(legacyId={"type": "string", "description": "Deprecated: gone soon."}),
+        [
+            (f"{JOB}.legacyId", "property-added", "non-breaking"),
+            (f"{JOB}.legacyId", "deprecated", "deprecation"),
+        ],
+    ),
+    "deprecation lifted": (
+        lambda old, new: _props(old)["isTurbo"].update(deprecated=True),
+        [(f"{JOB}.isTurbo", "deprecation-lifted", "non-breaking")],
     ),
     "unclassified keyword changed": (
         lambda old, new: _props(new)["isTurbo"].update(default=False),
@@ -237,14 +272,15 @@ def test_identical_and_documentation_only_changes_report_nothing() -> None:
 
 
 def test_breaking_changes_come_first() -> None:
-    """The report lists breaking, then warning, then non-breaking changes."""
+    """The report lists breaking, then warning, then deprecation, then non-breaking changes."""
 
     def several(old: Doc, new: Doc) -> None:
         _props(new).update(rolloutStrategy={"type": "string"})
+        _props(new)["epochs"].update(deprecated=True)
         _states(new).append("JOB_STATE_ROLLOUT")
         _props(new).pop("isTurbo")
 
-    assert [severity for _, _, severity in _diff(several)] == ["breaking", "warning", "non-breaking"]
+    assert [severity for _, _, severity in _diff(several)] == ["breaking", "warning", "deprecation", "non-breaking"]
 
 
 def test_the_minimal_fixture_is_a_valid_spec() -> None:
@@ -275,8 +311,8 @@ def test_spec_diff_exits_1_on_breaking_and_writes_both_reports(
     report = json.loads((tmp_path / "reports" / "spec-diff.json").read_text(encoding="utf-8"))
     assert [(r["location"], r["change"], r["severity"]) for r in report] == CASES["property removed"][1]
     assert set(report[0]) == {"location", "change", "severity", "detail"}
-    assert "`gatewaySupervisedFineTuningJob.isTurbo`" in (tmp_path / "reports" / "spec-diff.md").read_text()
-    assert "1 breaking, 0 warning, 0 non-breaking" in capsys.readouterr().out
+    assert f"`{JOB}.isTurbo`" in (tmp_path / "reports" / "spec-diff.md").read_text()
+    assert "1 breaking, 0 warning, 0 deprecation, 0 non-breaking" in capsys.readouterr().out
 
 
 def test_spec_diff_exits_0_when_nothing_is_breaking(tmp_path: Path) -> None:

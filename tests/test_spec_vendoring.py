@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib import metadata
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from spec_tools.extract import SpecSourceError, extract_fenced_yaml, read_spec_t
 from spec_tools.provenance import read_provenance, sha256_text
 from spec_tools.spec import load_spec, parse_spec_text
 
+CONSTRAINTS = paths.REPO_ROOT / "constraints.txt"
 DOCS_PAGE = paths.REPO_ROOT.parent / "shared" / "spec-source" / "get-supervised-fine-tuning-job.md"
 
 
@@ -30,11 +32,10 @@ def test_provenance_matches_the_vendored_bytes() -> None:
     text = paths.SPEC_PATH.read_bytes().decode("utf-8")
     assert record["sha256"] == sha256_text(text)
     assert record["version"] == load_spec().version
-    assert (
-        record["generator"]
-        == f"openapi-python-client {metadata.version('openapi-python-client')}"
-        == ("openapi-python-client 0.29.1")
-    )
+    pinned = re.search(r"^openapi-python-client==(\S+)$", CONSTRAINTS.read_text(encoding="utf-8"), re.M)
+    assert pinned is not None, "the generator must be pinned in constraints.txt"
+    assert record["generator"] == f"openapi-python-client {metadata.version('openapi-python-client')}"
+    assert record["generator"] == f"openapi-python-client {pinned.group(1)}"
 
 
 def test_extract_takes_the_fence_body_and_keeps_its_bytes() -> None:
@@ -58,3 +59,23 @@ def test_read_spec_text_rejects_unknown_suffixes(tmp_path: Path) -> None:
     path.write_text("openapi: 3.1.0\n")
     with pytest.raises(SpecSourceError, match=r"spec\.txt"):
         read_spec_text(path)
+
+
+def test_a_crlf_page_with_a_json_block_first_is_taken(tmp_path: Path) -> None:
+    """Published pages may come with CRLF line endings and a ```json example before the OpenAPI block: the yaml
+    block is still found, kept byte for byte (CRLF included), and validates."""
+    from spec_tools.validate import load_candidate
+
+    spec_text = (Path(__file__).parent / "specs" / "gateway-4.259.0.yaml").read_text(encoding="utf-8")
+    crlf = spec_text.replace("\n", "\r\n")
+    page = tmp_path / "page.md"
+    page.write_bytes(
+        (
+            '# Get\r\n\r\n```json\r\n{"state": "JOB_STATE_RUNNING"}\r\n```\r\n\r\n````yaml get /x\r\n'
+            + crlf
+            + "````\r\n"
+        ).encode("utf-8")
+    )
+    candidate = load_candidate(page)
+    assert candidate.text == crlf
+    assert candidate.spec.version == parse_spec_text(spec_text)["info"]["version"]

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -24,12 +26,15 @@ from . import paths
 from .codegen import GenerationError, generate
 from .diff import Change, Severity, count_by_severity, diff_specs, summary_line, write_reports
 from .provenance import build_provenance, sha256_text, write_provenance
+from .safe_text import code_span, inline, markdown_text
 from .spec import Spec, parse_spec_text
 from .validate import Candidate, SpecInputError, load_candidate
+from .versions import compare_versions
 
 __all__ = [
     "CHANGELOG_HEADER",
     "DEFAULT_VERIFY",
+    "VERIFY_TIMEOUT",
     "BumpFailed",
     "BumpRefused",
     "BumpResult",
@@ -44,6 +49,9 @@ CHANGELOG_HEADER = (
     "Spec bumps and what they changed for a client reading responses (`make bump SPEC=...` writes these entries).\n"
 )
 _TAIL_LINES = 40
+_MAX_LINE = 2000  # bytes kept of one output line (a longer one continues as further lines)
+# `make test` takes about a minute; a hung verification must not hold the tree (and the terminal) forever.
+VERIFY_TIMEOUT = 900.0
 _MINOR = Severity.NON_BREAKING  # listed in one line in the changelog; the others one per line
 
 
@@ -102,37 +110,20 @@ class BumpResult:
     bumped: bool  # False: the candidate is byte-identical to the vendored spec
 
 
-def compare_versions(old: str, new: str) -> int | None:
-    """-1, 0 or 1 as `new` is older, equal or newer than `old`; None when either is not dotted numbers."""
-    old_key, new_key = _version_key(old), _version_key(new)
-    if old_key is None or new_key is None:
-        return None
-    return (new_key > old_key) - (new_key < old_key)
-
-
-def _version_key(version: str) -> tuple[tuple[int, ...], int, str] | None:
-    # "4.260.0" > "4.260.0-rc1" > "4.259.10" > "4.259.9": numeric parts, then a release beats a pre-release.
-    match = re.fullmatch(r"v?(\d+(?:\.\d+)*)(?:[-+.]?(.+))?", version.strip())
-    if match is None:
-        return None
-    numbers = tuple(int(part) for part in match.group(1).split("."))
-    numbers += (0,) * (3 - len(numbers))
-    suffix = match.group(2) or ""
-    return numbers, 0 if suffix else 1, suffix
-
-
 def bump(
     source: Path,
     project: Project | None = None,
     *,
     force: bool = False,
     verify: str = DEFAULT_VERIFY,
+    verify_timeout: float = VERIFY_TIMEOUT,
     today: datetime.date | None = None,
     echo: Callable[[str], None] = print,
 ) -> BumpResult:
     """Vendor `source` into `project`, regenerate and verify; raise SpecInputError, BumpRefused or BumpFailed."""
     project = project or Project(paths.REPO_ROOT)
-    echo(f"[1/6] validate {source}")
+    started = time.perf_counter()
+    echo(f"[1/6] validate {inline(source)}")
     candidate = load_candidate(source)
     current_text, current = _read_vendored(project)
     old_version, new_version = current.version, candidate.spec.version
@@ -149,17 +140,20 @@ def bump(
     echo(f"[3/6] change report: {summary_line(changes)} -> {_rel(json_report, project)}, {_rel(md_report, project)}")
     for change in changes:
         if change.severity is not Severity.NON_BREAKING:
-            echo(f"      {change.severity.value:<8} {change.location}: {change.change}")
+            echo(f"      {change.severity.value:<11} {inline(change.location)}: {change.change}")
 
     with _all_or_nothing([project.openapi_dir, project.generated, project.changelog]):
         echo(f"[4/6] vendor {_rel(project.spec, project)} verbatim and record its provenance")
         project.spec.write_bytes(candidate.text.encode("utf-8"))
         write_provenance(build_provenance(candidate.text, candidate.document, source=source.name), project.provenance)
         _regenerate(project, echo)
-        _verify(verify, project, echo)
+        verify_seconds = _verify(verify, project, echo, verify_timeout)
         _add_changelog_entry(project.changelog, _changelog_entry(candidate, old_version, changes, force, today))
-    echo(f"done: {old_version} -> {new_version}. Commit openapi/, generated/ and CHANGELOG.md together, e.g.")
-    echo(f"      git commit -m 'Bump spec to {new_version}: {summary_line(changes)}'")
+    total = time.perf_counter() - started
+    echo(f"done in {total:.1f} s ({total - verify_seconds:.1f} s for the bump's own steps, the rest verification)")
+    echo(f"{old_version} -> {new_version}. Commit openapi/, generated/ and CHANGELOG.md together, e.g.")
+    # Quoted even though the version grammar admits no quote: this is a line people paste into a shell.
+    echo(f"      git commit -m {shlex.quote(f'Bump spec to {new_version}: {summary_line(changes)}')}")
     return BumpResult(old_version, new_version, tuple(changes), bumped=True)
 
 
@@ -180,7 +174,7 @@ def _check_direction(old: str, new: str, force: bool, echo: Callable[[str], None
         0: f"the candidate says version {new}, like the vendored spec, but its content differs "
         "(a republished spec, or an edit that forgot the version)",
         -1: f"the candidate's version {new} is older than the vendored {old}",
-        None: f"cannot order versions {old!r} and {new!r} (expected dotted numbers)",
+        None: f"cannot order versions {inline(old, 40)!r} and {inline(new, 40)!r} (expected dotted numbers)",
     }[order]
     if not force:
         raise BumpRefused(f"refused: {problem}. Run again with FORCE=1 to vendor it anyway.")
@@ -243,27 +237,50 @@ def _regenerate(project: Project, echo: Callable[[str], None]) -> None:
     echo(f"      generated in {time.perf_counter() - started:.1f} s")
 
 
-def _verify(command: str, project: Project, echo: Callable[[str], None]) -> None:
-    echo(f"[6/6] verify: {command} (its output is shown if it fails)")
+def _verify(command: str, project: Project, echo: Callable[[str], None], timeout: float) -> float:
+    echo(f"[6/6] verify: {inline(command)} (its output is shown if it fails)")
     started = time.perf_counter()
     output: deque[str] = deque(maxlen=_TAIL_LINES)
-    # A shell runs the command so BUMP_VERIFY can be a pipeline; only the tail is kept, for the failure message.
+    timed_out = threading.Event()
+    # A shell runs the command so BUMP_VERIFY can be a pipeline; it gets its own process group so that a timeout or
+    # Ctrl-C stops all it started (make, pytest, servers). Only a bounded tail is kept, for the failure message.
     with subprocess.Popen(
-        command, shell=True, cwd=project.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        command, shell=True, cwd=project.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
     ) as process:
         assert process.stdout is not None
+        timer = threading.Timer(timeout, _stop, args=(process, timed_out))
+        timer.start()
         try:
-            output.extend(line.rstrip("\n") for line in process.stdout)
+            while line := process.stdout.readline(_MAX_LINE):
+                output.append(line.decode("utf-8", "replace").rstrip("\r\n"))
         finally:
+            timer.cancel()
             if process.poll() is None:  # interrupted while reading: do not leave the command running
-                process.kill()
+                _kill_group(process)
             process.wait()
+    if timed_out.is_set():
+        raise BumpFailed(
+            f"verification `{inline(command)}` timed out after {timeout:g} s and was stopped; "
+            "openapi/ and generated/ restored. Last lines of its output:\n" + "\n".join(output)
+        )
     if process.returncode != 0:
         raise BumpFailed(
-            f"verification `{command}` failed (exit {process.returncode}); openapi/ and generated/ restored. "
+            f"verification `{inline(command)}` failed (exit {process.returncode}); openapi/ and generated/ restored. "
             f"Last lines of its output:\n" + "\n".join(output)
         )
-    echo(f"      passed in {time.perf_counter() - started:.1f} s")
+    elapsed = time.perf_counter() - started
+    echo(f"      passed in {elapsed:.1f} s")
+    return elapsed
+
+
+def _stop(process: subprocess.Popen[bytes], timed_out: threading.Event) -> None:
+    timed_out.set()
+    _kill_group(process)
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 def _changelog_entry(
@@ -276,12 +293,18 @@ def _changelog_entry(
     lines = [
         f"## Spec {new_version} — {date}",
         "",
-        f"Vendored {new_version}{forced} from `{candidate.source.name}` (sha256 {sha256_text(candidate.text)[:12]}), "
-        f"replacing {old_version}: {', '.join(f'{counts[s]} {s.value}' for s in Severity)}.",
+        f"Vendored {new_version}{forced} from {code_span(candidate.source.name, 100)} "
+        f"(sha256 {sha256_text(candidate.text)[:12]}), "
+        f"replacing {markdown_text(old_version, 64)}: {', '.join(f'{counts[s]} {s.value}' for s in Severity)}.",
         "",
     ]
-    lines += [f"- **{c.severity.value}** `{c.location}` — {c.detail}" for c in changes if c.severity is not _MINOR]
-    minor = [f"`{c.location}` ({c.change})" for c in changes if c.severity is _MINOR]
+    # Spec text stays one line of literal text: no name or value can start a heading, a link or an image.
+    lines += [
+        f"- **{c.severity.value}** {code_span(c.location)} — {markdown_text(c.detail)}"
+        for c in changes
+        if c.severity is not _MINOR
+    ]
+    minor = [f"{code_span(c.location)} ({c.change})" for c in changes if c.severity is _MINOR]
     if minor:
         lines.append(f"- non-breaking: {', '.join(minor)}")
     return "\n".join(lines) + "\n"

@@ -33,19 +33,24 @@ decoded-format-changed      breaking       the generated attribute's Python type
 format-changed              warning        same Python type, but the value range or notation changes
 enum-value-added            warning        forward-compatible enums keep the unknown value; strict consumers and the
                                            contract suite reject it
-enum-value-removed          warning        responses stay readable (the value just stops arriving), but code naming
-                                           the enum member breaks
+enum-value-removed          breaking       the generated enum loses the member, so code naming it breaks (responses
+                                           stay readable: the value just stops arriving)
 enum-added                  warning        values become an enum class; values outside it are now rejected
 enum-removed                breaking       any string may arrive, and the generated enum class disappears
 keyword-changed             warning        a constraint this report does not classify: review by hand
+deprecated                  deprecation    reading it still works, but it is on its way out: stop relying on it
+deprecation-lifted          non-breaking   it is no longer on its way out
 
-Descriptions, titles, examples and `x-` extensions are documentation and are not reported. Request bodies would be
+A schema, property, parameter or operation is deprecated when it says `deprecated: true` or its description or title
+starts with "Deprecated" (how the published pages mark proto fields). Otherwise descriptions, titles, examples and
+`x-` extensions are documentation and are not reported. Request bodies would be
 classified with the same table; this API has none (one GET), so a request-side table is left for when it does.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
@@ -53,6 +58,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from .safe_text import code_span, markdown_text
 from .spec import Spec
 
 __all__ = [
@@ -71,6 +77,7 @@ __all__ = [
 class Severity(StrEnum):
     BREAKING = "breaking"
     WARNING = "warning"
+    DEPRECATION = "deprecation"  # not breaking: the field still reads; a heads-up before it is removed
     NON_BREAKING = "non-breaking"
 
 
@@ -92,7 +99,7 @@ class Change:
         return {key: str(value) for key, value in asdict(self).items()}
 
 
-_B, _W, _N = Severity.BREAKING, Severity.WARNING, Severity.NON_BREAKING
+_B, _W, _D, _N = Severity.BREAKING, Severity.WARNING, Severity.DEPRECATION, Severity.NON_BREAKING
 RULES: dict[str, Rule] = {
     rule.change: rule
     for rule in (
@@ -127,12 +134,15 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "enum-value-removed",
-            _W,
-            "responses stay readable (the value just stops arriving), but code naming the enum member breaks",
+            _B,
+            "the generated enum loses the member, so code naming it breaks "
+            "(responses stay readable: the value just stops arriving)",
         ),
         Rule("enum-added", _W, "values become an enum class; values outside it are now rejected"),
         Rule("enum-removed", _B, "any string may arrive, and the generated enum class disappears"),
         Rule("keyword-changed", _W, "a constraint this report does not classify: review by hand"),
+        Rule("deprecated", _D, "reading it still works, but it is on its way out: stop relying on it"),
+        Rule("deprecation-lifted", _N, "it is no longer on its way out"),
     )
 }
 
@@ -140,8 +150,10 @@ _METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 # Formats openapi-python-client decodes into a Python type other than str/int/float.
 _DECODED_FORMATS = frozenset({"date-time", "date", "uuid", "binary"})
 _DOC_ONLY = frozenset({"description", "title", "example", "examples", "externalDocs", "$comment"})
-_HANDLED = frozenset({"$ref", "type", "nullable", "format", "enum", "required", "properties", "items"})
-_SEVERITY_ORDER = {_B: 0, _W: 1, _N: 2}
+_HANDLED = frozenset({"$ref", "type", "nullable", "format", "enum", "required", "properties", "items", "deprecated"})
+_SEVERITY_ORDER = {_B: 0, _W: 1, _D: 2, _N: 3}
+# Proto comments become descriptions on the published pages: "Deprecated: see mtp_enabled."
+_DEPRECATED_TEXT = re.compile(r"\s*deprecated\b", re.IGNORECASE)
 
 Node = dict[str, Any]
 NodeRule = Callable[[str, Node, Node], Iterator[Change]]
@@ -176,7 +188,10 @@ def _operation_changes(old: Spec, new: Spec) -> Iterator[Change]:
         yield _change("operation-removed", label, "operation removed")
     for label in sorted(after.keys() - before.keys()):
         yield _change("operation-added", label, "operation added")
+    for label in sorted(after.keys() - before.keys()):
+        yield from _newly_deprecated(label, {}, after[label][1])
     for label in sorted(before.keys() & after.keys()):
+        yield from _newly_deprecated(label, before[label][1], after[label][1])
         yield from _parameter_changes(label, _parameters(old, *before[label]), _parameters(new, *after[label]))
         yield from _response_changes(label, _responses(old, before[label][1]), _responses(new, after[label][1]))
 
@@ -202,7 +217,9 @@ def _parameter_changes(
         required = bool(after[key].get("required"))
         kind = "required-parameter-added" if required else "optional-parameter-added"
         yield _change(kind, where(key), f"{'required' if required else 'optional'} parameter added")
+        yield from _newly_deprecated(where(key), {}, after[key])
     for key in sorted(before.keys() & after.keys()):
+        yield from _newly_deprecated(where(key), before[key], after[key])
         was, now = bool(before[key].get("required")), bool(after[key].get("required"))
         if was != now:
             kind = "parameter-became-required" if now else "parameter-became-optional"
@@ -241,6 +258,7 @@ def _schema_changes(before: dict[str, Node], after: dict[str, Node]) -> Iterator
         yield _change("schema-removed", name, "schema removed")
     for name in sorted(after.keys() - before.keys()):
         yield _change("schema-added", name, "schema added")
+        yield from _newly_deprecated(name, {}, after[name])
     for name in sorted(before.keys() & after.keys()):
         yield from _diff_node(name, before[name], after[name])
 
@@ -343,8 +361,28 @@ def _properties_rule(location: str, old: Node, new: Node) -> Iterator[Change]:
         required = name in (new.get("required") or [])
         optional = "required" if required else "optional"
         yield _change("property-added", f"{location}.{name}", f"{optional} property added ({_shape(after[name])})")
+        yield from _newly_deprecated(f"{location}.{name}", {}, after[name])
     for name in sorted(before.keys() & after.keys()):
         yield from _diff_node(f"{location}.{name}", before[name], after[name])
+
+
+def _is_deprecated(node: Node) -> str | None:
+    """How `node` says it is deprecated (`deprecated: true`, or a description/title starting "Deprecated")."""
+    if node.get("deprecated") is True:
+        return "deprecated: true"
+    for key in ("description", "title"):
+        text = node.get(key)
+        if isinstance(text, str) and _DEPRECATED_TEXT.match(text):
+            return f"its {key} starts with {text.strip()[:10]!r}"
+    return None
+
+
+def _newly_deprecated(location: str, old: Node, new: Node) -> Iterator[Change]:
+    before, after = _is_deprecated(old), _is_deprecated(new)
+    if after and not before:
+        yield _change("deprecated", location, f"{'added ' if not old else ''}deprecated ({after})")
+    elif before and not after:
+        yield _change("deprecation-lifted", location, f"no longer deprecated (was: {before})")
 
 
 def _items_rule(location: str, old: Node, new: Node) -> Iterator[Change]:
@@ -366,6 +404,7 @@ def _brief(value: Any, limit: int = 60) -> str:
 
 
 _NODE_RULES: tuple[NodeRule, ...] = (
+    _newly_deprecated,
     _type_rule,
     _format_rule,
     _enum_rule,
@@ -390,12 +429,13 @@ def summary_line(changes: list[Change]) -> str:
 
 
 def render_markdown(changes: list[Change], old_version: str, new_version: str) -> str:
-    lines = [f"# Spec changes {old_version} → {new_version}", "", summary_line(changes) + ".", ""]
+    title = f"# Spec changes {markdown_text(old_version, 64)} → {markdown_text(new_version, 64)}"
+    lines = [title, "", summary_line(changes) + ".", ""]
     for severity in Severity:
         group = [c for c in changes if c.severity is severity]
         if group:
             lines += [f"## {severity.value} ({len(group)})", ""]
-            lines += [f"- `{c.location}` — {c.change}: {c.detail}" for c in group]
+            lines += [f"- {code_span(c.location)} — {c.change}: {markdown_text(c.detail)}" for c in group]
             lines.append("")
     if not changes:
         lines += ["No changes that affect the client.", ""]

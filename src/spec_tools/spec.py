@@ -6,9 +6,8 @@ import functools
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .paths import SPEC_PATH
+from .safe_yaml import load_bounded_yaml
 
 __all__ = [
     "JOB_OPERATION_ID",
@@ -23,14 +22,8 @@ JOB_OPERATION_ID = "Gateway_GetSupervisedFineTuningJob"
 
 
 def parse_spec_text(text: str) -> dict[str, Any]:
-    """Parse YAML (or JSON, a YAML subset) into a mapping; raise ValueError with the location otherwise."""
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ValueError(f"not valid YAML{where}: {problem}") from None
+    """Parse YAML (or JSON, a YAML subset) into a mapping; raise ValueError with the location or the bound broken."""
+    document = load_bounded_yaml(text)  # size, alias expansion and nesting bounded; safe tags only
     if not isinstance(document, dict):
         raise ValueError(f"not an OpenAPI document: the top level is a {type(document).__name__}, not a mapping")
     return document

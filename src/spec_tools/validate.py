@@ -13,8 +13,11 @@ from typing import Any
 
 import yaml
 
-from .extract import SpecSourceError, read_spec_text
+from .extract import SpecSourceError, read_spec_source
+from .refs import NO_RETRIEVAL, ExternalReference, non_local_references
+from .safe_text import inline
 from .spec import JOB_PATH, Spec, parse_spec_text
+from .versions import VERSION_RULE, is_version
 
 __all__ = ["Candidate", "SpecInputError", "load_candidate"]
 
@@ -40,17 +43,20 @@ class Candidate:
 
 def load_candidate(source: Path) -> Candidate:
     """Read `source` (spec file or docs page) and validate it; raise SpecInputError otherwise."""
-    where = _describe_source(source)
     try:
-        text = read_spec_text(source)
+        spec_source = read_spec_source(source)
     except SpecSourceError as exc:
-        message = str(exc) if str(source) in str(exc) else f"{source}: {exc}"
+        message = str(exc) if inline(source) in str(exc) else f"{inline(source)}: {exc}"
         raise SpecInputError(f"{message}.") from None
+    text = spec_source.text
+    where = _describe_source(source, spec_source.first_line, spec_source.is_page)
     try:
         document = parse_spec_text(text)
     except ValueError as exc:
         raise SpecInputError(f"{where} is {exc}.") from None
+    _require_local_references(document, text, where)  # before anything (the validator) could follow one
     _require_openapi_31(document, text, where)
+    _require_version(document, text, where)
     _require_resolvable_refs(document, text, where)
     _validate_openapi(document, text, where)
     spec = Spec(document)
@@ -58,17 +64,31 @@ def load_candidate(source: Path) -> Candidate:
     return Candidate(source=source, text=text, spec=spec)
 
 
-def _describe_source(source: Path) -> str:
+def _describe_source(source: Path, first_line: int, is_page: bool) -> str:
     # Line numbers in errors count from the yaml block, so say where the block starts on a docs page.
-    if source.suffix.lower() not in {".md", ".markdown"}:
-        return str(source)
-    try:
-        page = source.read_bytes().decode("utf-8")
-        body = read_spec_text(source)
-    except (OSError, UnicodeDecodeError, SpecSourceError):
-        return str(source)
-    first_line = page[: page.find(body)].count("\n") + 1
-    return f"{source} (its ```yaml block, whose line 1 is page line {first_line})"
+    if not is_page:
+        return inline(source)
+    return f"{inline(source)} (its ```yaml block, whose line 1 is page line {first_line})"
+
+
+def _require_local_references(document: dict[str, Any], text: str, where: str) -> None:
+    for path, keyword, value in non_local_references(document):
+        shown = f"'{inline(value, 100)}'" if isinstance(value, str) else f"a {type(value).__name__}"
+        raise SpecInputError(
+            f"{where} has a {keyword} that leads outside the document: {shown}{_at(text, [*path, keyword])}; "
+            "only local references (#/...) are followed, and nothing outside the page is opened or fetched."
+        )
+
+
+def _require_version(document: dict[str, Any], text: str, where: str) -> None:
+    info = document.get("info")
+    version = info.get("version") if isinstance(info, dict) else None
+    if not is_version(version):
+        shown = f"'{inline(version, 40)}'" if isinstance(version, str) else f"a {type(version).__name__}"
+        raise SpecInputError(
+            f"{where} has an info.version that is not a version: {shown}{_at(text, ['info', 'version'])}; "
+            f"expected {VERSION_RULE}."
+        )
 
 
 def _require_openapi_31(document: dict[str, Any], text: str, where: str) -> None:
@@ -98,9 +118,15 @@ def _require_resolvable_refs(document: dict[str, Any], text: str, where: str) ->
 def _validate_openapi(document: dict[str, Any], text: str, where: str) -> None:
     from openapi_spec_validator import OpenAPIV31SpecValidator  # slow import (~0.6 s): only when validating
 
+    class LocalOnlyValidator(OpenAPIV31SpecValidator):
+        resolver_handlers = NO_RETRIEVAL  # a second lock: even a $ref missed above is never retrieved
+
     try:
-        error = next(iter(OpenAPIV31SpecValidator(document).iter_errors()), None)
+        error = next(iter(LocalOnlyValidator(document).iter_errors()), None)
     except Exception as exc:  # the validator raises instead of reporting on some malformed inputs
+        refusal = _external_reference_in(exc)
+        if refusal is not None:
+            raise SpecInputError(f"{where} could not be validated as OpenAPI 3.1: {refusal}.") from None
         raise SpecInputError(f"{where} could not be validated as OpenAPI 3.1: {_first_line(str(exc))}.") from None
     if error is None:
         return
@@ -108,6 +134,17 @@ def _validate_openapi(document: dict[str, Any], text: str, where: str) -> None:
     raise SpecInputError(
         f"{where} is not valid OpenAPI 3.1: {_first_line(error.message)}{_at(text, path) if path else ''}."
     )
+
+
+def _external_reference_in(exc: BaseException) -> ExternalReference | None:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ExternalReference):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def _require_job_operation(spec: Spec, text: str, where: str) -> None:
@@ -187,4 +224,4 @@ def _child(node: yaml.Node | None, part: str | int) -> tuple[yaml.Node, yaml.Mar
 
 def _first_line(message: str) -> str:
     line = message.strip().splitlines()[0] if message.strip() else "unknown error"
-    return line if len(line) <= _MAX_MESSAGE else line[:_MAX_MESSAGE] + "…"
+    return inline(line, _MAX_MESSAGE)
