@@ -16,56 +16,20 @@ from fireworks_gateway.models import JobState, Purpose, SupervisedFineTuningJob
 from fireworks_gateway.types import UNSET, Unset
 
 from gateway_mock.server import RunningMock, running_mock
+from tests.client_spec_bodies import attribute_of, emit_unpopulated
 
 # What a correct gateway sends for readMask=name,state: no `dataset`, although the spec requires it.
 NAME_AND_STATE = {"name": "accounts/acme/supervisedFineTuningJobs/j1", "state": "JOB_STATE_RUNNING"}
 
 # What grpc-gateway with EmitUnpopulated sends for readMask=name,state,jobProgress.percent: every field, those
 # outside the mask as zero values ("" / 0 / false / enum zero / null message), the required `dataset` included.
-EMIT_UNPOPULATED_MASKED = {
-    "name": "accounts/acme/supervisedFineTuningJobs/j1",
-    "displayName": "",
-    "createTime": None,
-    "completedTime": None,
-    "dataset": "",
-    "awsS3Config": None,
-    "azureBlobStorageConfig": None,
-    "state": "JOB_STATE_RUNNING",
-    "status": None,
-    "createdBy": "",
-    "outputModel": "",
-    "baseModel": "",
-    "warmStartFrom": "",
-    "jinjaTemplate": "",
-    "earlyStop": False,
-    "epochs": 0,
-    "learningRate": 0,
-    "maxContextLength": 0,
-    "loraRank": 0,
-    "wandbConfig": None,
-    "evaluationDataset": "",
-    "isTurbo": False,
-    "evalAutoCarveout": False,
-    "updateTime": None,
-    "nodes": 0,
-    "batchSize": 0,
-    "mtpEnabled": False,
-    "mtpNumDraftTokens": 0,
-    "mtpFreezeBaseModel": False,
-    "jobProgress": {"percent": 40, "epoch": 0, "inputTokens": 0},
-    "metricsFileSignedUrl": "",
-    "trainerLogsSignedUrl": "",
-    "gradientAccumulationSteps": 0,
-    "learningRateWarmupSteps": 0,
-    "batchSizeSamples": 0,
-    "estimatedCost": None,
-    "optimizerWeightDecay": 0,
-    "purpose": "PURPOSE_UNSPECIFIED",
-}
+EMIT_UNPOPULATED_MASKED = emit_unpopulated(
+    name="accounts/acme/supervisedFineTuningJobs/j1",
+    state=JobState.JOB_STATE_RUNNING.value,
+    jobProgress={"percent": 40, "epoch": 0, "inputTokens": 0},
+)
 MASK_COVERS = {"name", "state", "jobProgress"}
-JSON_TO_ATTRIBUTE = {
-    name: "".join("_" + char.lower() if char.isupper() else char for char in name) for name in EMIT_UNPOPULATED_MASKED
-}
+JSON_TO_ATTRIBUTE = {name: attribute_of(name) for name in EMIT_UNPOPULATED_MASKED}
 
 # Masks that ask for every field: the server sends `dataset`, so its absence is a contract violation.
 ALL_FIELDS_MASKS = ["*", "", " , ", "name,*"]
