@@ -29,8 +29,8 @@ check-generated: $(STAMP)  ## fail with a file-level diff when generated/ differ
 	$(PY) scripts/generate.py --check
 
 lint: $(STAMP)  ## ruff and mypy --strict on hand-written and generated code, workflow linters
-	$(VENV)/bin/ruff check src scripts tests contract_tests benchmarks
-	$(VENV)/bin/ruff format --check src scripts tests contract_tests benchmarks
+	$(VENV)/bin/ruff check src scripts tests contract_tests benchmarks openapi/lib
+	$(VENV)/bin/ruff format --check src scripts tests contract_tests benchmarks openapi/lib
 	$(VENV)/bin/mypy
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	$(VENV)/bin/zizmor --offline --quiet .github/workflows/

@@ -58,8 +58,8 @@ def test_minimal_body_with_dataset_is_fine() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("<html>maintenance</html>", "does not match SupervisedFineTuningJob"),
-        ("[1, 2, 3]", "does not match SupervisedFineTuningJob"),
+        ("<html>maintenance</html>", "not JSON"),
+        ("[1, 2, 3]", "SupervisedFineTuningJob: expected an object"),
         ('{"dataset": "d", "createTime": "yesterday"}', "yesterday"),
     ],
     ids=["not-json", "not-an-object", "bad-timestamp"],

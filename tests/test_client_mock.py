@@ -10,6 +10,7 @@ import pytest
 from fireworks_gateway import AuthenticatedClient
 from fireworks_gateway.api.gateway import gateway_get_supervised_fine_tuning_job as get_job
 from fireworks_gateway.errors import (
+    GatewayTimeoutError,
     MissingFieldError,
     NotFoundError,
     RateLimitedError,
@@ -90,11 +91,12 @@ def test_html_bad_gateway_keeps_the_raw_text(mock: RunningMock) -> None:
 
 
 def test_slow_answer_times_out(mock: RunningMock) -> None:
-    """scenario-slow (2 s) against a 0.3 s timeout raises ReadTimeout after the retries, each waited for."""
+    """scenario-slow (2 s) against a 0.3 s timeout raises GatewayTimeoutError (cause: httpx's) after the retries."""
     waits: list[float] = []
     slow = client(mock, waits, timeout=0.3, max_retries=1, httpx_args={"params": {"delayMs": "2000"}})
-    with slow as api, pytest.raises(httpx.ReadTimeout):
+    with slow as api, pytest.raises(GatewayTimeoutError) as caught:
         get_job.sync(mock.account, "scenario-slow", client=api)
+    assert isinstance(caught.value.__cause__, httpx.ReadTimeout)
     assert len(waits) == 1
 
 

@@ -81,15 +81,15 @@ def test_present_message_still_parses() -> None:
     ids=["state", "purpose", "nested-status-code"],
 )
 def test_null_enum_is_rejected(body: dict[str, Any]) -> None:
-    """A null enum, top-level or inside a nested message, is not an unset message: from_dict raises ValueError."""
-    with pytest.raises(ValueError, match="None is not a valid"):
+    """A null enum, top-level or inside a nested message, is not an unset message: a contract error naming it."""
+    with pytest.raises(ResponseContractError, match=r"field '(state|purpose|code)' of \w+: null"):
         SupervisedFineTuningJob.from_dict(body)
 
 
 def test_null_enum_through_the_client_is_a_contract_error() -> None:
     """Through sync() a null enum raises ResponseContractError carrying the raw body, as before the fix."""
     text = json.dumps({"dataset": "d", "state": None, "status": None})
-    with pytest.raises(ResponseContractError, match="does not match SupervisedFineTuningJob") as caught:
+    with pytest.raises(ResponseContractError, match="field 'state' of SupervisedFineTuningJob") as caught:
         get_job.sync("acme", "j1", client=client_answering(text))
     assert caught.value.body == text
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from fireworks_gateway import AuthenticatedClient
+from fireworks_gateway._lib import read_mask
 from fireworks_gateway.api.gateway import gateway_get_supervised_fine_tuning_job as get_job
 from fireworks_gateway.errors import MissingFieldError
 from fireworks_gateway.models import JobState, Purpose, SupervisedFineTuningJob
@@ -107,12 +108,20 @@ def test_snake_case_and_nested_masks_leave_dataset_unset(mask: str) -> None:
 def test_snake_case_paths_are_matched_to_camel_case_json_names() -> None:
     """The mask is read as the set of top-level camelCase JSON names it covers: snake_case paths are normalised,
     nested paths cover their top-level field, and `*`, empty or blank masks mean all fields (None)."""
-    fields = get_job._read_mask_fields
+    fields = read_mask.covered_by
     assert fields("job_progress,aws_s3_config") == {"jobProgress", "awsS3Config"}
     assert fields("job_progress.percent, name") == {"jobProgress", "name"}
     assert fields("jobProgress,awsS3Config,dataset") == {"jobProgress", "awsS3Config", "dataset"}
-    for all_fields in (UNSET, "", "*", " , ", "name,*"):
+    for all_fields in ("", "*", " , ", "name,*"):
         assert fields(all_fields) is None
+
+
+def test_a_list_of_paths_is_a_mask_too() -> None:
+    """read_mask=["name", "state"] sends readMask=name,state and parses like the string form."""
+    seen: list[httpx.Request] = []
+    job = get_job.sync("acme", "j1", client=answering(NAME_AND_STATE, seen), read_mask=["name", "state"])
+    assert seen[0].url.params["readMask"] == "name,state"
+    assert job.dataset is UNSET and job.state is JobState.JOB_STATE_RUNNING
 
 
 @pytest.mark.parametrize(
@@ -162,12 +171,12 @@ def test_without_a_field_mask_zero_values_are_kept(mask: str | Unset) -> None:
     assert job.purpose is Purpose.PURPOSE_UNSPECIFIED
 
 
-def test_from_dict_absent_ok_relaxes_only_absence() -> None:
-    """absent_ok lets a listed required field be missing (UNSET); present, it is parsed; unlisted, it still raises."""
-    assert SupervisedFineTuningJob.from_dict(NAME_AND_STATE, absent_ok=("dataset",)).dataset is UNSET
-    assert SupervisedFineTuningJob.from_dict({"dataset": "d"}, absent_ok=("dataset",)).dataset == "d"
+def test_from_dict_read_mask_relaxes_only_absence() -> None:
+    """A required field outside read_mask may be missing (UNSET); present, it is parsed; covered, it still raises."""
+    assert SupervisedFineTuningJob.from_dict(NAME_AND_STATE, read_mask={"name", "state"}).dataset is UNSET
+    assert SupervisedFineTuningJob.from_dict({"dataset": "d"}, read_mask={"name"}).dataset == "d"
     with pytest.raises(MissingFieldError):
-        SupervisedFineTuningJob.from_dict(NAME_AND_STATE, absent_ok=("name",))
+        SupervisedFineTuningJob.from_dict(NAME_AND_STATE, read_mask={"name", "dataset"})
 
 
 # --- against the mock gateway (a real server that honours readMask) ---------------------------------

@@ -11,7 +11,15 @@ import pytest
 import yaml
 
 from spec_tools import paths
-from spec_tools.codegen import GenerationError, check_generated, class_name_for, class_names, diff_trees, generate
+from spec_tools.codegen import (
+    GenerationError,
+    check_generated,
+    class_name_for,
+    class_names,
+    diff_trees,
+    generate,
+    template_diff_lines,
+)
 
 
 @pytest.fixture
@@ -156,3 +164,31 @@ def test_deprecated_properties_say_so_in_their_docstring(project_copy: Path) -> 
     for name in (flagged, titled):
         python_name = _module_of(name)
         assert re.search(rf"^\s+{python_name} \([^)]*\): Deprecated", source, re.M), python_name
+
+
+def test_template_overrides_stay_small_hooks() -> None:
+    """At most 250 changed lines against the installed generator's own templates (new template files count whole)."""
+    counts = template_diff_lines()
+    assert counts, "no template override found"
+    assert sum(counts.values()) <= 250, counts
+
+
+def test_template_diff_counts_changed_and_new_lines(tmp_path: Path) -> None:
+    """The measure itself: one edited line counts 2 (removed + added), a new file counts all its lines."""
+    upstream, ours = tmp_path / "upstream", tmp_path / "ours"
+    upstream.mkdir()
+    ours.mkdir()
+    (upstream / "a.py.jinja").write_text("one\ntwo\nthree\n")
+    (ours / "a.py.jinja").write_text("one\nTWO\nthree\n")
+    (ours / "new.py.jinja").write_text("x\ny\n")
+    assert template_diff_lines(ours, upstream) == {"a.py.jinja": 2, "new.py.jinja": 2}
+
+
+def test_lib_modules_are_copied_into_the_package() -> None:
+    """Every hand-written module of openapi/lib is in the generated package as _lib, byte for byte."""
+    lib = paths.OPENAPI_DIR / "lib"
+    copied = paths.GENERATED_DIR / paths.PACKAGE_NAME / "_lib"
+    modules = sorted(path.name for path in lib.glob("*.py"))
+    assert modules and modules == sorted(path.name for path in copied.glob("*.py"))
+    for name in modules:
+        assert (lib / name).read_bytes() == (copied / name).read_bytes(), name

@@ -27,6 +27,7 @@ __all__ = [
     "diff_trees",
     "generate",
     "generator_input",
+    "template_diff_lines",
     "validate_config",
 ]
 
@@ -245,3 +246,30 @@ def check_generated(
     with tempfile.TemporaryDirectory(prefix="check-generated-") as tmp:
         fresh = _generate_package(Path(tmp), spec, config, templates)
         return diff_trees(fresh, generated_dir / PACKAGE_NAME)
+
+
+def _upstream_templates() -> Path:
+    import openapi_python_client
+
+    return Path(openapi_python_client.__file__).parent / "templates"
+
+
+def template_diff_lines(templates: Path = TEMPLATES_DIR, upstream: Path | None = None) -> dict[str, int]:
+    """Changed lines of each override against the installed generator's own template (a new file counts whole).
+
+    A changed line is one added or removed in a unified diff; the generator upgrade procedure is in
+    openapi/templates/README.md.
+    """
+    upstream = upstream or _upstream_templates()
+    counts: dict[str, int] = {}
+    for path in sorted(templates.rglob("*.jinja")):
+        relative = path.relative_to(templates)
+        ours = path.read_text(encoding="utf-8").splitlines()
+        stock = upstream / relative
+        if not stock.is_file():
+            counts[str(relative)] = len(ours)
+            continue
+        theirs = stock.read_text(encoding="utf-8").splitlines()
+        diff = difflib.unified_diff(theirs, ours, lineterm="", n=0)
+        counts[str(relative)] = sum(1 for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---")))
+    return counts
