@@ -52,7 +52,7 @@ def test_endpoint_attaches_the_raw_body() -> None:
 def test_minimal_body_with_dataset_is_fine() -> None:
     """The legitimate counterpart: `dataset` alone is a valid job."""
     job = get_job.sync("acme", "j1", client=client_answering(httpx.Response(200, json={"dataset": "d"})))
-    assert job is not None and job.dataset == "d"
+    assert job.dataset == "d"
 
 
 @pytest.mark.parametrize(

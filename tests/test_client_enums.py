@@ -86,5 +86,5 @@ def test_unknown_state_through_the_client() -> None:
         httpx_args={"transport": httpx.MockTransport(lambda request: httpx.Response(200, json=body))},
     )
     job = get_job.sync("acme", "j1", client=client)
-    assert job is not None and isinstance(job.state, JobState)
+    assert isinstance(job.state, JobState)
     assert job.state.is_unknown and job.state == NEW_STATES[0]

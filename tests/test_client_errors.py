@@ -162,7 +162,7 @@ def test_response_status_code_is_httpstatus_when_official() -> None:
     """For a 200 the status is still the HTTPStatus member, as before."""
     response = get_job.sync_detailed("acme", "j1", client=client_answering(httpx.Response(200, json=JOB)))
     assert response.status_code is HTTPStatus.OK
-    assert response.parsed is not None and response.parsed.dataset == JOB["dataset"]
+    assert response.parsed.dataset == JOB["dataset"]
 
 
 def test_undocumented_2xx_raises_unexpected_status_when_asked() -> None:

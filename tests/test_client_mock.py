@@ -50,7 +50,7 @@ def test_flaky_job_succeeds_within_the_default_retries(mock: RunningMock, status
     job_id, waits = fresh(f"scenario-flaky-{status}-2"), list[float]()
     with client(mock, waits) as api:
         job = get_job.sync(mock.account, job_id, client=api)
-    assert job is not None and isinstance(job.name, str) and job.name.endswith(job_id)
+    assert isinstance(job.name, str) and job.name.endswith(job_id)
     assert len(waits) == 2
 
 
@@ -138,7 +138,7 @@ def test_fault_unknown_enum_is_kept(faulty: dict[str, RunningMock]) -> None:
     mock = faulty["unknown-enum"]
     with client(mock, []) as api:
         job = get_job.sync(mock.account, "sft-running", client=api)
-    assert job is not None and isinstance(job.state, JobState)
+    assert isinstance(job.state, JobState)
     assert job.state.is_unknown and job.to_dict()["state"] == UNKNOWN_JOB_STATE
 
 
@@ -147,5 +147,5 @@ def test_fault_money_sign_mismatch_is_reported_not_fatal(faulty: dict[str, Runni
     mock = faulty["money-sign-mismatch"]
     with client(mock, []) as api:
         job = get_job.sync(mock.account, "sft-running", client=api)
-    assert job is not None and isinstance(job.estimated_cost, Money)
+    assert isinstance(job.estimated_cost, Money)
     assert any("opposite signs" in problem for problem in job.estimated_cost.violations())

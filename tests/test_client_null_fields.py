@@ -97,7 +97,6 @@ def test_null_enum_through_the_client_is_a_contract_error() -> None:
 def test_realistic_body_with_nulls_reads_through_the_client() -> None:
     """A running job with null messages parses end to end through sync(): nulls UNSET, the rest typed."""
     job = get_job.sync("acme", "j1", client=client_answering(json.dumps(RUNNING_JOB)))
-    assert job is not None
     nulls = [attribute for name, attribute in MESSAGE_FIELDS.items() if RUNNING_JOB[name] is None]
     assert nulls and all(getattr(job, attribute) is UNSET for attribute in nulls)
     created = getattr(job, attribute_of(_FIRST_TIMESTAMP))

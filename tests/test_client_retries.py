@@ -55,7 +55,7 @@ def test_retryable_status_is_retried_until_success(code: int) -> None:
     """A 429/502/503/504 followed by a 200 gives the job, after one sleep and two requests."""
     script, sleeps = Script(status(code), ok()), list[float]()
     job = get_job.sync("acme", "j1", client=client_for(script, sleeps))
-    assert job is not None and job.dataset == JOB["dataset"]
+    assert job.dataset == JOB["dataset"]
     assert len(script.requests) == 2
     assert len(sleeps) == 1
 
@@ -108,8 +108,7 @@ def test_connection_errors_and_timeouts_are_retried(error: Exception) -> None:
     """A transport failure before any response is retried, and a later success is returned."""
     script, sleeps = Script(error, ok()), list[float]()
     job = get_job.sync("acme", "j1", client=client_for(script, sleeps))
-    assert job is not None
-    assert len(script.requests) == 2
+    assert len(script.requests) == 2 and job.dataset
 
 
 def test_persistent_connection_error_is_reraised_after_retries() -> None:
@@ -219,7 +218,7 @@ def test_async_retries_use_async_sleep() -> None:
     async def main() -> None:
         async with client:
             job = await get_job.asyncio("acme", "j1", client=client)
-            assert job is not None and job.dataset == JOB["dataset"]
+            assert job.dataset == JOB["dataset"]
 
     asyncio.run(main())
     assert waits == [3.0, 1.0]
