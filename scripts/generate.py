@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from spec_tools import paths
-from spec_tools.codegen import GenerationError, check_generated, generate, template_diff_lines
+from spec_tools.codegen import GenerationError, build_client_dist, check_generated, generate, template_diff_lines
 
 # The bound on template overrides (changed lines against the generator's own templates; new files count whole).
 MAX_TEMPLATE_DIFF_LINES = 250
@@ -20,6 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--template-diff", action="store_true", help="count changed lines of openapi/templates against the generator's"
     )
+    parser.add_argument("--dist", type=Path, metavar="DIR", help="build the client's wheel and sdist into DIR")
     parser.add_argument("--spec", type=Path, default=paths.SPEC_PATH)
     parser.add_argument("--config", type=Path, default=paths.GENERATOR_CONFIG)
     parser.add_argument("--templates", type=Path, default=paths.TEMPLATES_DIR)
@@ -34,6 +35,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{total:5d}  total (at most {MAX_TEMPLATE_DIFF_LINES})")
         return 0 if total <= MAX_TEMPLATE_DIFF_LINES else 1
     try:
+        if args.dist:
+            built = build_client_dist(args.dist, paths.REPO_ROOT / "build" / "client", args.generated, args.spec)
+            for path in built:
+                print(f"built {path} ({path.stat().st_size:,} bytes)")
+            return 0
         if args.check:
             report = check_generated(args.spec, args.config, args.templates, args.generated)
             if report:

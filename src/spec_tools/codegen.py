@@ -21,12 +21,14 @@ from .paths import GENERATED_DIR, GENERATOR_CONFIG, PACKAGE_NAME, SPEC_PATH, TEM
 
 __all__ = [
     "GenerationError",
+    "build_client_dist",
     "check_generated",
     "class_name_for",
     "class_names",
     "diff_trees",
     "generate",
     "generator_input",
+    "stage_client_project",
     "template_diff_lines",
     "validate_config",
 ]
@@ -273,3 +275,48 @@ def template_diff_lines(templates: Path = TEMPLATES_DIR, upstream: Path | None =
         diff = difflib.unified_diff(theirs, ours, lineterm="", n=0)
         counts[str(relative)] = sum(1 for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---")))
     return counts
+
+
+def stage_client_project(
+    target: Path, generated_dir: Path = GENERATED_DIR, spec: Path = SPEC_PATH, dist_inputs: Path | None = None
+) -> Path:
+    """A buildable project of the client alone in `target`: the generated package, a README and its project file.
+
+    The project file is rendered from openapi/dist/pyproject.toml.in; its version is the vendored spec's version.
+    """
+    import string
+
+    dist_inputs = dist_inputs or spec.parent / "dist"
+    document = yaml.safe_load(spec.read_text(encoding="utf-8")) or {}
+    version = str((document.get("info") or {}).get("version") or "")
+    if not re.fullmatch(r"[0-9]+(\.[0-9]+)*(\.post[0-9]+)?", version):
+        raise GenerationError(f"{spec}: info.version {version[:40]!r} is not a release version a wheel can carry")
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(
+        generated_dir / PACKAGE_NAME, target / PACKAGE_NAME, ignore=shutil.ignore_patterns(*_IGNORED, "*.pyc")
+    )
+    template = string.Template((dist_inputs / "pyproject.toml.in").read_text(encoding="utf-8"))
+    (target / "pyproject.toml").write_text(template.substitute(version=version, spec_version=version), "utf-8")
+    shutil.copyfile(dist_inputs / "README.md", target / "README.md")
+    return target
+
+
+def build_client_dist(
+    dist_dir: Path, staging: Path, generated_dir: Path = GENERATED_DIR, spec: Path = SPEC_PATH
+) -> list[Path]:
+    """Build the client's wheel and sdist into `dist_dir` (PEP 517 hooks of the installed setuptools; no network)."""
+    project = stage_client_project(staging, generated_dir, spec)
+    dist_dir = dist_dir.resolve()
+    dist_dir.mkdir(parents=True, exist_ok=True)
+    hooks = (  # the hooks print progress on stdout too: the built names are marked
+        "import sys, setuptools.build_meta as b; out = sys.argv[1]; "
+        "print('BUILT:' + b.build_sdist(out)); print('BUILT:' + b.build_wheel(out))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", hooks, str(dist_dir)], cwd=project, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise GenerationError(f"building the client failed:\n{(result.stdout + result.stderr).strip()[-2000:]}")
+    names = [line.strip()[len("BUILT:") :] for line in result.stdout.splitlines() if line.startswith("BUILT:")]
+    return [dist_dir / name for name in names]
