@@ -9,12 +9,12 @@ import httpx
 
 from .errors import parse_retry_after
 
-__all__ = ["RETRYABLE_ERRORS", "RETRYABLE_STATUSES", "RetryPolicy"]
+__all__ = ["IDEMPOTENT_METHODS", "RETRYABLE_ERRORS", "RETRYABLE_STATUSES", "RetryPolicy"]
 
 # Throttling, gateway hiccups, and transport failures before a usable response; never other 4xx, 500 or 501.
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 RETRYABLE_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
-_IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class RetryPolicy:
 
     def retries_for(self, method: str) -> int:
         """How many retries a request may get: only idempotent methods are retried."""
-        return max(0, self.max_retries) if method.upper() in _IDEMPOTENT_METHODS else 0
+        return max(0, self.max_retries) if method.upper() in IDEMPOTENT_METHODS else 0
 
     def backoff_delay(self, attempt: int) -> float:
         """initial * 2**attempt, capped, with jitter in [50 %, 100 %] of it."""

@@ -21,6 +21,28 @@ _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 # Kinds whose JSON null means "unset" in proto3 JSON: messages (objects) and google.protobuf.Timestamp.
 _NULLABLE = frozenset({"object", "datetime"})
+_EXACT: dict[str, type] = {
+    "str": str,
+    "enum": str,
+    "datetime": str,
+    "int": int,
+    "float": float,
+    "bool": bool,
+    "object": dict,
+    "array": list,
+}
+
+
+_exact_by_kinds: dict[int, tuple[Mapping[str, str], dict[str, type]]] = {}
+
+
+def _exact_types(kinds: Mapping[str, str]) -> dict[str, type]:
+    """JSON name -> the exact Python type a well-typed value has; cached per (module-level, immortal) kinds table."""
+    cached = _exact_by_kinds.get(id(kinds))
+    if cached is None or cached[0] is not kinds:
+        table = {name: _EXACT[kind] for name, kind in kinds.items() if kind in _EXACT}
+        cached = _exact_by_kinds[id(kinds)] = (kinds, table)
+    return cached[1]
 
 
 def _wrong(model: str, name: str, kind: str, value: Any) -> ResponseContractError:
@@ -86,12 +108,17 @@ def checked(
     if not isinstance(src, Mapping):
         raise ResponseContractError(f"{model}: expected an object, got {type(src).__name__}")
     d = dict(src)
+    cached = _exact_by_kinds.get(id(kinds))
+    exact = cached[1] if cached is not None and cached[0] is kinds else _exact_types(kinds)
+    nulls = None
     for name, value in d.items():
-        kind = kinds.get(name)
-        if kind is None or value is None:
-            continue  # unknown fields are kept as they are; nulls are judged below
-        if not (type(value) is str and kind in ("str", "enum", "datetime")):  # the common case, kept fast
-            d[name] = _check(model, name, kind, value)
+        expected = exact.get(name)
+        if expected is None or type(value) is expected:  # the common case: one lookup (bool is not int)
+            continue  # (a field newer than the spec, or of a kind not checked, is kept as it is)
+        if value is None:
+            nulls = [*(nulls or ()), name]
+        else:
+            d[name] = _check(model, name, kinds[name], value)
     for name in required:
         if d.get(name) is None:
             if read_mask is not None and name not in read_mask:
@@ -100,8 +127,9 @@ def checked(
                 d[name] = UNSET
                 continue
             raise MissingFieldError(name, model)
-    nulls = [name for name, value in d.items() if value is None and name in kinds]
-    for name in nulls:
+    for name in nulls or ():
+        if name not in d or d[name] is not None:
+            continue  # a required field the read mask excused
         if kinds[name] not in _NULLABLE:
             raise ResponseContractError(f"field {name!r} of {model}: null is not a valid {kinds[name]}")
         del d[name]  # proto3 JSON's unset message (EmitUnpopulated): parsed as absent, hence UNSET

@@ -22,6 +22,7 @@ import httpx
 
 from .errors import ResponseTooLargeError, transport_failure
 from .masking import mask_url, remember_secrets
+from .retry import IDEMPOTENT_METHODS as _IDEMPOTENT
 from .retry import RetryPolicy
 
 __all__ = [
@@ -175,13 +176,15 @@ def _bound_pool(transport: object, wrap: Callable[[Any], Any]) -> None:
 
 class _Base:
     def __init__(self, headers: Mapping[str, str], limits: Limits) -> None:
-        self._headers = dict(headers)
+        self._headers = tuple(headers.items())
         self._limits = limits
-        remember_secrets(self._headers.values())
+        self._retries = max(0, limits.policy.max_retries)
+        remember_secrets(value for _, value in self._headers)
 
     def _prepare(self, request: httpx.Request) -> int:
-        request.headers.update(self._headers)
-        return self._limits.policy.retries_for(request.method)
+        for name, value in self._headers:  # item by item: cheaper than Headers.update's copy
+            request.headers[name] = value
+        return self._retries if request.method in _IDEMPOTENT else 0
 
     def _too_large(self, size: int) -> ResponseTooLargeError | None:
         cap = self._limits.max_response_bytes
@@ -198,6 +201,8 @@ class _Base:
         error: Exception | None,
     ) -> float | None:
         """Seconds to wait before the next attempt; None when the outcome is final. Raises on a final failure."""
+        if error is None and response is not None and response.status_code < 400:
+            return None  # the common case, decided without the policy
         delay = self._limits.policy.delay_after(attempt, response, error) if attempt < retries else None
         if delay is None:
             if isinstance(error, httpx.HTTPError):
@@ -257,10 +262,10 @@ class GatewayTransport(_Base, httpx.BaseTransport):
                     raise httpx.ReadTimeout("the response took longer than the timeout", request=request)
                 chunks.append(chunk)
         finally:
-            response.close()
-        return httpx.Response(
-            response.status_code, headers=response.headers, content=b"".join(chunks), extensions=response.extensions
-        )
+            response.stream.close()  # type: ignore[union-attr]
+        # The same response, its body now in memory: httpx reads it from there (no second Response to build).
+        response.stream = httpx.ByteStream(b"".join(chunks))
+        return response
 
     def close(self) -> None:
         self._inner.close()
@@ -307,10 +312,9 @@ class AsyncGatewayTransport(_Base, httpx.AsyncBaseTransport):
                     raise httpx.ReadTimeout("the response took longer than the timeout", request=request)
                 chunks.append(chunk)
         finally:
-            await response.aclose()
-        return httpx.Response(
-            response.status_code, headers=response.headers, content=b"".join(chunks), extensions=response.extensions
-        )
+            await response.stream.aclose()  # type: ignore[union-attr]
+        response.stream = httpx.ByteStream(b"".join(chunks))
+        return response
 
     async def aclose(self) -> None:
         await self._inner.aclose()
