@@ -7,6 +7,7 @@ installed model's own field table, never from a hand-kept list.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import resource
@@ -270,3 +271,46 @@ def test_debug_logs_of_the_package_httpx_and_httpcore_show_no_secret(
     text = "\n".join(record.getMessage() for record in caplog.records)
     assert any(record.name.startswith("httpcore") for record in caplog.records), "httpcore logged nothing"
     assert TOKEN not in text and PASSWORD not in text
+
+
+def test_tls_failure_is_a_gateway_client_error(server: str) -> None:
+    """https:// to a server that speaks plain HTTP: the TLS handshake fails, raised as TransportFailure."""
+    with pytest.raises(TransportFailure) as caught:
+        _get(_client(server.replace("http://", "https://"), max_retries=0), "any")
+    assert isinstance(caught.value.__cause__, httpx.HTTPError)
+
+
+def test_dns_failure_is_a_gateway_client_error() -> None:
+    """A name that does not resolve (simulated offline: the transport raises what httpx raises for it)."""
+
+    def unresolvable(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("[Errno -2] Name or service not known", request=request)
+
+    client = _client(
+        "http://gateway.invalid", max_retries=1, httpx_args={"transport": httpx.MockTransport(unresolvable)}
+    )
+    with pytest.raises(TransportFailure) as caught:
+        _get(client, "any")
+    assert isinstance(caught.value.__cause__, httpx.ConnectError)
+
+
+@pytest.mark.timeout(30)
+def test_async_calls_are_bounded_and_typed_alike(server: str) -> None:
+    """The async path shares the transport's behaviour: a trickling body times out per attempt, a huge one is
+    capped, and a reflected token stays out of the error."""
+
+    async def scenario(name: str, **kwargs: Any) -> None:
+        async with _client(server, **kwargs) as client:
+            await client.async_jobs.get(name)
+
+    async def no_wait(seconds: float) -> None:
+        return None
+
+    with pytest.raises(GatewayTimeoutError) as timed_out:
+        asyncio.run(scenario("trickle", timeout=1, max_retries=1, async_sleep=no_wait))
+    assert isinstance(timed_out.value.__cause__, httpx.TimeoutException)
+    with pytest.raises(ResponseTooLargeError):
+        asyncio.run(scenario("huge", max_response_bytes=1024 * 1024))
+    with pytest.raises(ResponseContractError) as reflected:
+        asyncio.run(scenario("reflect"))
+    _assert_no_secret(reflected.value, TOKEN)
