@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import attrs
 import httpx
@@ -62,9 +63,10 @@ HUGE_BYTES = 200 * 1024 * 1024
 TRICKLE_SECONDS = 60
 
 
-def _body(scenario: str, authorization: str) -> tuple[int, bytes]:
+def _body(scenario: str, authorization: str, mask: str = "") -> tuple[int, bytes]:
     """What the server answers for a scenario (the last path segment)."""
     answers: dict[str, Callable[[], tuple[int, Any]]] = {
+        "echo-mask": lambda: (200, {**BASE, _field("str"): mask}),
         "reflect": lambda: (200, {**BASE, _field("datetime"): authorization, _field("str"): authorization}),
         "reflect-401": lambda: (401, {"code": 16, "message": f"bad credentials {authorization}"}),
         "nan": lambda: (200, {**BASE, _field("float"): "NaN"}),
@@ -102,7 +104,8 @@ class _Handler(BaseHTTPRequestHandler):
                 for _ in range(HUGE_BYTES // len(CHUNK)):
                     self.wfile.write(CHUNK)
                 return
-            status, body = _body(scenario, authorization)
+            query = parse_qs(urlsplit(self.path).query)
+            status, body = _body(scenario, authorization, ",".join(query.get("readMask", [])))
             self._headers(status, len(body), echo=authorization)
             self.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
@@ -314,3 +317,17 @@ def test_async_calls_are_bounded_and_typed_alike(server: str) -> None:
     with pytest.raises(ResponseContractError) as reflected:
         asyncio.run(scenario("reflect"))
     _assert_no_secret(reflected.value, TOKEN)
+
+
+def test_one_obvious_call_shape(server: str) -> None:
+    """client.jobs.get: the client's own account, a list read_mask sent as one comma-separated mask, the job typed
+    (never None), and the generated sync() returning the same type."""
+    from fireworks_gateway.api.gateway import gateway_get_supervised_fine_tuning_job as get_job
+
+    field = _field("str")
+    client = _client(server)
+    with client:
+        job = client.jobs.get("echo-mask", read_mask=[REQUIRED_STR, field])
+        assert isinstance(job, SupervisedFineTuningJob)
+        assert getattr(job, _attribute(field)) == f"{REQUIRED_STR},{field}"
+        assert isinstance(get_job.sync(client.account_id, "nan", client=client), SupervisedFineTuningJob)
