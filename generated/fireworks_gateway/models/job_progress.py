@@ -10,7 +10,7 @@ from .._lib.fields import checked as _checked
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="JobProgress")
-_FIELD_KINDS = {
+_FIELD_KINDS: dict[str, str] = {
     "percent": "int",
     "epoch": "int",
     "totalInputRequests": "int",

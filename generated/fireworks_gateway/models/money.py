@@ -11,7 +11,7 @@ from .._lib.money import MoneyMixin
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Money")
-_FIELD_KINDS = {
+_FIELD_KINDS: dict[str, str] = {
     "currencyCode": "str",
     "units": "str",
     "nanos": "int",

@@ -11,7 +11,7 @@ from ..models.code import Code
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Status")
-_FIELD_KINDS = {
+_FIELD_KINDS: dict[str, str] = {
     "code": "enum",
     "message": "str",
 }

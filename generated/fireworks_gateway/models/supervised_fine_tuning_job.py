@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="SupervisedFineTuningJob")
-_FIELD_KINDS = {
+_FIELD_KINDS: dict[str, str] = {
     "dataset": "str",
     "name": "str",
     "displayName": "str",
