@@ -41,6 +41,8 @@ def covered_by(mask: str) -> frozenset[str] | None:
 
 def covered(request: httpx.Request) -> frozenset[str] | None:
     """What the request's readMask parameters (repeated ones add up) cover; None without a mask."""
+    if b"readMask=" not in request.url.query:  # the common unmasked read skips parsing the query string
+        return None
     values = request.url.params.get_list(_PARAM)
     return covered_by(",".join(values)) if values else None
 

@@ -64,8 +64,8 @@ def _clamp(timeout: float | None) -> float | None:
 def _attempt_seconds(request: httpx.Request) -> float | None:
     """The whole-attempt bound: the largest of the request's timeouts (None: unbounded)."""
     timeouts = request.extensions.get("timeout") or {}
-    values = [value for value in timeouts.values() if isinstance(value, int | float)]
-    return max(values) if values and len(values) == len(timeouts) else None
+    values = timeouts.values()
+    return None if not values or None in values else max(values)
 
 
 def _past_deadline() -> bool:
