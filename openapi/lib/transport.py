@@ -35,7 +35,18 @@ __all__ = [
 DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 """32 MiB: a job body is about 3 KB; anything near this is not a job."""
 # httpx.Client arguments that shape the default transport; they move to it when the client builds its own.
-TRANSPORT_ARGS = ("verify", "cert", "trust_env", "http1", "http2", "limits", "proxy", "retries", "socket_options")
+TRANSPORT_ARGS = (
+    "verify",
+    "cert",
+    "http1",
+    "http2",
+    "limits",
+    "proxy",
+    "uds",
+    "local_address",
+    "retries",
+    "socket_options",
+)
 # The smallest socket timeout: 0 would make the socket non-blocking (an OSError, not a timeout).
 _MIN_WAIT = 0.001
 
@@ -68,9 +79,8 @@ def _attempt_seconds(request: httpx.Request) -> float | None:
     return None if not values or None in values else max(values)
 
 
-def _past_deadline() -> bool:
-    deadline = _deadline.get()
-    return deadline is not None and time.monotonic() > deadline
+def _late(request: httpx.Request) -> httpx.ReadTimeout:
+    return httpx.ReadTimeout("the response took longer than the timeout", request=request)
 
 
 class _Stream(httpcore.NetworkStream):
@@ -186,10 +196,8 @@ class _Base:
             request.headers[name] = value
         return self._retries if request.method in _IDEMPOTENT else 0
 
-    def _too_large(self, size: int) -> ResponseTooLargeError | None:
+    def _too_large(self) -> ResponseTooLargeError:
         cap = self._limits.max_response_bytes
-        if size <= cap:
-            return None
         return ResponseTooLargeError(f"response body exceeds max_response_bytes ({cap} bytes); reading stopped")
 
     def _next_delay(
@@ -251,15 +259,14 @@ class GatewayTransport(_Base, httpx.BaseTransport):
 
     def _read(self, response: httpx.Response, request: httpx.Request) -> httpx.Response:
         chunks: list[bytes] = []
-        size = 0
+        size, cap, deadline = 0, self._limits.max_response_bytes, _deadline.get()
         try:
             for chunk in response.stream:  # type: ignore[union-attr]
                 size += len(chunk)
-                too_large = self._too_large(size)
-                if too_large is not None:
-                    raise too_large
-                if _past_deadline():
-                    raise httpx.ReadTimeout("the response took longer than the timeout", request=request)
+                if size > cap:
+                    raise self._too_large()
+                if deadline is not None and time.monotonic() > deadline:
+                    raise _late(request)
                 chunks.append(chunk)
         finally:
             response.stream.close()  # type: ignore[union-attr]
@@ -301,15 +308,14 @@ class AsyncGatewayTransport(_Base, httpx.AsyncBaseTransport):
 
     async def _read(self, response: httpx.Response, request: httpx.Request) -> httpx.Response:
         chunks: list[bytes] = []
-        size = 0
+        size, cap, deadline = 0, self._limits.max_response_bytes, _deadline.get()
         try:
             async for chunk in response.stream:  # type: ignore[union-attr]
                 size += len(chunk)
-                too_large = self._too_large(size)
-                if too_large is not None:
-                    raise too_large
-                if _past_deadline():
-                    raise httpx.ReadTimeout("the response took longer than the timeout", request=request)
+                if size > cap:
+                    raise self._too_large()
+                if deadline is not None and time.monotonic() > deadline:
+                    raise _late(request)
                 chunks.append(chunk)
         finally:
             await response.stream.aclose()  # type: ignore[union-attr]

@@ -75,7 +75,6 @@ class ClientBase:
         transport_args = {"verify": self._verify_ssl} | {
             key: client_args.pop(key) for key in TRANSPORT_ARGS if key in client_args
         }
-        transport_args.pop("trust_env", None)
         password = httpx.URL(self._base_url).password
         if password:
             remember_secrets([password])
