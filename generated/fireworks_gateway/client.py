@@ -51,9 +51,9 @@ class Client(ClientBase):
 
 
     Attributes:
-        raise_on_unexpected_status: Whether or not to raise an errors.UnexpectedStatus if the API returns a
-            status code that was not documented in the source OpenAPI document. Can also be provided as a keyword
-            argument to the constructor.
+        raise_on_unexpected_status: Kept for compatibility and ignored: an undocumented status always raises
+            (errors.UnexpectedStatus for a 2xx, an errors.APIStatusError subclass otherwise). Can also be
+            provided as a keyword argument to the constructor.
     """
 
     raise_on_unexpected_status: bool = field(default=False, kw_only=True)
@@ -201,9 +201,9 @@ class AuthenticatedClient(AuthenticatedClientBase):
 
 
     Attributes:
-        raise_on_unexpected_status: Whether or not to raise an errors.UnexpectedStatus if the API returns a
-            status code that was not documented in the source OpenAPI document. Can also be provided as a keyword
-            argument to the constructor.
+        raise_on_unexpected_status: Kept for compatibility and ignored: an undocumented status always raises
+            (errors.UnexpectedStatus for a 2xx, an errors.APIStatusError subclass otherwise). Can also be
+            provided as a keyword argument to the constructor.
         token: The token to use for authentication
         prefix: The prefix to use for the Authorization header
         auth_header_name: The name of the Authorization header
