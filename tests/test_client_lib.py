@@ -78,3 +78,16 @@ def test_jobs_facade_uses_the_clients_account_unless_given() -> None:
     assert client.jobs.get("j1").dataset == "d"
     client.jobs.get("j2", account_id="other", read_mask=["dataset"])
     assert seen == ["/v1/accounts/own/supervisedFineTuningJobs/j1", "/v1/accounts/other/supervisedFineTuningJobs/j2"]
+
+
+def test_only_credential_like_header_values_are_redacted() -> None:
+    """A custom credential header's value is redacted everywhere; an ordinary header's value stays readable."""
+    client = AuthenticatedClient(
+        base_url="https://gateway.test",
+        token="lib-token-0001",
+        headers={"X-Api-Token": "custom-credential-77", "X-Request-Source": "readable-source-value"},
+        httpx_args={"transport": httpx.MockTransport(lambda request: httpx.Response(200, json={"dataset": "d"}))},
+    )
+    client.get_httpx_client()
+    text = masking.redact("custom-credential-77 readable-source-value lib-token-0001")
+    assert text == f"{masking.REDACTED} readable-source-value {masking.REDACTED}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
+import re
 import ssl
 import time
 import typing
@@ -50,6 +51,7 @@ TRANSPORT_ARGS = (
 # The smallest socket timeout: 0 would make the socket non-blocking (an OSError, not a timeout).
 _MIN_WAIT = 0.001
 
+_CREDENTIAL_HEADER = re.compile(r"auth|key|token|secret|cookie|session|signature|password|credential", re.I)
 _logger = logging.getLogger(__name__.split("._lib", 1)[0])
 _deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("gateway_attempt_deadline", default=None)
 
@@ -189,7 +191,9 @@ class _Base:
         self._headers = tuple(headers.items())
         self._limits = limits
         self._retries = max(0, limits.policy.max_retries)
-        remember_secrets(value for _, value in self._headers)
+        # Values of credential-like headers are redacted wherever they show up (errors, logs); not every header's
+        # value: "application/json" must stay readable.
+        remember_secrets(value for name, value in self._headers if _CREDENTIAL_HEADER.search(name))
 
     def _prepare(self, request: httpx.Request) -> int:
         for name, value in self._headers:  # item by item: cheaper than Headers.update's copy
