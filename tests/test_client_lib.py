@@ -91,3 +91,23 @@ def test_only_credential_like_header_values_are_redacted() -> None:
     client.get_httpx_client()
     text = masking.redact("custom-credential-77 readable-source-value lib-token-0001")
     assert text == f"{masking.REDACTED} readable-source-value {masking.REDACTED}"
+
+
+def test_credentials_never_follow_a_redirect_to_another_origin() -> None:
+    """With follow_redirects on, a redirect to another host gets no Authorization; the base URL's host does."""
+    seen: dict[str, str | None] = {}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen[request.url.host] = request.headers.get("authorization")
+        if request.url.host == "gateway.test":
+            return httpx.Response(302, headers={"Location": "https://elsewhere.test/job"})
+        return httpx.Response(200, json={"dataset": "d"})
+
+    client = AuthenticatedClient(
+        base_url="https://gateway.test",
+        token="redirect-token-1",
+        follow_redirects=True,
+        httpx_args={"transport": httpx.MockTransport(handler)},
+    )
+    assert client.get_httpx_client().get("/job").status_code == 200
+    assert seen == {"gateway.test": "Bearer redirect-token-1", "elsewhere.test": None}

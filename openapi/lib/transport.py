@@ -187,8 +187,10 @@ def _bound_pool(transport: object, wrap: Callable[[Any], Any]) -> None:
 
 
 class _Base:
-    def __init__(self, headers: Mapping[str, str], limits: Limits) -> None:
+    def __init__(self, headers: Mapping[str, str], limits: Limits, origin: httpx.URL | None) -> None:
         self._headers = tuple(headers.items())
+        # Credentials go only to the origin they were given for (a followed redirect elsewhere gets none).
+        self._origin = None if origin is None else (origin.scheme, origin.host, origin.port)
         self._limits = limits
         self._retries = max(0, limits.policy.max_retries)
         # Values of credential-like headers are redacted wherever they show up (errors, logs); not every header's
@@ -196,8 +198,10 @@ class _Base:
         remember_secrets(value for name, value in self._headers if _CREDENTIAL_HEADER.search(name))
 
     def _prepare(self, request: httpx.Request) -> int:
-        for name, value in self._headers:  # item by item: cheaper than Headers.update's copy
-            request.headers[name] = value
+        url = request.url
+        if self._origin is None or (url.scheme, url.host, url.port) == self._origin:
+            for name, value in self._headers:  # item by item: cheaper than Headers.update's copy
+                request.headers[name] = value
         return self._retries if request.method in _IDEMPOTENT else 0
 
     def _too_large(self) -> ResponseTooLargeError:
@@ -236,8 +240,10 @@ class _Base:
 class GatewayTransport(_Base, httpx.BaseTransport):
     """Wraps an httpx transport (the default HTTPTransport unless given) with the client's behaviour."""
 
-    def __init__(self, inner: httpx.BaseTransport, headers: Mapping[str, str], limits: Limits) -> None:
-        super().__init__(headers, limits)
+    def __init__(
+        self, inner: httpx.BaseTransport, headers: Mapping[str, str], limits: Limits, origin: httpx.URL | None = None
+    ) -> None:
+        super().__init__(headers, limits, origin)
         _bound_pool(inner, _Backend)
         self._inner = inner
 
@@ -285,8 +291,14 @@ class GatewayTransport(_Base, httpx.BaseTransport):
 class AsyncGatewayTransport(_Base, httpx.AsyncBaseTransport):
     """The asynchronous twin of GatewayTransport: the same policy, waiting with ``async_sleep``."""
 
-    def __init__(self, inner: httpx.AsyncBaseTransport, headers: Mapping[str, str], limits: Limits) -> None:
-        super().__init__(headers, limits)
+    def __init__(
+        self,
+        inner: httpx.AsyncBaseTransport,
+        headers: Mapping[str, str],
+        limits: Limits,
+        origin: httpx.URL | None = None,
+    ) -> None:
+        super().__init__(headers, limits, origin)
         _bound_pool(inner, _AsyncBackend)
         self._inner = inner
 

@@ -84,13 +84,15 @@ class ClientBase:
         """httpx.Client arguments: the user's, with the transport wrapped by GatewayTransport."""
         client_args, transport_args = self._split_httpx_args()
         inner = client_args.pop("transport", None) or httpx.HTTPTransport(**transport_args)
-        return client_args | {"transport": GatewayTransport(inner, self._secret_headers(), self._limits())}
+        transport = GatewayTransport(inner, self._secret_headers(), self._limits(), httpx.URL(self._base_url))
+        return client_args | {"transport": transport}
 
     def _async_httpx_kwargs(self) -> dict[str, Any]:
         """httpx.AsyncClient arguments: the user's, with the transport wrapped by AsyncGatewayTransport."""
         client_args, transport_args = self._split_httpx_args()
         inner = client_args.pop("transport", None) or httpx.AsyncHTTPTransport(**transport_args)
-        return client_args | {"transport": AsyncGatewayTransport(inner, self._secret_headers(), self._limits())}
+        transport = AsyncGatewayTransport(inner, self._secret_headers(), self._limits(), httpx.URL(self._base_url))
+        return client_args | {"transport": transport}
 
 
 class AuthenticatedClientBase(ClientBase):
