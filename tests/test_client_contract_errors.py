@@ -60,7 +60,7 @@ def test_minimal_body_with_dataset_is_fine() -> None:
     [
         ("<html>maintenance</html>", "not JSON"),
         ("[1, 2, 3]", "SupervisedFineTuningJob: expected an object"),
-        ('{"dataset": "d", "createTime": "yesterday"}', "yesterday"),
+        ('{"dataset": "d", "createTime": "yesterday"}', "field 'createTime' of SupervisedFineTuningJob"),
     ],
     ids=["not-json", "not-an-object", "bad-timestamp"],
 )

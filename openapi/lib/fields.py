@@ -7,6 +7,7 @@ hold a secret), and a missing or null required field raises MissingFieldError.
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from collections.abc import Collection, Mapping
@@ -24,7 +25,7 @@ _NULLABLE = frozenset({"object", "datetime"})
 _EXACT: dict[str, type] = {
     "str": str,
     "enum": str,
-    "datetime": str,
+    "datetime": type(None),  # never the exact type of a present value: timestamps are always parsed in _check
     "int": int,
     "float": float,
     "bool": bool,
@@ -74,11 +75,24 @@ def _float(model: str, name: str, value: Any) -> float:
     raise _wrong(model, name, "a number", value)
 
 
+def _timestamp(model: str, name: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise _wrong(model, name, "an RFC 3339 timestamp (string)", value)
+    try:
+        datetime.datetime.fromisoformat(value)
+    except ValueError:
+        # The value stays out of the message: a hostile server may reflect a credential into it.
+        raise ResponseContractError(f"field {name!r} of {model}: not an RFC 3339 timestamp") from None
+    return value
+
+
 def _check(model: str, name: str, kind: str, value: Any) -> Any:
     if kind == "int":
         return _int(model, name, value)
     if kind == "float":
         return _float(model, name, value)
+    if kind == "datetime":
+        return _timestamp(model, name, value)
     expected = {
         "str": (str, "a string"),
         "enum": (str, "an enum name (string)"),
@@ -113,7 +127,7 @@ def checked(
     nulls = None
     for name, value in d.items():
         expected = exact.get(name)
-        if expected is None or type(value) is expected:  # the common case: one lookup (bool is not int)
+        if expected is None or (type(value) is expected and value is not None):  # common case (bool is not int)
             continue  # (a field newer than the spec, or of a kind not checked, is kept as it is)
         if value is None:
             nulls = [*(nulls or ()), name]
