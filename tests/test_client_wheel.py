@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from importlib import metadata
 from pathlib import Path
 
@@ -87,6 +88,11 @@ def test_installed_wheel_is_alone_and_survives_hostile_servers(tmp_path: Path) -
     wheel = next(path for path in built if path.suffix == ".whl")
     assert wheel.name == f"fireworks_gateway-{load_spec().version}-py3-none-any.whl"
     assert any(path.name.endswith(".tar.gz") for path in built)
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    dist_info = f"fireworks_gateway-{load_spec().version}.dist-info/"
+    assert all(name.startswith(("fireworks_gateway/", dist_info)) for name in names), names
+    assert "fireworks_gateway/py.typed" in names and "fireworks_gateway/_lib/transport.py" in names
 
     venv = tmp_path / "venv"
     assert _run([sys.executable, "-m", "venv", str(venv)], tmp_path).returncode == 0
