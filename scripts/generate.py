@@ -21,6 +21,7 @@ def main(argv: list[str] | None = None) -> int:
         "--template-diff", action="store_true", help="count changed lines of openapi/templates against the generator's"
     )
     parser.add_argument("--dist", type=Path, metavar="DIR", help="build the client's wheel and sdist into DIR")
+    parser.add_argument("--post", type=int, metavar="N", help="with --dist: a client-only revision, version X.postN")
     parser.add_argument("--spec", type=Path, default=paths.SPEC_PATH)
     parser.add_argument("--config", type=Path, default=paths.GENERATOR_CONFIG)
     parser.add_argument("--templates", type=Path, default=paths.TEMPLATES_DIR)
@@ -36,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if total <= MAX_TEMPLATE_DIFF_LINES else 1
     try:
         if args.dist:
-            built = build_client_dist(args.dist, paths.REPO_ROOT / "build" / "client", args.generated, args.spec)
+            staging = paths.REPO_ROOT / "build" / "client"
+            built = build_client_dist(args.dist, staging, args.generated, args.spec, post=args.post)
             for path in built:
                 print(f"built {path} ({path.stat().st_size:,} bytes)")
             return 0

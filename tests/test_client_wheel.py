@@ -21,7 +21,7 @@ import pytest
 from packaging.requirements import Requirement
 
 from spec_tools import paths
-from spec_tools.codegen import build_client_dist
+from spec_tools.codegen import GenerationError, build_client_dist, stage_client_project
 from spec_tools.spec import load_spec
 
 RUNTIME_DEPENDENCIES = ("httpx", "attrs", "python-dateutil")
@@ -114,3 +114,17 @@ def test_installed_wheel_is_alone_and_survives_hostile_servers(tmp_path: Path) -
     result = _run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", HOSTILE_TESTS.name], run_dir, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-1000:]
     assert " passed" in result.stdout and "failed" not in result.stdout
+
+
+def test_client_project_version_is_the_spec_version(tmp_path: Path) -> None:
+    """The staged project file carries the spec's version, `.postN` for a client-only revision; a spec version no
+    wheel can carry is refused naming it."""
+    version = load_spec().version
+    staged = stage_client_project(tmp_path / "a")
+    assert f'version = "{version}"' in (staged / "pyproject.toml").read_text()
+    revised = stage_client_project(tmp_path / "b", post=2)
+    assert f'version = "{version}.post2"' in (revised / "pyproject.toml").read_text()
+    odd = tmp_path / "odd.yaml"
+    odd.write_text(paths.SPEC_PATH.read_text(encoding="utf-8").replace(f"version: {version}", "version: next-ish", 1))
+    with pytest.raises(GenerationError, match="next-ish"):
+        stage_client_project(tmp_path / "c", spec=odd, dist_inputs=paths.OPENAPI_DIR / "dist")

@@ -278,11 +278,16 @@ def template_diff_lines(templates: Path = TEMPLATES_DIR, upstream: Path | None =
 
 
 def stage_client_project(
-    target: Path, generated_dir: Path = GENERATED_DIR, spec: Path = SPEC_PATH, dist_inputs: Path | None = None
+    target: Path,
+    generated_dir: Path = GENERATED_DIR,
+    spec: Path = SPEC_PATH,
+    dist_inputs: Path | None = None,
+    post: int | None = None,
 ) -> Path:
     """A buildable project of the client alone in `target`: the generated package, a README and its project file.
 
-    The project file is rendered from openapi/dist/pyproject.toml.in; its version is the vendored spec's version.
+    The project file is rendered from openapi/dist/pyproject.toml.in; its version is the vendored spec's version,
+    plus `.post<post>` for a client-only revision.
     """
     import string
 
@@ -291,22 +296,27 @@ def stage_client_project(
     version = str((document.get("info") or {}).get("version") or "")
     if not re.fullmatch(r"[0-9]+(\.[0-9]+)*(\.post[0-9]+)?", version):
         raise GenerationError(f"{spec}: info.version {version[:40]!r} is not a release version a wheel can carry")
+    spec_version = version
+    if post is not None:
+        if post < 1 or ".post" in version:
+            raise GenerationError(f"a client revision needs a positive number and a spec version without one: {post}")
+        version = f"{version}.post{post}"
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(
         generated_dir / PACKAGE_NAME, target / PACKAGE_NAME, ignore=shutil.ignore_patterns(*_IGNORED, "*.pyc")
     )
     template = string.Template((dist_inputs / "pyproject.toml.in").read_text(encoding="utf-8"))
-    (target / "pyproject.toml").write_text(template.substitute(version=version, spec_version=version), "utf-8")
+    (target / "pyproject.toml").write_text(template.substitute(version=version, spec_version=spec_version), "utf-8")
     shutil.copyfile(dist_inputs / "README.md", target / "README.md")
     return target
 
 
 def build_client_dist(
-    dist_dir: Path, staging: Path, generated_dir: Path = GENERATED_DIR, spec: Path = SPEC_PATH
+    dist_dir: Path, staging: Path, generated_dir: Path = GENERATED_DIR, spec: Path = SPEC_PATH, post: int | None = None
 ) -> list[Path]:
     """Build the client's wheel and sdist into `dist_dir` (PEP 517 hooks of the installed setuptools; no network)."""
-    project = stage_client_project(staging, generated_dir, spec)
+    project = stage_client_project(staging, generated_dir, spec, post=post)
     dist_dir = dist_dir.resolve()
     dist_dir.mkdir(parents=True, exist_ok=True)
     hooks = (  # the hooks print progress on stdout too: the built names are marked
