@@ -359,13 +359,6 @@ class SupervisedFineTuningJob:
 
         read_mask: the top-level JSON names a read mask covered; required fields outside it are then UNSET.
         """
-        from ..models.aws_s3_config import AwsS3Config  # noqa: PLC0415
-        from ..models.azure_blob_storage_config import AzureBlobStorageConfig  # noqa: PLC0415
-        from ..models.job_progress import JobProgress  # noqa: PLC0415
-        from ..models.money import Money  # noqa: PLC0415
-        from ..models.status import Status  # noqa: PLC0415
-        from ..models.wandb_config import WandbConfig  # noqa: PLC0415
-
         d = _checked(
             "SupervisedFineTuningJob", src_dict, _FIELD_KINDS, ("dataset",), read_mask
         )
@@ -561,3 +554,12 @@ class SupervisedFineTuningJob:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# After the class, so that models referring to each other import in any order (was one import per from_dict call).
+from ..models.aws_s3_config import AwsS3Config  # noqa: E402
+from ..models.azure_blob_storage_config import AzureBlobStorageConfig  # noqa: E402
+from ..models.job_progress import JobProgress  # noqa: E402
+from ..models.money import Money  # noqa: E402
+from ..models.status import Status  # noqa: E402
+from ..models.wandb_config import WandbConfig  # noqa: E402
