@@ -11,7 +11,7 @@ MOCK_API_KEY ?= mock-api-key
 unexport PYTHONDONTWRITEBYTECODE
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap generate check-generated test test-slow unit contract lint typecheck mock bump spec-diff bench clean
+.PHONY: help bootstrap generate check-generated dist test test-slow unit contract lint typecheck mock bump spec-diff bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -28,9 +28,13 @@ generate: $(STAMP)  ## regenerate generated/ from openapi/ (deterministic)
 check-generated: $(STAMP)  ## fail with a file-level diff when generated/ differs from what openapi/ generates
 	$(PY) scripts/generate.py --check
 
+dist: $(STAMP)  ## build the client alone: dist/fireworks_gateway-<spec version>[.postPOST]-py3-none-any.whl, sdist
+	$(PY) scripts/generate.py --check
+	$(PY) scripts/generate.py --dist dist $(if $(POST),--post $(POST))
+
 lint: $(STAMP)  ## ruff and mypy --strict on hand-written and generated code, workflow linters
-	$(VENV)/bin/ruff check src scripts tests contract_tests benchmarks
-	$(VENV)/bin/ruff format --check src scripts tests contract_tests benchmarks
+	$(VENV)/bin/ruff check src scripts tests contract_tests benchmarks openapi/lib
+	$(VENV)/bin/ruff format --check src scripts tests contract_tests benchmarks openapi/lib
 	$(VENV)/bin/mypy
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	$(VENV)/bin/zizmor --offline --quiet .github/workflows/
@@ -67,4 +71,4 @@ bench: $(STAMP)  ## benchmarks against peers (Prism, raw httpx, the SDK, schemat
 	$(PY) benchmarks/run_all.py
 
 clean:  ## remove the virtualenv and caches
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis reports
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis reports build dist

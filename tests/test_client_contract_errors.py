@@ -52,15 +52,15 @@ def test_endpoint_attaches_the_raw_body() -> None:
 def test_minimal_body_with_dataset_is_fine() -> None:
     """The legitimate counterpart: `dataset` alone is a valid job."""
     job = get_job.sync("acme", "j1", client=client_answering(httpx.Response(200, json={"dataset": "d"})))
-    assert job is not None and job.dataset == "d"
+    assert job.dataset == "d"
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("<html>maintenance</html>", "does not match SupervisedFineTuningJob"),
-        ("[1, 2, 3]", "does not match SupervisedFineTuningJob"),
-        ('{"dataset": "d", "createTime": "yesterday"}', "yesterday"),
+        ("<html>maintenance</html>", "not JSON"),
+        ("[1, 2, 3]", "SupervisedFineTuningJob: expected an object"),
+        ('{"dataset": "d", "createTime": "yesterday"}', "field 'createTime' of SupervisedFineTuningJob"),
     ],
     ids=["not-json", "not-an-object", "bad-timestamp"],
 )

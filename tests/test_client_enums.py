@@ -11,11 +11,12 @@ from fireworks_gateway import AuthenticatedClient
 from fireworks_gateway.api.gateway import gateway_get_supervised_fine_tuning_job as get_job
 from fireworks_gateway.models import Code, JobState, Purpose, Status, SupervisedFineTuningJob
 
-# Seen in the wild but not in spec 4.259.0; once a bump adds one, the synthetic value keeps the test meaningful.
-_IN_THE_WILD = ("JOB_STATE_ROLLOUT", "JOB_STATE_EVALUATION", "JOB_STATE_POLICY_UPDATE")
-NEW_STATES = (*(state for state in _IN_THE_WILD if state not in JobState.__members__), "JOB_STATE_NOT_IN_THIS_SPEC")
+from tests.client_spec_bodies import unknown_value
+
+# Values no spec can define (derived from each enum's prefix; see unknown_value), so no bump makes them known.
+NEW_STATES = (unknown_value(JobState, "ROLLOUT"), unknown_value(JobState, "EVALUATION"))
 ENUMS: tuple[type[StrEnum], ...] = (JobState, Code, Purpose)
-NEW_VALUE = {JobState: NEW_STATES[0], Code: "QUOTA_PAUSED", Purpose: "PURPOSE_RESEARCH"}
+NEW_VALUE = {enum: unknown_value(enum) for enum in ENUMS}
 
 
 @pytest.mark.parametrize("state", NEW_STATES)
@@ -54,15 +55,15 @@ def test_known_values_behave_as_before(enum: type[StrEnum]) -> None:
 
 def test_same_unknown_value_gives_the_same_object() -> None:
     """Two parses of one new state are the same object, so `is` and dict lookups keep working."""
-    first = SupervisedFineTuningJob.from_dict({"dataset": "d", "state": "JOB_STATE_EVALUATION"}).state
-    second = SupervisedFineTuningJob.from_dict({"dataset": "d", "state": "JOB_STATE_EVALUATION"}).state
+    first = SupervisedFineTuningJob.from_dict({"dataset": "d", "state": NEW_STATES[1]}).state
+    second = SupervisedFineTuningJob.from_dict({"dataset": "d", "state": NEW_STATES[1]}).state
     assert first is second
     assert first != JobState.JOB_STATE_RUNNING
 
 
 def test_unknown_purpose_and_code_round_trip() -> None:
     """Unknown Purpose and Status.code values survive from_dict/to_dict too."""
-    body = {"dataset": "d", "purpose": "PURPOSE_RESEARCH", "status": {"code": "QUOTA_PAUSED", "message": "m"}}
+    body = {"dataset": "d", "purpose": NEW_VALUE[Purpose], "status": {"code": NEW_VALUE[Code], "message": "m"}}
     job = SupervisedFineTuningJob.from_dict(body)
     assert isinstance(job.purpose, Purpose) and job.purpose.is_unknown
     assert isinstance(job.status, Status) and isinstance(job.status.code, Code) and job.status.code.is_unknown
@@ -77,13 +78,13 @@ def test_non_string_values_are_still_rejected(value: object) -> None:
 
 
 def test_unknown_state_through_the_client() -> None:
-    """A gateway answer with JOB_STATE_POLICY_UPDATE parses through sync() instead of raising."""
-    body = {"dataset": "accounts/acme/datasets/d", "state": "JOB_STATE_POLICY_UPDATE"}
+    """A gateway answer with a state newer than the spec parses through sync() instead of raising."""
+    body = {"dataset": "accounts/acme/datasets/d", "state": NEW_STATES[0]}
     client = AuthenticatedClient(
         base_url="https://gateway.test",
         token="t",
         httpx_args={"transport": httpx.MockTransport(lambda request: httpx.Response(200, json=body))},
     )
     job = get_job.sync("acme", "j1", client=client)
-    assert job is not None and isinstance(job.state, JobState)
-    assert job.state.is_unknown and job.state == "JOB_STATE_POLICY_UPDATE"
+    assert isinstance(job.state, JobState)
+    assert job.state.is_unknown and job.state == NEW_STATES[0]

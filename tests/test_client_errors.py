@@ -14,6 +14,7 @@ from fireworks_gateway.errors import (
     APIStatusError,
     BadRequestError,
     ConflictError,
+    GatewayClientError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitedError,
@@ -149,19 +150,19 @@ def test_async_raises_the_same_typed_error() -> None:
     assert caught.value.code is Code.NOT_FOUND and caught.value.message == "job j1 not found"
 
 
-@pytest.mark.parametrize("unofficial", [299, 226])
-def test_response_status_code_never_crashes_on_unofficial_2xx(unofficial: int) -> None:
-    """Response.status_code is the int for statuses HTTPStatus lacks (stock code raised ValueError)."""
-    response = get_job.sync_detailed("acme", "j1", client=client_answering(httpx.Response(unofficial, json=JOB)))
-    assert response.status_code == unofficial
-    assert response.parsed is None
+@pytest.mark.parametrize("unofficial", [299, 226, 204])
+def test_undocumented_2xx_raises_unexpected_status(unofficial: int) -> None:
+    """A 2xx the spec does not document raises UnexpectedStatus (a GatewayClientError), never returns None."""
+    with pytest.raises(UnexpectedStatus) as caught:
+        get_job.sync_detailed("acme", "j1", client=client_answering(httpx.Response(unofficial, json=JOB)))
+    assert isinstance(caught.value, GatewayClientError) and caught.value.status_code == unofficial
 
 
 def test_response_status_code_is_httpstatus_when_official() -> None:
     """For a 200 the status is still the HTTPStatus member, as before."""
     response = get_job.sync_detailed("acme", "j1", client=client_answering(httpx.Response(200, json=JOB)))
     assert response.status_code is HTTPStatus.OK
-    assert response.parsed is not None and response.parsed.dataset == JOB["dataset"]
+    assert response.parsed.dataset == JOB["dataset"]
 
 
 def test_undocumented_2xx_raises_unexpected_status_when_asked() -> None:

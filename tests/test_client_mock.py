@@ -10,6 +10,7 @@ import pytest
 from fireworks_gateway import AuthenticatedClient
 from fireworks_gateway.api.gateway import gateway_get_supervised_fine_tuning_job as get_job
 from fireworks_gateway.errors import (
+    GatewayTimeoutError,
     MissingFieldError,
     NotFoundError,
     RateLimitedError,
@@ -49,7 +50,7 @@ def test_flaky_job_succeeds_within_the_default_retries(mock: RunningMock, status
     job_id, waits = fresh(f"scenario-flaky-{status}-2"), list[float]()
     with client(mock, waits) as api:
         job = get_job.sync(mock.account, job_id, client=api)
-    assert job is not None and isinstance(job.name, str) and job.name.endswith(job_id)
+    assert isinstance(job.name, str) and job.name.endswith(job_id)
     assert len(waits) == 2
 
 
@@ -90,11 +91,12 @@ def test_html_bad_gateway_keeps_the_raw_text(mock: RunningMock) -> None:
 
 
 def test_slow_answer_times_out(mock: RunningMock) -> None:
-    """scenario-slow (2 s) against a 0.3 s timeout raises ReadTimeout after the retries, each waited for."""
+    """scenario-slow (2 s) against a 0.3 s timeout raises GatewayTimeoutError (cause: httpx's) after the retries."""
     waits: list[float] = []
     slow = client(mock, waits, timeout=0.3, max_retries=1, httpx_args={"params": {"delayMs": "2000"}})
-    with slow as api, pytest.raises(httpx.ReadTimeout):
+    with slow as api, pytest.raises(GatewayTimeoutError) as caught:
         get_job.sync(mock.account, "scenario-slow", client=api)
+    assert isinstance(caught.value.__cause__, httpx.ReadTimeout)
     assert len(waits) == 1
 
 
@@ -136,7 +138,7 @@ def test_fault_unknown_enum_is_kept(faulty: dict[str, RunningMock]) -> None:
     mock = faulty["unknown-enum"]
     with client(mock, []) as api:
         job = get_job.sync(mock.account, "sft-running", client=api)
-    assert job is not None and isinstance(job.state, JobState)
+    assert isinstance(job.state, JobState)
     assert job.state.is_unknown and job.to_dict()["state"] == UNKNOWN_JOB_STATE
 
 
@@ -145,5 +147,5 @@ def test_fault_money_sign_mismatch_is_reported_not_fatal(faulty: dict[str, Runni
     mock = faulty["money-sign-mismatch"]
     with client(mock, []) as api:
         job = get_job.sync(mock.account, "sft-running", client=api)
-    assert job is not None and isinstance(job.estimated_cost, Money)
+    assert isinstance(job.estimated_cost, Money)
     assert any("opposite signs" in problem for problem in job.estimated_cost.violations())

@@ -6,51 +6,25 @@ import datetime
 import json
 from typing import Any
 
+import attrs
 import httpx
 import pytest
 from fireworks_gateway import AuthenticatedClient
 from fireworks_gateway.api.gateway import gateway_get_supervised_fine_tuning_job as get_job
 from fireworks_gateway.errors import ResponseContractError
-from fireworks_gateway.models import JobProgress, JobState, Money, SupervisedFineTuningJob
+from fireworks_gateway.models import JobState, Money, SupervisedFineTuningJob
 from fireworks_gateway.types import UNSET
 
-from spec_tools.spec import load_spec
-
-# JSON name -> attribute of every message-typed job field: objects, and google.protobuf.Timestamp (date-time).
-MESSAGE_FIELDS = {
-    "createTime": "create_time",
-    "completedTime": "completed_time",
-    "awsS3Config": "aws_s3_config",
-    "azureBlobStorageConfig": "azure_blob_storage_config",
-    "status": "status",
-    "wandbConfig": "wandb_config",
-    "updateTime": "update_time",
-    "jobProgress": "job_progress",
-    "estimatedCost": "estimated_cost",
-}
+from tests.client_spec_bodies import JOB_PROPERTIES, MESSAGE_FIELDS, attribute_of, emit_unpopulated
 
 # A running job as grpc-gateway writes it: unset messages as null, unset scalars as zero values.
-RUNNING_JOB = {
-    "name": "accounts/acme/supervisedFineTuningJobs/j1",
-    "displayName": "",
-    "createTime": "2026-11-02T09:15:27.123456789Z",
-    "completedTime": None,
-    "dataset": "accounts/acme/datasets/support-chats",
-    "awsS3Config": None,
-    "azureBlobStorageConfig": None,
-    "state": "JOB_STATE_RUNNING",
-    "status": None,
-    "createdBy": "dev@acme.example",
-    "baseModel": "accounts/fireworks/models/llama-v3p1-8b-instruct",
-    "earlyStop": False,
-    "epochs": 3,
-    "learningRate": 0.0001,
-    "wandbConfig": None,
-    "updateTime": None,
-    "jobProgress": {"percent": 40, "epoch": 1, "inputTokens": 0},
-    "estimatedCost": None,
-    "purpose": "PURPOSE_UNSPECIFIED",
-}
+_FIRST_TIMESTAMP = next(name for name, schema in JOB_PROPERTIES.items() if schema.get("format") == "date-time")
+_FIRST_OBJECT = next(name for name, schema in JOB_PROPERTIES.items() if schema.get("type") == "object")
+RUNNING_JOB = emit_unpopulated(
+    dataset="accounts/acme/datasets/support-chats",
+    state=JobState.JOB_STATE_RUNNING.value,
+    **{_FIRST_TIMESTAMP: "2026-11-02T09:15:27.123456789Z", _FIRST_OBJECT: {}},
+)
 
 
 def client_answering(body: str) -> AuthenticatedClient:
@@ -62,15 +36,12 @@ def client_answering(body: str) -> AuthenticatedClient:
     )
 
 
-def _is_message(schema: dict[str, Any]) -> bool:
-    return schema.get("type") == "object" or (schema.get("type") == "string" and schema.get("format") == "date-time")
-
-
 def test_message_fields_cover_the_spec() -> None:
-    """MESSAGE_FIELDS lists exactly the job's object and date-time properties in the spec (so none goes untested)."""
-    spec = load_spec()
-    properties = spec.job_schema()["properties"]
-    assert {name for name, node in properties.items() if _is_message(spec.resolve(node))} == set(MESSAGE_FIELDS)
+    """Every object and date-time property of the spec's job is a model attribute typed as optional (UNSET-able)."""
+    assert MESSAGE_FIELDS, "the spec's job has no message field: the tests below would prove nothing"
+    fields = attrs.fields_dict(SupervisedFineTuningJob)
+    for attribute in MESSAGE_FIELDS.values():
+        assert attribute in fields and fields[attribute].default is UNSET, attribute
 
 
 @pytest.mark.parametrize(("json_name", "attribute"), MESSAGE_FIELDS.items(), ids=list(MESSAGE_FIELDS))
@@ -88,9 +59,9 @@ def test_all_null_messages_leave_the_rest_typed() -> None:
         getattr(job, attribute) is UNSET for name, attribute in MESSAGE_FIELDS.items() if RUNNING_JOB[name] is None
     )
     assert job.state is JobState.JOB_STATE_RUNNING
-    assert isinstance(job.job_progress, JobProgress) and job.job_progress.percent == 40
+    assert getattr(job, attribute_of(_FIRST_OBJECT)) is not UNSET
     assert job.to_dict() == {name: value for name, value in RUNNING_JOB.items() if value is not None} | {
-        "createTime": "2026-11-02T09:15:27.123456+00:00"
+        _FIRST_TIMESTAMP: "2026-11-02T09:15:27.123456+00:00"
     }
 
 
@@ -110,15 +81,15 @@ def test_present_message_still_parses() -> None:
     ids=["state", "purpose", "nested-status-code"],
 )
 def test_null_enum_is_rejected(body: dict[str, Any]) -> None:
-    """A null enum, top-level or inside a nested message, is not an unset message: from_dict raises ValueError."""
-    with pytest.raises(ValueError, match="None is not a valid"):
+    """A null enum, top-level or inside a nested message, is not an unset message: a contract error naming it."""
+    with pytest.raises(ResponseContractError, match=r"field '(state|purpose|code)' of \w+: null"):
         SupervisedFineTuningJob.from_dict(body)
 
 
 def test_null_enum_through_the_client_is_a_contract_error() -> None:
     """Through sync() a null enum raises ResponseContractError carrying the raw body, as before the fix."""
     text = json.dumps({"dataset": "d", "state": None, "status": None})
-    with pytest.raises(ResponseContractError, match="does not match SupervisedFineTuningJob") as caught:
+    with pytest.raises(ResponseContractError, match="field 'state' of SupervisedFineTuningJob") as caught:
         get_job.sync("acme", "j1", client=client_answering(text))
     assert caught.value.body == text
 
@@ -126,8 +97,9 @@ def test_null_enum_through_the_client_is_a_contract_error() -> None:
 def test_realistic_body_with_nulls_reads_through_the_client() -> None:
     """A running job with null messages parses end to end through sync(): nulls UNSET, the rest typed."""
     job = get_job.sync("acme", "j1", client=client_answering(json.dumps(RUNNING_JOB)))
-    assert job is not None
-    assert (job.completed_time, job.status, job.estimated_cost, job.update_time) == (UNSET, UNSET, UNSET, UNSET)
-    assert isinstance(job.create_time, datetime.datetime) and job.create_time.year == 2026
-    assert job.dataset == RUNNING_JOB["dataset"] and job.epochs == 3
-    assert "status" not in job.to_dict() and "estimatedCost" not in job.to_dict()
+    nulls = [attribute for name, attribute in MESSAGE_FIELDS.items() if RUNNING_JOB[name] is None]
+    assert nulls and all(getattr(job, attribute) is UNSET for attribute in nulls)
+    created = getattr(job, attribute_of(_FIRST_TIMESTAMP))
+    assert isinstance(created, datetime.datetime) and created.year == 2026
+    assert job.dataset == RUNNING_JOB["dataset"]
+    assert not {name for name, value in RUNNING_JOB.items() if value is None} & set(job.to_dict())

@@ -10,62 +10,27 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from fireworks_gateway import AuthenticatedClient
+from fireworks_gateway._lib import read_mask
 from fireworks_gateway.api.gateway import gateway_get_supervised_fine_tuning_job as get_job
 from fireworks_gateway.errors import MissingFieldError
 from fireworks_gateway.models import JobState, Purpose, SupervisedFineTuningJob
 from fireworks_gateway.types import UNSET, Unset
 
 from gateway_mock.server import RunningMock, running_mock
+from tests.client_spec_bodies import attribute_of, emit_unpopulated
 
 # What a correct gateway sends for readMask=name,state: no `dataset`, although the spec requires it.
 NAME_AND_STATE = {"name": "accounts/acme/supervisedFineTuningJobs/j1", "state": "JOB_STATE_RUNNING"}
 
 # What grpc-gateway with EmitUnpopulated sends for readMask=name,state,jobProgress.percent: every field, those
 # outside the mask as zero values ("" / 0 / false / enum zero / null message), the required `dataset` included.
-EMIT_UNPOPULATED_MASKED = {
-    "name": "accounts/acme/supervisedFineTuningJobs/j1",
-    "displayName": "",
-    "createTime": None,
-    "completedTime": None,
-    "dataset": "",
-    "awsS3Config": None,
-    "azureBlobStorageConfig": None,
-    "state": "JOB_STATE_RUNNING",
-    "status": None,
-    "createdBy": "",
-    "outputModel": "",
-    "baseModel": "",
-    "warmStartFrom": "",
-    "jinjaTemplate": "",
-    "earlyStop": False,
-    "epochs": 0,
-    "learningRate": 0,
-    "maxContextLength": 0,
-    "loraRank": 0,
-    "wandbConfig": None,
-    "evaluationDataset": "",
-    "isTurbo": False,
-    "evalAutoCarveout": False,
-    "updateTime": None,
-    "nodes": 0,
-    "batchSize": 0,
-    "mtpEnabled": False,
-    "mtpNumDraftTokens": 0,
-    "mtpFreezeBaseModel": False,
-    "jobProgress": {"percent": 40, "epoch": 0, "inputTokens": 0},
-    "metricsFileSignedUrl": "",
-    "trainerLogsSignedUrl": "",
-    "gradientAccumulationSteps": 0,
-    "learningRateWarmupSteps": 0,
-    "batchSizeSamples": 0,
-    "estimatedCost": None,
-    "optimizerWeightDecay": 0,
-    "purpose": "PURPOSE_UNSPECIFIED",
-}
+EMIT_UNPOPULATED_MASKED = emit_unpopulated(
+    name="accounts/acme/supervisedFineTuningJobs/j1",
+    state=JobState.JOB_STATE_RUNNING.value,
+    jobProgress={"percent": 40, "epoch": 0, "inputTokens": 0},
+)
 MASK_COVERS = {"name", "state", "jobProgress"}
-JSON_TO_ATTRIBUTE = {
-    name: "".join("_" + char.lower() if char.isupper() else char for char in name) for name in EMIT_UNPOPULATED_MASKED
-}
+JSON_TO_ATTRIBUTE = {name: attribute_of(name) for name in EMIT_UNPOPULATED_MASKED}
 
 # Masks that ask for every field: the server sends `dataset`, so its absence is a contract violation.
 ALL_FIELDS_MASKS = ["*", "", " , ", "name,*"]
@@ -91,7 +56,6 @@ def test_masked_read_without_dataset_parses_with_dataset_unset() -> None:
     """readMask=name,state and a body without `dataset`: the job parses, `dataset` is UNSET, the rest is typed."""
     seen: list[httpx.Request] = []
     job = get_job.sync("acme", "j1", client=answering(NAME_AND_STATE, seen), read_mask="name,state")
-    assert job is not None
     assert job.dataset is UNSET
     assert (job.name, job.state) == (NAME_AND_STATE["name"], JobState.JOB_STATE_RUNNING)
     assert seen[0].url.params["readMask"] == "name,state"
@@ -100,15 +64,14 @@ def test_masked_read_without_dataset_parses_with_dataset_unset() -> None:
 def test_masked_read_works_for_detailed_and_async_calls() -> None:
     """sync_detailed and asyncio take the same mask into account as sync (all three share the parser)."""
     detailed = get_job.sync_detailed("acme", "j1", client=answering(NAME_AND_STATE), read_mask="name,state")
-    assert detailed.parsed is not None and detailed.parsed.dataset is UNSET
+    assert detailed.parsed.dataset is UNSET
     job = asyncio.run(get_job.asyncio("acme", "j1", client=answering(NAME_AND_STATE), read_mask="state"))
-    assert job is not None and job.dataset is UNSET
+    assert job.dataset is UNSET
 
 
 def test_masked_job_round_trips_without_the_unset_sentinel() -> None:
     """to_dict of a masked job leaves `dataset` out, as the server did, so the dict is the body and JSON-ready."""
     job = get_job.sync("acme", "j1", client=answering(NAME_AND_STATE), read_mask="name,state")
-    assert job is not None
     assert job.to_dict() == NAME_AND_STATE
     assert json.loads(json.dumps(job.to_dict())) == NAME_AND_STATE
 
@@ -128,7 +91,7 @@ def test_all_fields_masks_behave_like_no_mask(mask: str) -> None:
     with pytest.raises(MissingFieldError, match="dataset"):
         get_job.sync("acme", "j1", client=answering(NAME_AND_STATE), read_mask=mask)
     job = get_job.sync("acme", "j1", client=answering({**NAME_AND_STATE, "dataset": "d"}), read_mask=mask)
-    assert job is not None and job.dataset == "d"
+    assert job.dataset == "d"
 
 
 @pytest.mark.parametrize("mask", ["display_name,job_progress", "job_progress.percent", "jobProgress.percent"])
@@ -136,19 +99,27 @@ def test_snake_case_and_nested_masks_leave_dataset_unset(mask: str) -> None:
     """snake_case and one-level nested paths are masks like any other: `dataset` outside them is UNSET."""
     body = {"displayName": "ft", "jobProgress": {"percent": 40}}
     job = get_job.sync("acme", "j1", client=answering(body), read_mask=mask)
-    assert job is not None and job.dataset is UNSET
+    assert job.dataset is UNSET
     assert not isinstance(job.job_progress, Unset) and job.job_progress.percent == 40
 
 
 def test_snake_case_paths_are_matched_to_camel_case_json_names() -> None:
     """The mask is read as the set of top-level camelCase JSON names it covers: snake_case paths are normalised,
     nested paths cover their top-level field, and `*`, empty or blank masks mean all fields (None)."""
-    fields = get_job._read_mask_fields
+    fields = read_mask.covered_by
     assert fields("job_progress,aws_s3_config") == {"jobProgress", "awsS3Config"}
     assert fields("job_progress.percent, name") == {"jobProgress", "name"}
     assert fields("jobProgress,awsS3Config,dataset") == {"jobProgress", "awsS3Config", "dataset"}
-    for all_fields in (UNSET, "", "*", " , ", "name,*"):
+    for all_fields in ("", "*", " , ", "name,*"):
         assert fields(all_fields) is None
+
+
+def test_a_list_of_paths_is_a_mask_too() -> None:
+    """read_mask=["name", "state"] sends readMask=name,state and parses like the string form."""
+    seen: list[httpx.Request] = []
+    job = get_job.sync("acme", "j1", client=answering(NAME_AND_STATE, seen), read_mask=["name", "state"])
+    assert seen[0].url.params["readMask"] == "name,state"
+    assert job.dataset is UNSET and job.state is JobState.JOB_STATE_RUNNING
 
 
 @pytest.mark.parametrize(
@@ -158,7 +129,6 @@ def test_emit_unpopulated_fields_outside_the_mask_are_unset(mask: str) -> None:
     """An EmitUnpopulated body (every field, those outside the mask at zero values): every field outside the mask
     is UNSET, not "" / 0 / False / an enum's zero member, `dataset` included; the covered fields are typed."""
     job = get_job.sync("acme", "j1", client=answering(EMIT_UNPOPULATED_MASKED), read_mask=mask)
-    assert job is not None
     outside = {
         name: getattr(job, attribute) for name, attribute in JSON_TO_ATTRIBUTE.items() if name not in MASK_COVERS
     }
@@ -172,10 +142,8 @@ def test_emit_unpopulated_masked_read_works_for_detailed_and_async_calls() -> No
     """sync_detailed and asyncio drop the zero values outside the mask too (all share the parser)."""
     mask = "name,state,jobProgress.percent"
     detailed = get_job.sync_detailed("acme", "j1", client=answering(EMIT_UNPOPULATED_MASKED), read_mask=mask)
-    assert detailed.parsed is not None
     assert (detailed.parsed.dataset, detailed.parsed.epochs, detailed.parsed.purpose) == (UNSET, UNSET, UNSET)
     job = asyncio.run(get_job.asyncio("acme", "j1", client=answering(EMIT_UNPOPULATED_MASKED), read_mask=mask))
-    assert job is not None
     assert (job.dataset, job.display_name, job.early_stop) == (UNSET, UNSET, UNSET)
 
 
@@ -184,7 +152,6 @@ def test_zero_values_inside_the_mask_are_kept() -> None:
     `dataset` included, and fields outside the mask are still UNSET."""
     mask = "dataset,epochs,early_stop,displayName"
     job = get_job.sync("acme", "j1", client=answering(EMIT_UNPOPULATED_MASKED), read_mask=mask)
-    assert job is not None
     assert (job.dataset, job.epochs, job.early_stop, job.display_name) == ("", 0, False, "")
     assert (job.name, job.state, job.job_progress) == (UNSET, UNSET, UNSET)
 
@@ -193,17 +160,16 @@ def test_zero_values_inside_the_mask_are_kept() -> None:
 def test_without_a_field_mask_zero_values_are_kept(mask: str | Unset) -> None:
     """Without a mask, or with one asking for all fields, nothing is dropped: zero values parse as themselves."""
     job = get_job.sync("acme", "j1", client=answering(EMIT_UNPOPULATED_MASKED), read_mask=mask)
-    assert job is not None
     assert (job.dataset, job.display_name, job.epochs, job.early_stop) == ("", "", 0, False)
     assert job.purpose is Purpose.PURPOSE_UNSPECIFIED
 
 
-def test_from_dict_absent_ok_relaxes_only_absence() -> None:
-    """absent_ok lets a listed required field be missing (UNSET); present, it is parsed; unlisted, it still raises."""
-    assert SupervisedFineTuningJob.from_dict(NAME_AND_STATE, absent_ok=("dataset",)).dataset is UNSET
-    assert SupervisedFineTuningJob.from_dict({"dataset": "d"}, absent_ok=("dataset",)).dataset == "d"
+def test_from_dict_read_mask_relaxes_only_absence() -> None:
+    """A required field outside read_mask may be missing (UNSET); present, it is parsed; covered, it still raises."""
+    assert SupervisedFineTuningJob.from_dict(NAME_AND_STATE, read_mask={"name", "state"}).dataset is UNSET
+    assert SupervisedFineTuningJob.from_dict({"dataset": "d"}, read_mask={"name"}).dataset == "d"
     with pytest.raises(MissingFieldError):
-        SupervisedFineTuningJob.from_dict(NAME_AND_STATE, absent_ok=("name",))
+        SupervisedFineTuningJob.from_dict(NAME_AND_STATE, read_mask={"name", "dataset"})
 
 
 # --- against the mock gateway (a real server that honours readMask) ---------------------------------
@@ -232,7 +198,7 @@ def test_mock_masked_read_parses_with_dataset_unset(mock: RunningMock, job_id: s
     """The mock answers readMask=name,state without `dataset`; the client returns the job with `dataset` UNSET."""
     with client_of(mock) as api:
         job = get_job.sync(mock.account, job_id, client=api, read_mask="name,state")
-    assert job is not None and job.dataset is UNSET
+    assert job.dataset is UNSET
     assert isinstance(job.name, str) and job.name.endswith(f"/{job_id}")
 
 
@@ -241,7 +207,7 @@ def test_mock_snake_case_and_nested_masks(mock: RunningMock, mask: str) -> None:
     """snake_case and nested masks through the mock: the job parses, `dataset` UNSET, job progress typed."""
     with client_of(mock) as api:
         job = get_job.sync(mock.account, "sft-running", client=api, read_mask=mask)
-    assert job is not None and job.dataset is UNSET
+    assert job.dataset is UNSET
     assert not isinstance(job.job_progress, Unset) and isinstance(job.job_progress.percent, int)
 
 
@@ -250,7 +216,7 @@ def test_mock_mask_covering_dataset_returns_it(mock: RunningMock, mask: str) -> 
     """The legitimate counterpart: a mask naming `dataset` gets it from a correct server, parsed as a string."""
     with client_of(mock) as api:
         job = get_job.sync(mock.account, "sft-running", client=api, read_mask=mask)
-    assert job is not None and isinstance(job.dataset, str) and job.dataset
+    assert isinstance(job.dataset, str) and job.dataset
 
 
 @pytest.mark.parametrize("mask", ["dataset", "name,dataset"])
@@ -268,6 +234,6 @@ def test_mock_all_fields_masks_behave_like_no_mask(
     with client_of(mock) as api:
         job = get_job.sync(mock.account, "sft-running", client=api, read_mask=mask)
         unmasked = get_job.sync(mock.account, "sft-running", client=api)
-    assert job is not None and job == unmasked and isinstance(job.dataset, str)
+    assert job == unmasked and isinstance(job.dataset, str)
     with client_of(mock_without_dataset) as api, pytest.raises(MissingFieldError, match="dataset"):
         get_job.sync(mock_without_dataset.account, "sft-running", client=api, read_mask=mask)

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from fireworks_gateway import AuthenticatedClient
 from fireworks_gateway.api.gateway import gateway_get_supervised_fine_tuning_job as get_job
-from fireworks_gateway.errors import APIStatusError, RateLimitedError, ServerError
+from fireworks_gateway.errors import APIStatusError, RateLimitedError, ServerError, TransportFailure
 
 JOB = {"name": "accounts/acme/supervisedFineTuningJobs/j1", "dataset": "accounts/acme/datasets/d"}
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -55,7 +55,7 @@ def test_retryable_status_is_retried_until_success(code: int) -> None:
     """A 429/502/503/504 followed by a 200 gives the job, after one sleep and two requests."""
     script, sleeps = Script(status(code), ok()), list[float]()
     job = get_job.sync("acme", "j1", client=client_for(script, sleeps))
-    assert job is not None and job.dataset == JOB["dataset"]
+    assert job.dataset == JOB["dataset"]
     assert len(script.requests) == 2
     assert len(sleeps) == 1
 
@@ -108,15 +108,15 @@ def test_connection_errors_and_timeouts_are_retried(error: Exception) -> None:
     """A transport failure before any response is retried, and a later success is returned."""
     script, sleeps = Script(error, ok()), list[float]()
     job = get_job.sync("acme", "j1", client=client_for(script, sleeps))
-    assert job is not None
-    assert len(script.requests) == 2
+    assert len(script.requests) == 2 and job.dataset
 
 
 def test_persistent_connection_error_is_reraised_after_retries() -> None:
-    """When every attempt fails to connect, the last httpx error is raised after 1 + max_retries attempts."""
+    """When every attempt fails to connect, TransportFailure (cause: the last httpx error) after 1 + max_retries."""
     script, sleeps = Script(httpx.ConnectError("connection refused")), list[float]()
-    with pytest.raises(httpx.ConnectError):
+    with pytest.raises(TransportFailure) as caught:
         get_job.sync("acme", "j1", client=client_for(script, sleeps, max_retries=3))
+    assert isinstance(caught.value.__cause__, httpx.ConnectError) and "4 attempts" in str(caught.value)
     assert len(script.requests) == 4
 
 
@@ -178,9 +178,9 @@ def test_rate_limited_error_carries_retry_after_when_retries_run_out() -> None:
 
 
 def test_non_idempotent_requests_are_not_retried() -> None:
-    """client.request retries only idempotent methods: a POST that gets 503 is sent once."""
+    """The transport retries only idempotent methods: a POST that gets 503 is sent once."""
     script, sleeps = Script(status(503), ok()), list[float]()
-    response = client_for(script, sleeps).request("POST", "/v1/anything")
+    response = client_for(script, sleeps).get_httpx_client().request("POST", "/v1/anything")
     assert response.status_code == 503
     assert len(script.requests) == 1 and sleeps == []
 
@@ -192,7 +192,7 @@ def test_each_retry_is_logged(caplog: pytest.LogCaptureFixture) -> None:
         get_job.sync("acme", "j1", client=client_for(script, sleeps))
     retries = [record.getMessage() for record in caplog.records if record.name == "fireworks_gateway"]
     assert len(retries) == 1
-    assert "GET /v1/accounts/acme/supervisedFineTuningJobs/j1" in retries[0]
+    assert "GET https://gateway.test/v1/accounts/acme/supervisedFineTuningJobs/j1" in retries[0]
     assert "status 503" in retries[0]
 
 
@@ -218,7 +218,7 @@ def test_async_retries_use_async_sleep() -> None:
     async def main() -> None:
         async with client:
             job = await get_job.asyncio("acme", "j1", client=client)
-            assert job is not None and job.dataset == JOB["dataset"]
+            assert job.dataset == JOB["dataset"]
 
     asyncio.run(main())
     assert waits == [3.0, 1.0]

@@ -48,7 +48,6 @@ def test_nanosecond_timestamps_through_the_client() -> None:
         httpx_args={"transport": httpx.MockTransport(lambda request: httpx.Response(200, json=body))},
     )
     job = get_job.sync("acme", "j1", client=client)
-    assert job is not None
     assert job.create_time == datetime.datetime(2026, 11, 2, 9, 15, 27, 123456, tzinfo=UTC)
     assert job.update_time == datetime.datetime(2026, 11, 2, 11, 40, 3, 500000, tzinfo=UTC)
     assert job.completed_time == datetime.datetime(2026, 11, 2, 11, 40, 3, 0, tzinfo=UTC)

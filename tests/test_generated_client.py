@@ -73,7 +73,7 @@ SPEC_PROPERTIES = load_spec().job_schema()["properties"]
 
 
 def test_clean_names_are_importable_from_models() -> None:
-    """The generator config renamed every schema class; a lost override would surface here."""
+    """Every schema class is importable under its schema key minus the proto package prefix."""
     for cls in (SupervisedFineTuningJob, JobState, Money, Status, Code, Purpose, JobProgress, WandbConfig):
         assert cls.__module__.startswith("fireworks_gateway.models."), cls
     assert AwsS3Config.__name__ == "AwsS3Config"

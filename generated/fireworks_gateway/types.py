@@ -41,35 +41,14 @@ class File:
 T = TypeVar("T")
 
 
-# Looked up instead of calling HTTPStatus(code), which raises ValueError for unofficial statuses (499, 520).
-_HTTP_STATUSES: dict[int, HTTPStatus] = {status.value: status for status in HTTPStatus}
-
-
-def as_http_status(code: int) -> int:
-    """The HTTPStatus member for an official status code, else the plain int (never raises)."""
-    return _HTTP_STATUSES.get(code, code)
-
-
 @define
 class Response(Generic[T]):
-    """A response from an endpoint
+    """A response from an endpoint"""
 
-    ``status_code`` is an HTTPStatus member when the code is an official one and a plain int otherwise
-    (HTTPStatus is an int, so comparisons with ints work either way).
-    """
-
-    status_code: int
+    status_code: HTTPStatus
     content: bytes
     headers: MutableMapping[str, str]
-    parsed: T | None
+    parsed: T
 
 
-__all__ = [
-    "UNSET",
-    "File",
-    "FileTypes",
-    "RequestFiles",
-    "Response",
-    "Unset",
-    "as_http_status",
-]
+__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]

@@ -1,14 +1,19 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lib.fields import checked as _checked
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AwsS3Config")
+_FIELD_KINDS: dict[str, str] = {
+    "credentialsSecret": "str",
+    "iamRoleArn": "str",
+}
 
 
 @_attrs_define
@@ -32,16 +37,28 @@ class AwsS3Config:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict.update({})
         if credentials_secret is not UNSET:
             field_dict["credentialsSecret"] = credentials_secret
         if iam_role_arn is not UNSET:
             field_dict["iamRoleArn"] = iam_role_arn
 
-        return field_dict
+        return {
+            key: value for key, value in field_dict.items() if value is not UNSET
+        }  # a masked required field
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+    def from_dict(
+        cls: type[T],
+        src_dict: Mapping[str, Any],
+        *,
+        read_mask: Collection[str] | None = None,
+    ) -> T:
+        """The model of a JSON object; ResponseContractError (MissingFieldError) names a field of the wrong type.
+
+        read_mask: the top-level JSON names a read mask covered; required fields outside it are then UNSET.
+        """
+        d = _checked("AwsS3Config", src_dict, _FIELD_KINDS, (), read_mask)
         credentials_secret = d.pop("credentialsSecret", UNSET)
 
         iam_role_arn = d.pop("iamRoleArn", UNSET)

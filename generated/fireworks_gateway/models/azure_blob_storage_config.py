@@ -1,14 +1,20 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lib.fields import checked as _checked
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AzureBlobStorageConfig")
+_FIELD_KINDS: dict[str, str] = {
+    "credentialsSecret": "str",
+    "managedIdentityClientId": "str",
+    "tenantId": "str",
+}
 
 
 @_attrs_define
@@ -42,6 +48,7 @@ class AzureBlobStorageConfig:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict.update({})
         if credentials_secret is not UNSET:
             field_dict["credentialsSecret"] = credentials_secret
         if managed_identity_client_id is not UNSET:
@@ -49,11 +56,22 @@ class AzureBlobStorageConfig:
         if tenant_id is not UNSET:
             field_dict["tenantId"] = tenant_id
 
-        return field_dict
+        return {
+            key: value for key, value in field_dict.items() if value is not UNSET
+        }  # a masked required field
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+    def from_dict(
+        cls: type[T],
+        src_dict: Mapping[str, Any],
+        *,
+        read_mask: Collection[str] | None = None,
+    ) -> T:
+        """The model of a JSON object; ResponseContractError (MissingFieldError) names a field of the wrong type.
+
+        read_mask: the top-level JSON names a read mask covered; required fields outside it are then UNSET.
+        """
+        d = _checked("AzureBlobStorageConfig", src_dict, _FIELD_KINDS, (), read_mask)
         credentials_secret = d.pop("credentialsSecret", UNSET)
 
         managed_identity_client_id = d.pop("managedIdentityClientId", UNSET)

@@ -1,14 +1,27 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lib.fields import checked as _checked
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="JobProgress")
+_FIELD_KINDS: dict[str, str] = {
+    "percent": "int",
+    "epoch": "int",
+    "totalInputRequests": "int",
+    "totalProcessedRequests": "int",
+    "successfullyProcessedRequests": "int",
+    "failedRequests": "int",
+    "outputRows": "int",
+    "inputTokens": "int",
+    "outputTokens": "int",
+    "cachedInputTokenCount": "int",
+}
 
 
 @_attrs_define
@@ -65,6 +78,7 @@ class JobProgress:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict.update({})
         if percent is not UNSET:
             field_dict["percent"] = percent
         if epoch is not UNSET:
@@ -88,11 +102,22 @@ class JobProgress:
         if cached_input_token_count is not UNSET:
             field_dict["cachedInputTokenCount"] = cached_input_token_count
 
-        return field_dict
+        return {
+            key: value for key, value in field_dict.items() if value is not UNSET
+        }  # a masked required field
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+    def from_dict(
+        cls: type[T],
+        src_dict: Mapping[str, Any],
+        *,
+        read_mask: Collection[str] | None = None,
+    ) -> T:
+        """The model of a JSON object; ResponseContractError (MissingFieldError) names a field of the wrong type.
+
+        read_mask: the top-level JSON names a read mask covered; required fields outside it are then UNSET.
+        """
+        d = _checked("JobProgress", src_dict, _FIELD_KINDS, (), read_mask)
         percent = d.pop("percent", UNSET)
 
         epoch = d.pop("epoch", UNSET)

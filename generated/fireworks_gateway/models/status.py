@@ -1,15 +1,20 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lib.fields import checked as _checked
 from ..models.code import Code
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Status")
+_FIELD_KINDS: dict[str, str] = {
+    "code": "enum",
+    "message": "str",
+}
 
 
 @_attrs_define
@@ -152,16 +157,28 @@ class Status:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict.update({})
         if code is not UNSET:
             field_dict["code"] = code
         if message is not UNSET:
             field_dict["message"] = message
 
-        return field_dict
+        return {
+            key: value for key, value in field_dict.items() if value is not UNSET
+        }  # a masked required field
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+    def from_dict(
+        cls: type[T],
+        src_dict: Mapping[str, Any],
+        *,
+        read_mask: Collection[str] | None = None,
+    ) -> T:
+        """The model of a JSON object; ResponseContractError (MissingFieldError) names a field of the wrong type.
+
+        read_mask: the top-level JSON names a read mask covered; required fields outside it are then UNSET.
+        """
+        d = _checked("Status", src_dict, _FIELD_KINDS, (), read_mask)
         _code = d.pop("code", UNSET)
         code: Code | Unset
         if isinstance(_code, Unset):

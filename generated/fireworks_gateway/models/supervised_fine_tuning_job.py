@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Collection, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..errors import MissingFieldError
+from .._lib.fields import checked as _checked
 from ..models.job_state import JobState
 from ..models.purpose import Purpose
 from ..types import UNSET, Unset
@@ -22,14 +22,51 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="SupervisedFineTuningJob")
+_FIELD_KINDS: dict[str, str] = {
+    "dataset": "str",
+    "name": "str",
+    "displayName": "str",
+    "createTime": "datetime",
+    "completedTime": "datetime",
+    "awsS3Config": "object",
+    "azureBlobStorageConfig": "object",
+    "state": "enum",
+    "status": "object",
+    "createdBy": "str",
+    "outputModel": "str",
+    "baseModel": "str",
+    "warmStartFrom": "str",
+    "jinjaTemplate": "str",
+    "earlyStop": "bool",
+    "epochs": "int",
+    "learningRate": "float",
+    "maxContextLength": "int",
+    "loraRank": "int",
+    "wandbConfig": "object",
+    "evaluationDataset": "str",
+    "isTurbo": "bool",
+    "evalAutoCarveout": "bool",
+    "updateTime": "datetime",
+    "nodes": "int",
+    "batchSize": "int",
+    "mtpEnabled": "bool",
+    "mtpNumDraftTokens": "int",
+    "mtpFreezeBaseModel": "bool",
+    "jobProgress": "object",
+    "metricsFileSignedUrl": "str",
+    "trainerLogsSignedUrl": "str",
+    "gradientAccumulationSteps": "int",
+    "learningRateWarmupSteps": "int",
+    "batchSizeSamples": "int",
+    "estimatedCost": "object",
+    "optimizerWeightDecay": "float",
+    "purpose": "enum",
+}
 
 
 @_attrs_define
 class SupervisedFineTuningJob:
     """
-    A field left out by a read mask is UNSET, required ones included, even when the server writes it as a zero value
-    (the endpoint drops it; see from_dict's absent_ok).
-
     Attributes:
         dataset (str): The name of the dataset used for training.
         name (str | Unset):
@@ -127,6 +164,8 @@ class SupervisedFineTuningJob:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        dataset = self.dataset
+
         name = self.name
 
         display_name = self.display_name
@@ -225,10 +264,11 @@ class SupervisedFineTuningJob:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        # UNSET only when a read mask left it out: omitted, as the server omitted it.
-        if not isinstance(self.dataset, Unset):
-            dataset = self.dataset
-            field_dict["dataset"] = dataset
+        field_dict.update(
+            {
+                "dataset": dataset,
+            }
+        )
         if name is not UNSET:
             field_dict["name"] = name
         if display_name is not UNSET:
@@ -304,32 +344,25 @@ class SupervisedFineTuningJob:
         if purpose is not UNSET:
             field_dict["purpose"] = purpose
 
-        return field_dict
+        return {
+            key: value for key, value in field_dict.items() if value is not UNSET
+        }  # a masked required field
 
     @classmethod
     def from_dict(
-        cls: type[T], src_dict: Mapping[str, Any], *, absent_ok: Collection[str] = ()
+        cls: type[T],
+        src_dict: Mapping[str, Any],
+        *,
+        read_mask: Collection[str] | None = None,
     ) -> T:
-        """The model of a JSON object; MissingFieldError when a required field is missing.
+        """The model of a JSON object; ResponseContractError (MissingFieldError) names a field of the wrong type.
 
-        absent_ok: JSON names of required fields that may be missing because the request's read mask left them
-        out; they are then UNSET, although typed as required.
+        read_mask: the top-level JSON names a read mask covered; required fields outside it are then UNSET.
         """
-        from ..models.aws_s3_config import AwsS3Config  # noqa: PLC0415
-        from ..models.azure_blob_storage_config import AzureBlobStorageConfig  # noqa: PLC0415
-        from ..models.job_progress import JobProgress  # noqa: PLC0415
-        from ..models.money import Money  # noqa: PLC0415
-        from ..models.status import Status  # noqa: PLC0415
-        from ..models.wandb_config import WandbConfig  # noqa: PLC0415
-
-        d = dict(src_dict)
-        if "dataset" in d:
-            dataset = d.pop("dataset")
-        elif "dataset" in absent_ok:
-            # Typed as required all the same: unmasked reads, the common case, then need no narrowing.
-            dataset = cast(str, UNSET)
-        else:
-            raise MissingFieldError("dataset", "SupervisedFineTuningJob")
+        d = _checked(
+            "SupervisedFineTuningJob", src_dict, _FIELD_KINDS, ("dataset",), read_mask
+        )
+        dataset = d.pop("dataset")
 
         name = d.pop("name", UNSET)
 
@@ -337,30 +370,28 @@ class SupervisedFineTuningJob:
 
         _create_time = d.pop("createTime", UNSET)
         create_time: datetime.datetime | Unset
-        if _create_time is None or isinstance(_create_time, Unset):
+        if isinstance(_create_time, Unset):
             create_time = UNSET
         else:
             create_time = datetime.datetime.fromisoformat(_create_time)
 
         _completed_time = d.pop("completedTime", UNSET)
         completed_time: datetime.datetime | Unset
-        if _completed_time is None or isinstance(_completed_time, Unset):
+        if isinstance(_completed_time, Unset):
             completed_time = UNSET
         else:
             completed_time = datetime.datetime.fromisoformat(_completed_time)
 
         _aws_s3_config = d.pop("awsS3Config", UNSET)
         aws_s3_config: AwsS3Config | Unset
-        if _aws_s3_config is None or isinstance(_aws_s3_config, Unset):
+        if isinstance(_aws_s3_config, Unset):
             aws_s3_config = UNSET
         else:
             aws_s3_config = AwsS3Config.from_dict(_aws_s3_config)
 
         _azure_blob_storage_config = d.pop("azureBlobStorageConfig", UNSET)
         azure_blob_storage_config: AzureBlobStorageConfig | Unset
-        if _azure_blob_storage_config is None or isinstance(
-            _azure_blob_storage_config, Unset
-        ):
+        if isinstance(_azure_blob_storage_config, Unset):
             azure_blob_storage_config = UNSET
         else:
             azure_blob_storage_config = AzureBlobStorageConfig.from_dict(
@@ -376,7 +407,7 @@ class SupervisedFineTuningJob:
 
         _status = d.pop("status", UNSET)
         status: Status | Unset
-        if _status is None or isinstance(_status, Unset):
+        if isinstance(_status, Unset):
             status = UNSET
         else:
             status = Status.from_dict(_status)
@@ -403,7 +434,7 @@ class SupervisedFineTuningJob:
 
         _wandb_config = d.pop("wandbConfig", UNSET)
         wandb_config: WandbConfig | Unset
-        if _wandb_config is None or isinstance(_wandb_config, Unset):
+        if isinstance(_wandb_config, Unset):
             wandb_config = UNSET
         else:
             wandb_config = WandbConfig.from_dict(_wandb_config)
@@ -416,7 +447,7 @@ class SupervisedFineTuningJob:
 
         _update_time = d.pop("updateTime", UNSET)
         update_time: datetime.datetime | Unset
-        if _update_time is None or isinstance(_update_time, Unset):
+        if isinstance(_update_time, Unset):
             update_time = UNSET
         else:
             update_time = datetime.datetime.fromisoformat(_update_time)
@@ -433,7 +464,7 @@ class SupervisedFineTuningJob:
 
         _job_progress = d.pop("jobProgress", UNSET)
         job_progress: JobProgress | Unset
-        if _job_progress is None or isinstance(_job_progress, Unset):
+        if isinstance(_job_progress, Unset):
             job_progress = UNSET
         else:
             job_progress = JobProgress.from_dict(_job_progress)
@@ -450,7 +481,7 @@ class SupervisedFineTuningJob:
 
         _estimated_cost = d.pop("estimatedCost", UNSET)
         estimated_cost: Money | Unset
-        if _estimated_cost is None or isinstance(_estimated_cost, Unset):
+        if isinstance(_estimated_cost, Unset):
             estimated_cost = UNSET
         else:
             estimated_cost = Money.from_dict(_estimated_cost)
@@ -523,3 +554,12 @@ class SupervisedFineTuningJob:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# After the class, so that models referring to each other import in any order (was one import per from_dict call).
+from ..models.aws_s3_config import AwsS3Config  # noqa: E402
+from ..models.azure_blob_storage_config import AzureBlobStorageConfig  # noqa: E402
+from ..models.job_progress import JobProgress  # noqa: E402
+from ..models.money import Money  # noqa: E402
+from ..models.status import Status  # noqa: E402
+from ..models.wandb_config import WandbConfig  # noqa: E402

@@ -1,14 +1,23 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._lib.fields import checked as _checked
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WandbConfig")
+_FIELD_KINDS: dict[str, str] = {
+    "enabled": "bool",
+    "apiKey": "str",
+    "project": "str",
+    "entity": "str",
+    "runId": "str",
+    "url": "str",
+}
 
 
 @_attrs_define
@@ -48,6 +57,7 @@ class WandbConfig:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict.update({})
         if enabled is not UNSET:
             field_dict["enabled"] = enabled
         if api_key is not UNSET:
@@ -61,11 +71,22 @@ class WandbConfig:
         if url is not UNSET:
             field_dict["url"] = url
 
-        return field_dict
+        return {
+            key: value for key, value in field_dict.items() if value is not UNSET
+        }  # a masked required field
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+    def from_dict(
+        cls: type[T],
+        src_dict: Mapping[str, Any],
+        *,
+        read_mask: Collection[str] | None = None,
+    ) -> T:
+        """The model of a JSON object; ResponseContractError (MissingFieldError) names a field of the wrong type.
+
+        read_mask: the top-level JSON names a read mask covered; required fields outside it are then UNSET.
+        """
+        d = _checked("WandbConfig", src_dict, _FIELD_KINDS, (), read_mask)
         enabled = d.pop("enabled", UNSET)
 
         api_key = d.pop("apiKey", UNSET)

@@ -1,21 +1,24 @@
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-from ... import errors
+from ..._lib.read_mask import to_param as read_mask_param
+from ..._lib.responses import parse_model
 from ...client import AuthenticatedClient, Client
 from ...models.supervised_fine_tuning_job import SupervisedFineTuningJob
-from ...types import UNSET, Response, Unset, as_http_status
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     account_id: str,
     supervised_fine_tuning_job_id: str,
     *,
-    read_mask: str | Unset = UNSET,
+    read_mask: str | list[str] | Unset = UNSET,
 ) -> dict[str, Any]:
 
+    read_mask = read_mask_param(read_mask)
     params: dict[str, Any] = {}
 
     params["readMask"] = read_mask
@@ -37,77 +40,24 @@ def _get_kwargs(
     return _kwargs
 
 
-def _read_mask_fields(read_mask: str | Unset) -> frozenset[str] | None:
-    """The top-level JSON names the read mask covers; None without a mask or with an empty or `*` one (all fields).
-
-    Paths are camelCase or snake_case; a nested path such as `jobProgress.percent` covers its top-level field.
-    """
-    if isinstance(read_mask, Unset) or not read_mask:
-        return None
-    covered: set[str] = set()
-    for path in read_mask.split(","):
-        head = path.strip().partition(".")[0]
-        if head == "*":
-            return None
-        if head:
-            first, *rest = head.split("_")
-            covered.add(first + "".join(word[:1].upper() + word[1:] for word in rest))
-    return frozenset(covered) if covered else None
-
-
-def _masked(body: Any, covered: frozenset[str] | None) -> Any:
-    """The body without the top-level fields outside the mask.
-
-    grpc-gateway's EmitUnpopulated writes them as zero values ("", 0, false, null, ...) instead of omitting them;
-    dropped here, they parse as UNSET either way.
-    """
-    if covered is None or not isinstance(body, dict):
-        return body
-    return {name: value for name, value in body.items() if name in covered}
-
-
 def _parse_response(
-    *,
-    client: AuthenticatedClient | Client,
-    response: httpx.Response,
-    read_mask: str | Unset,
-) -> SupervisedFineTuningJob | None:
-    if not 200 <= response.status_code < 300:
-        raise errors.api_error_from_response(response)
-    if response.status_code == 200:
-        try:
-            covered = _read_mask_fields(read_mask)
-            if covered is None:
-                response_200 = SupervisedFineTuningJob.from_dict(response.json())
-            else:
-                response_200 = SupervisedFineTuningJob.from_dict(
-                    _masked(response.json(), covered),
-                    absent_ok=tuple(
-                        name for name in ("dataset",) if name not in covered
-                    ),
-                )
-            return response_200
-        except errors.ResponseContractError as error:
-            raise error.attach(response) from None
-        except (ValueError, TypeError, KeyError, AttributeError) as error:
-            raise errors.ResponseContractError(
-                f"HTTP {response.status_code} body does not match SupervisedFineTuningJob: {error}"
-            ).attach(response) from error
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> SupervisedFineTuningJob:
+    return parse_model(
+        response,
+        SupervisedFineTuningJob.from_dict,
+        "SupervisedFineTuningJob",
+        range(200, 201),
+    )
 
 
 def _build_response(
-    *,
-    client: AuthenticatedClient | Client,
-    response: httpx.Response,
-    read_mask: str | Unset,
+    *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[SupervisedFineTuningJob]:
-    parsed = _parse_response(client=client, response=response, read_mask=read_mask)
+    # Parsed first: a non-2xx raises its typed error before HTTPStatus() could refuse an unofficial status.
+    parsed = _parse_response(client=client, response=response)
     return Response(
-        status_code=as_http_status(response.status_code),
+        status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
         parsed=parsed,
@@ -119,7 +69,7 @@ def sync_detailed(
     supervised_fine_tuning_job_id: str,
     *,
     client: AuthenticatedClient | Client,
-    read_mask: str | Unset = UNSET,
+    read_mask: str | list[str] | Unset = UNSET,
 ) -> Response[SupervisedFineTuningJob]:
     """Get Supervised Fine-tuning Job
 
@@ -127,19 +77,11 @@ def sync_detailed(
         account_id (str):
         supervised_fine_tuning_job_id (str):
         read_mask (str | Unset):
-            Comma-separated field paths, camelCase or snake_case; empty or "*" means all fields. Fields
-            outside the mask are UNSET in the parsed model, required ones included, even when the server
-            writes them as zero values (grpc-gateway's EmitUnpopulated).
 
     Raises:
-        errors.APIStatusError: If the server answers with a non-2xx status, after any retries; a subclass per
-            kind (errors.NotFoundError, errors.UnauthenticatedError, errors.RateLimitedError, errors.ServerError, ...).
-        errors.ResponseContractError: If a 2xx body does not match the spec (errors.MissingFieldError for a
-            missing required field that the read mask covers).
-        errors.UnexpectedStatus: If the server returns an undocumented 2xx status code and
-            Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout, after any retries.
-        httpx.TransportError: If the connection fails, after any retries.
+        errors.GatewayClientError: On any failure, after any retries: errors.APIStatusError (a subclass per non-2xx
+            kind), errors.ResponseContractError (errors.MissingFieldError), errors.TransportFailure (cause: the httpx
+            exception; errors.GatewayTimeoutError when an attempt outlasts Client.timeout), errors.UnexpectedStatus.
 
     Returns:
         Response[SupervisedFineTuningJob]
@@ -151,9 +93,11 @@ def sync_detailed(
         read_mask=read_mask,
     )
 
-    response = client.request(**kwargs)
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
 
-    return _build_response(client=client, response=response, read_mask=read_mask)
+    return _build_response(client=client, response=response)
 
 
 def sync(
@@ -161,27 +105,19 @@ def sync(
     supervised_fine_tuning_job_id: str,
     *,
     client: AuthenticatedClient | Client,
-    read_mask: str | Unset = UNSET,
-) -> SupervisedFineTuningJob | None:
+    read_mask: str | list[str] | Unset = UNSET,
+) -> SupervisedFineTuningJob:
     """Get Supervised Fine-tuning Job
 
     Args:
         account_id (str):
         supervised_fine_tuning_job_id (str):
         read_mask (str | Unset):
-            Comma-separated field paths, camelCase or snake_case; empty or "*" means all fields. Fields
-            outside the mask are UNSET in the parsed model, required ones included, even when the server
-            writes them as zero values (grpc-gateway's EmitUnpopulated).
 
     Raises:
-        errors.APIStatusError: If the server answers with a non-2xx status, after any retries; a subclass per
-            kind (errors.NotFoundError, errors.UnauthenticatedError, errors.RateLimitedError, errors.ServerError, ...).
-        errors.ResponseContractError: If a 2xx body does not match the spec (errors.MissingFieldError for a
-            missing required field that the read mask covers).
-        errors.UnexpectedStatus: If the server returns an undocumented 2xx status code and
-            Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout, after any retries.
-        httpx.TransportError: If the connection fails, after any retries.
+        errors.GatewayClientError: On any failure, after any retries: errors.APIStatusError (a subclass per non-2xx
+            kind), errors.ResponseContractError (errors.MissingFieldError), errors.TransportFailure (cause: the httpx
+            exception; errors.GatewayTimeoutError when an attempt outlasts Client.timeout), errors.UnexpectedStatus.
 
     Returns:
         SupervisedFineTuningJob
@@ -200,7 +136,7 @@ async def asyncio_detailed(
     supervised_fine_tuning_job_id: str,
     *,
     client: AuthenticatedClient | Client,
-    read_mask: str | Unset = UNSET,
+    read_mask: str | list[str] | Unset = UNSET,
 ) -> Response[SupervisedFineTuningJob]:
     """Get Supervised Fine-tuning Job
 
@@ -208,19 +144,11 @@ async def asyncio_detailed(
         account_id (str):
         supervised_fine_tuning_job_id (str):
         read_mask (str | Unset):
-            Comma-separated field paths, camelCase or snake_case; empty or "*" means all fields. Fields
-            outside the mask are UNSET in the parsed model, required ones included, even when the server
-            writes them as zero values (grpc-gateway's EmitUnpopulated).
 
     Raises:
-        errors.APIStatusError: If the server answers with a non-2xx status, after any retries; a subclass per
-            kind (errors.NotFoundError, errors.UnauthenticatedError, errors.RateLimitedError, errors.ServerError, ...).
-        errors.ResponseContractError: If a 2xx body does not match the spec (errors.MissingFieldError for a
-            missing required field that the read mask covers).
-        errors.UnexpectedStatus: If the server returns an undocumented 2xx status code and
-            Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout, after any retries.
-        httpx.TransportError: If the connection fails, after any retries.
+        errors.GatewayClientError: On any failure, after any retries: errors.APIStatusError (a subclass per non-2xx
+            kind), errors.ResponseContractError (errors.MissingFieldError), errors.TransportFailure (cause: the httpx
+            exception; errors.GatewayTimeoutError when an attempt outlasts Client.timeout), errors.UnexpectedStatus.
 
     Returns:
         Response[SupervisedFineTuningJob]
@@ -232,9 +160,9 @@ async def asyncio_detailed(
         read_mask=read_mask,
     )
 
-    response = await client.arequest(**kwargs)
+    response = await client.get_async_httpx_client().request(**kwargs)
 
-    return _build_response(client=client, response=response, read_mask=read_mask)
+    return _build_response(client=client, response=response)
 
 
 async def asyncio(
@@ -242,27 +170,19 @@ async def asyncio(
     supervised_fine_tuning_job_id: str,
     *,
     client: AuthenticatedClient | Client,
-    read_mask: str | Unset = UNSET,
-) -> SupervisedFineTuningJob | None:
+    read_mask: str | list[str] | Unset = UNSET,
+) -> SupervisedFineTuningJob:
     """Get Supervised Fine-tuning Job
 
     Args:
         account_id (str):
         supervised_fine_tuning_job_id (str):
         read_mask (str | Unset):
-            Comma-separated field paths, camelCase or snake_case; empty or "*" means all fields. Fields
-            outside the mask are UNSET in the parsed model, required ones included, even when the server
-            writes them as zero values (grpc-gateway's EmitUnpopulated).
 
     Raises:
-        errors.APIStatusError: If the server answers with a non-2xx status, after any retries; a subclass per
-            kind (errors.NotFoundError, errors.UnauthenticatedError, errors.RateLimitedError, errors.ServerError, ...).
-        errors.ResponseContractError: If a 2xx body does not match the spec (errors.MissingFieldError for a
-            missing required field that the read mask covers).
-        errors.UnexpectedStatus: If the server returns an undocumented 2xx status code and
-            Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout, after any retries.
-        httpx.TransportError: If the connection fails, after any retries.
+        errors.GatewayClientError: On any failure, after any retries: errors.APIStatusError (a subclass per non-2xx
+            kind), errors.ResponseContractError (errors.MissingFieldError), errors.TransportFailure (cause: the httpx
+            exception; errors.GatewayTimeoutError when an attempt outlasts Client.timeout), errors.UnexpectedStatus.
 
     Returns:
         SupervisedFineTuningJob

@@ -1,0 +1,129 @@
+"""What the generated Client and AuthenticatedClient add to their attrs fields: transports, account id, facade."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Self
+
+import httpx
+
+from .config import ENV_ACCOUNT_ID, from_env
+from .errors import ConfigurationError
+from .masking import remember_secrets
+from .retry import RetryPolicy
+from .transport import TRANSPORT_ARGS, AsyncGatewayTransport, GatewayTransport, Limits
+
+if TYPE_CHECKING:
+    from .jobs import AsyncJobs, Jobs
+
+__all__ = ["AuthenticatedClientBase", "ClientBase"]
+
+
+class ClientBase:
+    """Mixed into the generated clients; the attributes below are their attrs fields."""
+
+    _base_url: str
+    _headers: dict[str, str]
+    _timeout: httpx.Timeout
+    _httpx_args: dict[str, Any]
+    _verify_ssl: Any
+    _account_id: str | None
+    max_retries: int
+    retry_backoff: float
+    retry_backoff_max: float
+    retry_after_max: float
+    max_response_bytes: int
+    sleep: Callable[[float], None]
+    async_sleep: Callable[[float], Awaitable[None]]
+
+    @property
+    def account_id(self) -> str:
+        """The default account id; raises ConfigurationError naming FIREWORKS_ACCOUNT_ID when none was given."""
+        if not self._account_id:
+            raise ConfigurationError(f"no account id: set {ENV_ACCOUNT_ID} or pass account_id=... to the client")
+        return self._account_id
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        """The timeout given to the httpx clients this object builds (each attempt as a whole; see DEFAULT_TIMEOUT)."""
+        return self._timeout
+
+    @property
+    def jobs(self) -> Jobs:
+        """``client.jobs.get(job_id)``: read a job of this client's account (sync)."""
+        from .jobs import Jobs
+
+        return Jobs(self)
+
+    @property
+    def async_jobs(self) -> AsyncJobs:
+        """``await client.async_jobs.get(job_id)``: the asynchronous twin of ``jobs``."""
+        from .jobs import AsyncJobs
+
+        return AsyncJobs(self)
+
+    def _secret_headers(self) -> dict[str, str]:
+        """Headers the transport adds per request, so that the httpx client never holds (or shows) them."""
+        return dict(self._headers)
+
+    def _limits(self) -> Limits:
+        policy = RetryPolicy(self.max_retries, self.retry_backoff, self.retry_backoff_max, self.retry_after_max)
+        return Limits(policy, self.max_response_bytes, self.sleep, self.async_sleep)
+
+    def _split_httpx_args(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        client_args = dict(self._httpx_args)
+        transport_args = {"verify": self._verify_ssl} | {
+            key: client_args.pop(key) for key in TRANSPORT_ARGS if key in client_args
+        }
+        password = httpx.URL(self._base_url).password
+        if password:
+            remember_secrets([password])
+        return client_args, transport_args
+
+    def _httpx_kwargs(self) -> dict[str, Any]:
+        """httpx.Client arguments: the user's, with the transport wrapped by GatewayTransport."""
+        client_args, transport_args = self._split_httpx_args()
+        inner = client_args.pop("transport", None) or httpx.HTTPTransport(**transport_args)
+        transport = GatewayTransport(inner, self._secret_headers(), self._limits(), httpx.URL(self._base_url))
+        return client_args | {"transport": transport}
+
+    def _async_httpx_kwargs(self) -> dict[str, Any]:
+        """httpx.AsyncClient arguments: the user's, with the transport wrapped by AsyncGatewayTransport."""
+        client_args, transport_args = self._split_httpx_args()
+        inner = client_args.pop("transport", None) or httpx.AsyncHTTPTransport(**transport_args)
+        transport = AsyncGatewayTransport(inner, self._secret_headers(), self._limits(), httpx.URL(self._base_url))
+        return client_args | {"transport": transport}
+
+
+class AuthenticatedClientBase(ClientBase):
+    """The authenticated client's additions: the credential travels in the transport, not in httpx's headers."""
+
+    token: str
+    prefix: str
+    auth_header_name: str
+
+    @classmethod
+    def from_env(
+        cls,
+        *,
+        api_key: str | None = None,
+        account_id: str | None = None,
+        base_url: str | None = None,
+        environ: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> Self:
+        """Configure a client like the official SDK: explicit arguments win over the environment.
+
+        - token from ``api_key`` or FIREWORKS_API_KEY (required: ConfigurationError names the variable),
+        - account id from ``account_id`` or FIREWORKS_ACCOUNT_ID (optional here; ``account_id`` raises a
+          ConfigurationError naming the variable when it is used but unset),
+        - base URL from ``base_url`` or FIREWORKS_BASE_URL, default https://api.fireworks.ai.
+
+        ``environ`` replaces os.environ (for tests); other keyword arguments go to the constructor.
+        """
+        return from_env(cls, api_key=api_key, account_id=account_id, base_url=base_url, environ=environ, **kwargs)
+
+    def _secret_headers(self) -> dict[str, str]:
+        value = f"{self.prefix} {self.token}" if self.prefix else self.token
+        remember_secrets([self.token])
+        return {**self._headers, self.auth_header_name: value}
