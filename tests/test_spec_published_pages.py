@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from spec_tools import paths
-from spec_tools.bump import BumpFailed, BumpRefused, Project, bump
+from spec_tools.bump import BumpRefused, Project, bump
 from spec_tools.diff import Severity, diff_specs
 from spec_tools.extract import read_spec_text
 from spec_tools.spec import JOB_PATH, Spec, load_spec, parse_spec_text
@@ -160,19 +160,12 @@ def test_bumping_to_the_older_page_needs_force(tmp_path: Path) -> None:
 
 
 def test_a_forced_bump_to_the_older_page_leaves_one_coherent_tree(tmp_path: Path) -> None:
-    """With FORCE the bump either vendors and regenerates 4.21.6 (breaking changes in the changelog), or, while
-    generation cannot name schemas titled 'Next ID: 49' (the naming rule is another branch's), fails in
-    regeneration with openapi/, generated/ and CHANGELOG.md restored byte for byte."""
+    """With FORCE the bump vendors and regenerates 4.21.6, whose schemas are titled 'Next ID: ...' (class names
+    come from schema keys, never titles), and records its breaking changes in the changelog."""
     root = copy_project(tmp_path / "repo")
     shutil.copy2(FROZEN_SPEC, root / "openapi" / "gateway.yaml")
-    before = tree_digest(root)
     page = _older_get_page(tmp_path)
-    try:
-        bump(page, Project(root), force=True, verify="true", echo=_quiet)
-    except BumpFailed as failure:
-        assert "regeneration failed" in str(failure)
-        assert tree_digest(root) == before
-        return
+    bump(page, Project(root), force=True, verify="true", echo=_quiet)
     assert (root / "openapi" / "gateway.yaml").read_text(encoding="utf-8") == read_spec_text(page)
     entry = (root / "CHANGELOG.md").read_text(encoding="utf-8").split("\n## ", 2)[1]
     assert entry.startswith("Spec 4.21.6") and "(forced)" in entry and "**breaking**" in entry
