@@ -22,6 +22,7 @@ __all__ = [
     "FROZEN_SPEC",
     "Listener",
     "OpenRecorder",
+    "as_job_get_page",
     "copy_project",
     "deprecated_properties",
     "docs_page",
@@ -145,6 +146,19 @@ def listening() -> Iterator[Listener]:
 
 _PROJECT_FILES = ("Makefile", "pyproject.toml", "constraints.txt", "CHANGELOG.md")
 _PROJECT_DIRS = ("scripts", "src", "openapi", "generated")
+
+
+def as_job_get_page(published: Path, tmp_path: Path) -> Path:
+    """The published page byte for byte (prose, json block, line endings), its `paths` swapped for the job GET
+    of the frozen spec: what the same release's GET page carries."""
+    page = published.read_bytes().decode("utf-8")
+    newline = "\r\n" if "\r\n" in page else "\n"
+    frozen = FROZEN_SPEC.read_text(encoding="utf-8")
+    get_paths = frozen[frozen.index("paths:\n") : frozen.index("components:\n")].replace("\n", newline)
+    start, end = page.index(f"paths:{newline}"), page.index(f"components:{newline}")
+    path = tmp_path / published.name.replace("create-", "get-")
+    path.write_bytes((page[:start] + get_paths + page[end:]).encode("utf-8"))
+    return path
 
 
 def copy_project(root: Path) -> Path:

@@ -20,7 +20,10 @@ import pytest
 import yaml
 
 from spec_tools import paths
+from spec_tools.bump import compare_versions
 from spec_tools.spec import load_spec
+from spec_tools.validate import load_candidate
+from tests.spec_probes import as_job_get_page
 from tests.synthetic_pages import SyntheticSpec, additive_spec, breaking_spec, docs_page
 
 pytestmark = [
@@ -33,6 +36,7 @@ pytestmark = [
 
 VENV = Path(sys.prefix)  # the outer checkout's venv; the copy's code wins through PYTHONPATH
 _ALLOWED_CHANGES = ("openapi/", "generated/", "CHANGELOG.md")
+PUBLISHED_DIR = Path(__file__).parent / "specs" / "published"
 
 
 def _git(root: Path, *args: str) -> str:
@@ -144,5 +148,20 @@ def test_breaking_bump_with_force_needs_no_hand_edit(tree: Path, tmp_path: Path)
         assert any(name in location for location in breaking), (name, breaking)
     assert all(path.startswith(_ALLOWED_CHANGES) for path in _changed_paths(tree))
 
+    contract = _make(tree, "contract")
+    assert contract.returncode == 0, (contract.stdout + contract.stderr)[-6000:]
+
+
+@pytest.mark.parametrize("published", sorted(PUBLISHED_DIR.glob("*.md")), ids=lambda p: p.stem)
+def test_bump_to_a_published_schema_needs_no_hand_edit(tree: Path, tmp_path: Path, published: Path) -> None:
+    """The schema of a real published page (older: 4.21.6, titles 'Next ID: ...', no jobProgress; newer: 5.10.0,
+    CRLF, new states and deprecations) goes through `make bump` alone, FORCE=1 only when it is not newer."""
+    page = as_job_get_page(published, tmp_path)
+    version = str(load_candidate(page).spec.version)
+    force = compare_versions(load_spec().version, version) != 1
+    result = _make(tree, "bump", f"SPEC={page}", extra_env={"FORCE": "1"} if force else None)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-6000:]
+    assert f"version: {version}" in (tree / "openapi" / "gateway.yaml").read_text()
+    assert all(path.startswith(_ALLOWED_CHANGES) for path in _changed_paths(tree))
     contract = _make(tree, "contract")
     assert contract.returncode == 0, (contract.stdout + contract.stderr)[-6000:]

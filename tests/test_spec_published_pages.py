@@ -19,7 +19,15 @@ from spec_tools.extract import read_spec_text
 from spec_tools.spec import JOB_PATH, Spec, load_spec, parse_spec_text
 from spec_tools.validate import SpecInputError, _validate_openapi, load_candidate
 from tests.helpers import load_script
-from tests.spec_probes import FROZEN_SPEC, copy_project, deprecated_properties, docs_page, run_make, tree_digest
+from tests.spec_probes import (
+    FROZEN_SPEC,
+    as_job_get_page,
+    copy_project,
+    deprecated_properties,
+    docs_page,
+    run_make,
+    tree_digest,
+)
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -31,25 +39,12 @@ OLDER = Spec({**PUBLISHED, "paths": FROZEN.document["paths"]})  # the 4.21.6 com
 NEWER = Spec({**parse_spec_text(read_spec_text(NEWER_PAGE)), "paths": FROZEN.document["paths"]})
 
 
-def _as_job_get_page(published: Path, tmp_path: Path) -> Path:
-    """The published page byte for byte (prose, json block, line endings), its `paths` swapped for the job GET
-    of the frozen spec: what the same release's GET page carries."""
-    page = published.read_bytes().decode("utf-8")
-    newline = "\r\n" if "\r\n" in page else "\n"
-    frozen = FROZEN_SPEC.read_text(encoding="utf-8")
-    get_paths = frozen[frozen.index("paths:\n") : frozen.index("components:\n")].replace("\n", newline)
-    start, end = page.index(f"paths:{newline}"), page.index(f"components:{newline}")
-    path = tmp_path / published.name.replace("create-", "get-")
-    path.write_bytes((page[:start] + get_paths + page[end:]).encode("utf-8"))
-    return path
-
-
 def _quiet(line: str) -> None:
     """Progress output is not under test here."""
 
 
 def _older_get_page(tmp_path: Path) -> Path:
-    return _as_job_get_page(CREATE_PAGE, tmp_path)
+    return as_job_get_page(CREATE_PAGE, tmp_path)
 
 
 def _other_operation_pages(tmp_path: Path) -> dict[str, Path]:
@@ -176,7 +171,7 @@ def test_the_newer_published_page_is_additive_and_its_deprecations_are_reported(
 ) -> None:
     """4.259.0 -> 5.10.0 (a CRLF page with a json block before the OpenAPI block): the yaml block is taken with its
     CRLF, nothing is breaking, and each field 5.10.0 newly deprecates is reported under `deprecation`."""
-    page = _as_job_get_page(NEWER_PAGE, tmp_path)
+    page = as_job_get_page(NEWER_PAGE, tmp_path)
     candidate = load_candidate(page)
     assert "\r\n" in candidate.text and candidate.spec.version == NEWER.document["info"]["version"]
     changes = diff_specs(FROZEN, candidate.spec)
