@@ -10,6 +10,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -169,7 +170,7 @@ def copy_project(root: Path) -> Path:
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
     for name in _PROJECT_DIRS:
         shutil.copytree(paths.REPO_ROOT / name, root / name, ignore=ignore)
-    (root / ".venv").symlink_to(paths.REPO_ROOT / ".venv")
+    (root / ".venv").symlink_to(sys.prefix)  # the running venv: a nested copy has none of its own
     for name in ("pyproject.toml", "constraints.txt", "scripts/bootstrap.sh"):
         os.utime(root / name, (0, 0))  # older than .venv's stamp: make must not bootstrap again
     return root

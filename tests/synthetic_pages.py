@@ -143,7 +143,7 @@ def additive_spec(document: dict[str, Any]) -> SyntheticSpec:
 
 
 def breaking_spec(document: dict[str, Any], *, removed: int = 3) -> SyntheticSpec:
-    """A page that removes `removed` optional properties (the message-typed ones first) and one job state."""
+    """A page that removes `removed` optional properties (the newest message- or enum-typed ones) and one job state."""
     doc = copy.deepcopy(document)
     spec = Spec(doc)
     job = spec.schemas[_job_schema_name(spec)]
@@ -151,9 +151,11 @@ def breaking_spec(document: dict[str, Any], *, removed: int = 3) -> SyntheticSpe
     required = set(job.get("required", ()))
     state_enum = _state_enum_name(spec, job)
     state_property = next(n for n, p in properties.items() if spec.schema_name(p) == state_enum)
-    candidates = [n for n in properties if n not in required and n not in {"name", state_property}]
-    # Message-typed properties first: removing them strands faults and fixtures that target them.
-    candidates.sort(key=lambda n: (spec.schema_name(properties[n]) is None, candidates.index(n)))
+    order = [n for n in properties if n not in required and n not in {"name", state_property}]
+    # The newest message- or enum-typed properties first, as older published pages lack them: removing them
+    # strands the faults, fixtures and rules that target them.
+    newest = list(reversed(order))
+    candidates = sorted(newest, key=lambda n: (spec.schema_name(properties[n]) is None, newest.index(n)))
     gone = tuple(candidates[:removed])
     for name in gone:
         del properties[name]
