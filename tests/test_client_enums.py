@@ -9,13 +9,14 @@ import httpx
 import pytest
 from fireworks_gateway import AuthenticatedClient
 from fireworks_gateway.api.gateway import gateway_get_supervised_fine_tuning_job as get_job
-from fireworks_gateway.models import Code, JobState, Purpose, Status, SupervisedFineTuningJob
+from fireworks_gateway.models import JobState, SupervisedFineTuningJob
 
-from tests.client_spec_bodies import unknown_value
+from tests.client_spec_bodies import ENUM_FIELDS, attribute_of, model_class, unknown_value
 
 # Values no spec can define (derived from each enum's prefix; see unknown_value), so no bump makes them known.
 NEW_STATES = (unknown_value(JobState, "ROLLOUT"), unknown_value(JobState, "EVALUATION"))
-ENUMS: tuple[type[StrEnum], ...] = (JobState, Code, Purpose)
+# Every enum class the job uses, top-level or inside a message, as the vendored spec defines them.
+ENUMS: tuple[type[StrEnum], ...] = tuple(model_class(key) for key in dict.fromkeys(ENUM_FIELDS.values()))
 NEW_VALUE = {enum: unknown_value(enum) for enum in ENUMS}
 
 
@@ -61,12 +62,20 @@ def test_same_unknown_value_gives_the_same_object() -> None:
     assert first != JobState.JOB_STATE_RUNNING
 
 
-def test_unknown_purpose_and_code_round_trip() -> None:
-    """Unknown Purpose and Status.code values survive from_dict/to_dict too."""
-    body = {"dataset": "d", "purpose": NEW_VALUE[Purpose], "status": {"code": NEW_VALUE[Code], "message": "m"}}
+@pytest.mark.parametrize("path", ENUM_FIELDS, ids=".".join)
+def test_unknown_value_of_every_enum_field_round_trips(path: tuple[str, ...]) -> None:
+    """An unknown value in any enum-typed field of the spec's job, top-level or nested, survives from_dict/to_dict
+    as an unknown member of that field's enum class."""
+    enum = model_class(ENUM_FIELDS[path])
+    value: object = unknown_value(enum)
+    for name in reversed(path[1:]):
+        value = {name: value}
+    body = {"dataset": "d", path[0]: value}
     job = SupervisedFineTuningJob.from_dict(body)
-    assert isinstance(job.purpose, Purpose) and job.purpose.is_unknown
-    assert isinstance(job.status, Status) and isinstance(job.status.code, Code) and job.status.code.is_unknown
+    parsed = job
+    for name in path:
+        parsed = getattr(parsed, attribute_of(name))
+    assert isinstance(parsed, enum) and parsed.is_unknown  # type: ignore[attr-defined]
     assert job.to_dict() == body
 
 

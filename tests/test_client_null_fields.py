@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from typing import Any
 
 import attrs
@@ -12,10 +13,27 @@ import pytest
 from fireworks_gateway import AuthenticatedClient
 from fireworks_gateway.api.gateway import gateway_get_supervised_fine_tuning_job as get_job
 from fireworks_gateway.errors import ResponseContractError
-from fireworks_gateway.models import JobState, Money, SupervisedFineTuningJob
+from fireworks_gateway.models import JobState, SupervisedFineTuningJob
 from fireworks_gateway.types import UNSET
 
-from tests.client_spec_bodies import JOB_PROPERTIES, MESSAGE_FIELDS, attribute_of, emit_unpopulated
+from spec_tools.spec import load_spec
+from tests.client_spec_bodies import (
+    ENUM_FIELDS,
+    JOB_PROPERTIES,
+    MESSAGE_FIELDS,
+    SCALAR_SAMPLES,
+    attribute_of,
+    emit_unpopulated,
+    model_class,
+)
+
+_SPEC = load_spec()
+# JSON name -> schema key of every job property that is a message with a model of its own.
+MODEL_FIELDS = {
+    name: key
+    for name, raw in _SPEC.job_schema()["properties"].items()
+    if (key := _SPEC.schema_name(raw)) and JOB_PROPERTIES[name].get("type") == "object"
+}
 
 # A running job as grpc-gateway writes it: unset messages as null, unset scalars as zero values.
 _FIRST_TIMESTAMP = next(name for name, schema in JOB_PROPERTIES.items() if schema.get("format") == "date-time")
@@ -65,25 +83,35 @@ def test_all_null_messages_leave_the_rest_typed() -> None:
     }
 
 
-def test_present_message_still_parses() -> None:
+def _sample_message(name: str) -> dict[str, Any]:
+    """The message of job property `name` with a sample in each of its plain scalar (non-enum, unformatted) fields."""
+    subs = {sub: _SPEC.resolve(node) for sub, node in (JOB_PROPERTIES[name].get("properties") or {}).items()}
+    return {
+        sub: SCALAR_SAMPLES[s["type"]]
+        for sub, s in subs.items()
+        if s.get("type") in SCALAR_SAMPLES and not s.get("enum") and "format" not in s
+    }
+
+
+@pytest.mark.parametrize("json_name", MODEL_FIELDS)
+def test_present_message_still_parses(json_name: str) -> None:
     """The legitimate counterpart: a message that is an object is parsed into its model, not dropped."""
-    job = SupervisedFineTuningJob.from_dict({"dataset": "d", "estimatedCost": {"currencyCode": "USD", "units": "1"}})
-    assert isinstance(job.estimated_cost, Money) and job.estimated_cost.units == "1"
+    message = _sample_message(json_name)
+    job = SupervisedFineTuningJob.from_dict({"dataset": "d", json_name: message})
+    parsed = getattr(job, attribute_of(json_name))
+    assert isinstance(parsed, model_class(MODEL_FIELDS[json_name]))
+    assert parsed.to_dict() == message
 
 
-@pytest.mark.parametrize(
-    "body",
-    [
-        {"dataset": "d", "state": None},
-        {"dataset": "d", "purpose": None},
-        {"dataset": "d", "status": {"code": None, "message": ""}},
-    ],
-    ids=["state", "purpose", "nested-status-code"],
-)
-def test_null_enum_is_rejected(body: dict[str, Any]) -> None:
+@pytest.mark.parametrize("path", ENUM_FIELDS, ids=".".join)
+def test_null_enum_is_rejected(path: tuple[str, ...]) -> None:
     """A null enum, top-level or inside a nested message, is not an unset message: a contract error naming it."""
-    with pytest.raises(ResponseContractError, match=r"field '(state|purpose|code)' of \w+: null"):
-        SupervisedFineTuningJob.from_dict(body)
+    value: object = None
+    for name in reversed(path[1:]):
+        value = {name: value}
+    named = f"({re.escape(path[-1])}|{re.escape(attribute_of(path[-1]))})"  # JSON name or attribute
+    with pytest.raises(ResponseContractError, match=rf"field '{named}' of \w+: null"):
+        SupervisedFineTuningJob.from_dict({"dataset": "d", path[0]: value})
 
 
 def test_null_enum_through_the_client_is_a_contract_error() -> None:

@@ -13,24 +13,56 @@ from fireworks_gateway import AuthenticatedClient
 from fireworks_gateway._lib import read_mask
 from fireworks_gateway.api.gateway import gateway_get_supervised_fine_tuning_job as get_job
 from fireworks_gateway.errors import MissingFieldError
-from fireworks_gateway.models import JobState, Purpose, SupervisedFineTuningJob
+from fireworks_gateway.models import JobState, SupervisedFineTuningJob
 from fireworks_gateway.types import UNSET, Unset
 
 from gateway_mock.server import RunningMock, running_mock
-from tests.client_spec_bodies import attribute_of, emit_unpopulated
+from tests.client_spec_bodies import (
+    ENUM_FIELDS,
+    JOB_PROPERTIES,
+    NESTED_SCALAR,
+    NestedScalar,
+    attribute_of,
+    emit_unpopulated,
+    model_class,
+    scalar_property,
+    zero_value,
+)
+
+# A message property with a scalar sub-field, chosen from the vendored spec: the nested paths below use it.
+if NESTED_SCALAR is None:
+    pytest.skip("the spec's job has no message property with a scalar sub-field", allow_module_level=True)
+NESTED: NestedScalar = NESTED_SCALAR
+# An optional string property besides `name`, for masks that list several paths.
+OTHER_STRING = scalar_property("string", frozenset({"name"})) or "name"
 
 # What a correct gateway sends for readMask=name,state: no `dataset`, although the spec requires it.
 NAME_AND_STATE = {"name": "accounts/acme/supervisedFineTuningJobs/j1", "state": "JOB_STATE_RUNNING"}
 
-# What grpc-gateway with EmitUnpopulated sends for readMask=name,state,jobProgress.percent: every field, those
+# What grpc-gateway with EmitUnpopulated sends for readMask=name,state,<message>.<field>: every field, those
 # outside the mask as zero values ("" / 0 / false / enum zero / null message), the required `dataset` included.
 EMIT_UNPOPULATED_MASKED = emit_unpopulated(
     name="accounts/acme/supervisedFineTuningJobs/j1",
     state=JobState.JOB_STATE_RUNNING.value,
-    jobProgress={"percent": 40, "epoch": 0, "inputTokens": 0},
+    **{NESTED.message: NESTED.body()},
 )
-MASK_COVERS = {"name", "state", "jobProgress"}
+MASK_COVERS = {"name", "state", NESTED.message}
 JSON_TO_ATTRIBUTE = {name: attribute_of(name) for name in EMIT_UNPOPULATED_MASKED}
+# Masks naming one nested sub-field, or its message, in camelCase and snake_case, beside other paths.
+NESTED_MASKS = [f"{attribute_of(OTHER_STRING)},{attribute_of(NESTED.message)}", NESTED.snake_path, NESTED.path]
+MASKS_WITH_NESTED = [f"name,state,{NESTED.path}", f"name, state, {NESTED.snake_path}", f"name,state,{NESTED.message}"]
+# One optional plain scalar of each JSON type, whose zero values ("" / 0 / false) a mask can cover.
+ZERO_SCALARS = [
+    name for kind in ("string", "integer", "boolean") if (name := scalar_property(kind, frozenset(MASK_COVERS)))
+]
+
+
+def nested_value(job: SupervisedFineTuningJob) -> object:
+    """The chosen sub-field of the chosen message of `job`, asserting the message itself was parsed."""
+    message = getattr(job, attribute_of(NESTED.message))
+    assert isinstance(message, model_class(NESTED.schema_key))
+    return getattr(message, attribute_of(NESTED.field))
+
 
 # Masks that ask for every field: the server sends `dataset`, so its absence is a contract violation.
 ALL_FIELDS_MASKS = ["*", "", " , ", "name,*"]
@@ -76,7 +108,7 @@ def test_masked_job_round_trips_without_the_unset_sentinel() -> None:
     assert json.loads(json.dumps(job.to_dict())) == NAME_AND_STATE
 
 
-@pytest.mark.parametrize("mask", ["dataset", "name,dataset", " name , dataset ", "state,dataset,jobProgress.percent"])
+@pytest.mark.parametrize("mask", ["dataset", "name,dataset", " name , dataset ", f"state,dataset,{NESTED.path}"])
 def test_mask_covering_dataset_still_requires_it(mask: str) -> None:
     """When the mask names `dataset`, a body without it is a contract violation: MissingFieldError, as unmasked."""
     with pytest.raises(MissingFieldError) as caught:
@@ -94,13 +126,13 @@ def test_all_fields_masks_behave_like_no_mask(mask: str) -> None:
     assert job.dataset == "d"
 
 
-@pytest.mark.parametrize("mask", ["display_name,job_progress", "job_progress.percent", "jobProgress.percent"])
+@pytest.mark.parametrize("mask", NESTED_MASKS)
 def test_snake_case_and_nested_masks_leave_dataset_unset(mask: str) -> None:
     """snake_case and one-level nested paths are masks like any other: `dataset` outside them is UNSET."""
-    body = {"displayName": "ft", "jobProgress": {"percent": 40}}
+    body = {OTHER_STRING: "ft", NESTED.message: {NESTED.field: NESTED.sample}}
     job = get_job.sync("acme", "j1", client=answering(body), read_mask=mask)
     assert job.dataset is UNSET
-    assert not isinstance(job.job_progress, Unset) and job.job_progress.percent == 40
+    assert nested_value(job) == NESTED.sample
 
 
 def test_snake_case_paths_are_matched_to_camel_case_json_names() -> None:
@@ -122,9 +154,7 @@ def test_a_list_of_paths_is_a_mask_too() -> None:
     assert job.dataset is UNSET and job.state is JobState.JOB_STATE_RUNNING
 
 
-@pytest.mark.parametrize(
-    "mask", ["name,state,jobProgress.percent", "name, state, job_progress.percent", "name,state,jobProgress"]
-)
+@pytest.mark.parametrize("mask", MASKS_WITH_NESTED)
 def test_emit_unpopulated_fields_outside_the_mask_are_unset(mask: str) -> None:
     """An EmitUnpopulated body (every field, those outside the mask at zero values): every field outside the mask
     is UNSET, not "" / 0 / False / an enum's zero member, `dataset` included; the covered fields are typed."""
@@ -134,34 +164,49 @@ def test_emit_unpopulated_fields_outside_the_mask_are_unset(mask: str) -> None:
     }
     assert outside == dict.fromkeys(outside, UNSET)
     assert (job.name, job.state) == (EMIT_UNPOPULATED_MASKED["name"], JobState.JOB_STATE_RUNNING)
-    assert not isinstance(job.job_progress, Unset) and job.job_progress.percent == 40
+    assert nested_value(job) == NESTED.sample
     assert job.to_dict() == {name: EMIT_UNPOPULATED_MASKED[name] for name in MASK_COVERS}
 
 
 def test_emit_unpopulated_masked_read_works_for_detailed_and_async_calls() -> None:
     """sync_detailed and asyncio drop the zero values outside the mask too (all share the parser)."""
-    mask = "name,state,jobProgress.percent"
+    mask = MASKS_WITH_NESTED[0]
+    outside = [attribute for name, attribute in JSON_TO_ATTRIBUTE.items() if name not in MASK_COVERS]
     detailed = get_job.sync_detailed("acme", "j1", client=answering(EMIT_UNPOPULATED_MASKED), read_mask=mask)
-    assert (detailed.parsed.dataset, detailed.parsed.epochs, detailed.parsed.purpose) == (UNSET, UNSET, UNSET)
     job = asyncio.run(get_job.asyncio("acme", "j1", client=answering(EMIT_UNPOPULATED_MASKED), read_mask=mask))
-    assert (job.dataset, job.display_name, job.early_stop) == (UNSET, UNSET, UNSET)
+    for parsed in (detailed.parsed, job):
+        assert parsed.dataset is UNSET
+        assert {attribute: getattr(parsed, attribute) for attribute in outside} == dict.fromkeys(outside, UNSET)
+        assert nested_value(parsed) == NESTED.sample
 
 
 def test_zero_values_inside_the_mask_are_kept() -> None:
     """The legitimate counterpart: a zero value the mask covers is a real value ("" / 0 / False), required
     `dataset` included, and fields outside the mask are still UNSET."""
-    mask = "dataset,epochs,early_stop,displayName"
+    # camelCase and snake_case paths mixed, as callers write them.
+    covered = ["dataset", *ZERO_SCALARS]
+    mask = ",".join(name if i % 2 else attribute_of(name) for i, name in enumerate(covered))
     job = get_job.sync("acme", "j1", client=answering(EMIT_UNPOPULATED_MASKED), read_mask=mask)
-    assert (job.dataset, job.epochs, job.early_stop, job.display_name) == ("", 0, False, "")
-    assert (job.name, job.state, job.job_progress) == (UNSET, UNSET, UNSET)
+    kept = {name: getattr(job, attribute_of(name)) for name in covered}
+    assert kept == {name: zero_value(JOB_PROPERTIES[name]) for name in covered}
+    assert all(type(kept[name]) is type(zero_value(JOB_PROPERTIES[name])) for name in covered)  # False is not 0
+    assert (job.name, job.state, getattr(job, attribute_of(NESTED.message))) == (UNSET, UNSET, UNSET)
 
 
 @pytest.mark.parametrize("mask", [UNSET, "*", ""], ids=["no-mask", "star", "empty"])
 def test_without_a_field_mask_zero_values_are_kept(mask: str | Unset) -> None:
     """Without a mask, or with one asking for all fields, nothing is dropped: zero values parse as themselves."""
     job = get_job.sync("acme", "j1", client=answering(EMIT_UNPOPULATED_MASKED), read_mask=mask)
-    assert (job.dataset, job.display_name, job.epochs, job.early_stop) == ("", "", 0, False)
-    assert job.purpose is Purpose.PURPOSE_UNSPECIFIED
+    covered = ["dataset", *ZERO_SCALARS]
+    assert {name: getattr(job, attribute_of(name)) for name in covered} == {
+        name: zero_value(JOB_PROPERTIES[name]) for name in covered
+    }
+    # Every top-level enum outside the mask above is its zero member (the spec's first value), not UNSET.
+    for path, key in ENUM_FIELDS.items():
+        if len(path) == 1 and path[0] not in MASK_COVERS:
+            enum = model_class(key)
+            assert getattr(job, attribute_of(path[0])) is enum(zero_value(JOB_PROPERTIES[path[0]]))
+    assert nested_value(job) == NESTED.sample
 
 
 def test_from_dict_read_mask_relaxes_only_absence() -> None:
@@ -202,13 +247,13 @@ def test_mock_masked_read_parses_with_dataset_unset(mock: RunningMock, job_id: s
     assert isinstance(job.name, str) and job.name.endswith(f"/{job_id}")
 
 
-@pytest.mark.parametrize("mask", ["display_name,job_progress", "jobProgress.percent", "job_progress.percent"])
+@pytest.mark.parametrize("mask", NESTED_MASKS)
 def test_mock_snake_case_and_nested_masks(mock: RunningMock, mask: str) -> None:
-    """snake_case and nested masks through the mock: the job parses, `dataset` UNSET, job progress typed."""
+    """snake_case and nested masks through the mock: the job parses, `dataset` UNSET, the nested field typed."""
     with client_of(mock) as api:
         job = get_job.sync(mock.account, "sft-running", client=api, read_mask=mask)
     assert job.dataset is UNSET
-    assert not isinstance(job.job_progress, Unset) and isinstance(job.job_progress.percent, int)
+    assert type(nested_value(job)) is type(NESTED.sample)
 
 
 @pytest.mark.parametrize("mask", ["dataset", "name,dataset"])
