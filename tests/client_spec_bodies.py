@@ -15,11 +15,13 @@ from spec_tools.spec import load_spec
 __all__ = [
     "ENUM_FIELDS",
     "JOB_PROPERTIES",
+    "KNOWN_STATE",
     "MESSAGE_FIELDS",
     "MONEY_FIELDS",
     "MONEY_SCHEMAS",
     "NESTED_SCALAR",
     "SCALAR_SAMPLES",
+    "TIMESTAMPS",
     "NestedScalar",
     "attribute_of",
     "emit_unpopulated",
@@ -34,6 +36,8 @@ _SPEC = load_spec()
 _RAW_PROPERTIES: dict[str, Any] = _SPEC.job_schema()["properties"]
 JOB_PROPERTIES: dict[str, dict[str, Any]] = {name: _SPEC.resolve(node) for name, node in _RAW_PROPERTIES.items()}
 _REQUIRED = frozenset(_SPEC.job_schema().get("required", ()))
+# A job state the vendored spec defines that is not the proto zero value, for bodies of a job in a known state.
+KNOWN_STATE: str = JOB_PROPERTIES["state"]["enum"][1]
 
 # A sample non-zero value per scalar JSON type, for bodies built from the spec.
 SCALAR_SAMPLES: dict[str, Any] = {"integer": 40, "boolean": True, "string": "probe"}
@@ -53,6 +57,9 @@ def is_message(schema: dict[str, Any]) -> bool:
     """A proto message in JSON: an object, or google.protobuf.Timestamp (a date-time string)."""
     return schema.get("type") == "object" or (schema.get("type") == "string" and schema.get("format") == "date-time")
 
+
+# JSON names of every google.protobuf.Timestamp (date-time) job field.
+TIMESTAMPS: tuple[str, ...] = tuple(name for name, s in JOB_PROPERTIES.items() if s.get("format") == "date-time")
 
 # JSON name -> attribute of every message-typed job field.
 MESSAGE_FIELDS: dict[str, str] = {name: attribute_of(name) for name, s in JOB_PROPERTIES.items() if is_message(s)}

@@ -11,6 +11,8 @@ from fireworks_gateway.api.gateway import gateway_get_supervised_fine_tuning_job
 from fireworks_gateway.errors import MissingFieldError, ResponseContractError
 from fireworks_gateway.models import SupervisedFineTuningJob
 
+from tests.client_spec_bodies import TIMESTAMPS
+
 WITHOUT_DATASET = {
     "name": "accounts/acme/supervisedFineTuningJobs/j1",
     "state": "JOB_STATE_RUNNING",
@@ -60,7 +62,10 @@ def test_minimal_body_with_dataset_is_fine() -> None:
     [
         ("<html>maintenance</html>", "not JSON"),
         ("[1, 2, 3]", "SupervisedFineTuningJob: expected an object"),
-        ('{"dataset": "d", "createTime": "yesterday"}', "field 'createTime' of SupervisedFineTuningJob"),
+        (
+            json.dumps({"dataset": "d", TIMESTAMPS[0]: "yesterday"}),
+            f"field '{TIMESTAMPS[0]}' of SupervisedFineTuningJob",
+        ),
     ],
     ids=["not-json", "not-an-object", "bad-timestamp"],
 )

@@ -20,6 +20,7 @@ from spec_tools.spec import load_spec
 from tests.client_spec_bodies import (
     ENUM_FIELDS,
     JOB_PROPERTIES,
+    KNOWN_STATE,
     MESSAGE_FIELDS,
     SCALAR_SAMPLES,
     attribute_of,
@@ -40,7 +41,7 @@ _FIRST_TIMESTAMP = next(name for name, schema in JOB_PROPERTIES.items() if schem
 _FIRST_OBJECT = next(name for name, schema in JOB_PROPERTIES.items() if schema.get("type") == "object")
 RUNNING_JOB = emit_unpopulated(
     dataset="accounts/acme/datasets/support-chats",
-    state=JobState.JOB_STATE_RUNNING.value,
+    state=KNOWN_STATE,
     **{_FIRST_TIMESTAMP: "2026-11-02T09:15:27.123456789Z", _FIRST_OBJECT: {}},
 )
 
@@ -76,7 +77,7 @@ def test_all_null_messages_leave_the_rest_typed() -> None:
     assert all(
         getattr(job, attribute) is UNSET for name, attribute in MESSAGE_FIELDS.items() if RUNNING_JOB[name] is None
     )
-    assert job.state is JobState.JOB_STATE_RUNNING
+    assert job.state is JobState(KNOWN_STATE)
     assert getattr(job, attribute_of(_FIRST_OBJECT)) is not UNSET
     assert job.to_dict() == {name: value for name, value in RUNNING_JOB.items() if value is not None} | {
         _FIRST_TIMESTAMP: "2026-11-02T09:15:27.123456+00:00"

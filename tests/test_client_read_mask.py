@@ -20,6 +20,7 @@ from gateway_mock.server import RunningMock, running_mock
 from tests.client_spec_bodies import (
     ENUM_FIELDS,
     JOB_PROPERTIES,
+    KNOWN_STATE,
     NESTED_SCALAR,
     NestedScalar,
     attribute_of,
@@ -37,13 +38,13 @@ NESTED: NestedScalar = NESTED_SCALAR
 OTHER_STRING = scalar_property("string", frozenset({"name"})) or "name"
 
 # What a correct gateway sends for readMask=name,state: no `dataset`, although the spec requires it.
-NAME_AND_STATE = {"name": "accounts/acme/supervisedFineTuningJobs/j1", "state": "JOB_STATE_RUNNING"}
+NAME_AND_STATE = {"name": "accounts/acme/supervisedFineTuningJobs/j1", "state": KNOWN_STATE}
 
 # What grpc-gateway with EmitUnpopulated sends for readMask=name,state,<message>.<field>: every field, those
 # outside the mask as zero values ("" / 0 / false / enum zero / null message), the required `dataset` included.
 EMIT_UNPOPULATED_MASKED = emit_unpopulated(
     name="accounts/acme/supervisedFineTuningJobs/j1",
-    state=JobState.JOB_STATE_RUNNING.value,
+    state=KNOWN_STATE,
     **{NESTED.message: NESTED.body()},
 )
 MASK_COVERS = {"name", "state", NESTED.message}
@@ -89,7 +90,7 @@ def test_masked_read_without_dataset_parses_with_dataset_unset() -> None:
     seen: list[httpx.Request] = []
     job = get_job.sync("acme", "j1", client=answering(NAME_AND_STATE, seen), read_mask="name,state")
     assert job.dataset is UNSET
-    assert (job.name, job.state) == (NAME_AND_STATE["name"], JobState.JOB_STATE_RUNNING)
+    assert (job.name, job.state) == (NAME_AND_STATE["name"], JobState(KNOWN_STATE))
     assert seen[0].url.params["readMask"] == "name,state"
 
 
@@ -139,9 +140,10 @@ def test_snake_case_paths_are_matched_to_camel_case_json_names() -> None:
     """The mask is read as the set of top-level camelCase JSON names it covers: snake_case paths are normalised,
     nested paths cover their top-level field, and `*`, empty or blank masks mean all fields (None)."""
     fields = read_mask.covered_by
-    assert fields("job_progress,aws_s3_config") == {"jobProgress", "awsS3Config"}
-    assert fields("job_progress.percent, name") == {"jobProgress", "name"}
-    assert fields("jobProgress,awsS3Config,dataset") == {"jobProgress", "awsS3Config", "dataset"}
+    every = list(JOB_PROPERTIES)
+    assert fields(",".join(attribute_of(name) for name in every)) == set(every)
+    assert fields(f"{NESTED.snake_path}, name") == {NESTED.message, "name"}
+    assert fields(",".join(every)) == set(every)
     for all_fields in ("", "*", " , ", "name,*"):
         assert fields(all_fields) is None
 
@@ -151,7 +153,7 @@ def test_a_list_of_paths_is_a_mask_too() -> None:
     seen: list[httpx.Request] = []
     job = get_job.sync("acme", "j1", client=answering(NAME_AND_STATE, seen), read_mask=["name", "state"])
     assert seen[0].url.params["readMask"] == "name,state"
-    assert job.dataset is UNSET and job.state is JobState.JOB_STATE_RUNNING
+    assert job.dataset is UNSET and job.state is JobState(KNOWN_STATE)
 
 
 @pytest.mark.parametrize("mask", MASKS_WITH_NESTED)
@@ -163,7 +165,7 @@ def test_emit_unpopulated_fields_outside_the_mask_are_unset(mask: str) -> None:
         name: getattr(job, attribute) for name, attribute in JSON_TO_ATTRIBUTE.items() if name not in MASK_COVERS
     }
     assert outside == dict.fromkeys(outside, UNSET)
-    assert (job.name, job.state) == (EMIT_UNPOPULATED_MASKED["name"], JobState.JOB_STATE_RUNNING)
+    assert (job.name, job.state) == (EMIT_UNPOPULATED_MASKED["name"], JobState(KNOWN_STATE))
     assert nested_value(job) == NESTED.sample
     assert job.to_dict() == {name: EMIT_UNPOPULATED_MASKED[name] for name in MASK_COVERS}
 
