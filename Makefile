@@ -35,8 +35,10 @@ lint: $(STAMP)  ## ruff and mypy --strict on hand-written and generated code, wo
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	$(VENV)/bin/zizmor --offline --quiet .github/workflows/
 
-unit: $(STAMP)  ## unit tests of hand-written code
-	$(PY) -m pytest tests
+# Spread over the machine's cores; tests sharing a costly fixture (the contract self-test) stay on one worker.
+TEST_WORKERS ?= auto
+unit: $(STAMP)  ## unit tests of hand-written code (TEST_WORKERS=0 runs them in one process)
+	$(PY) -m pytest tests -n $(TEST_WORKERS) --dist loadgroup
 
 test: check-generated lint unit  ## everything CI runs
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import hypothesis
 import pytest
 
-from .report import format_finding, summarize
+from .report import Finding, format_finding, summarize
 from .run import ContractRun, PreflightError, current_run, start_run, stop_run
 from .settings import SettingsError, settings_from_env
 
@@ -20,6 +20,7 @@ hypothesis.settings.load_profile("contract")
 _STARTED = pytest.StashKey[float]()
 _MAX_ADVISORIES_SHOWN = 20
 _MAX_VIOLATIONS_SHOWN = 60  # a badly broken server would otherwise print thousands of lines
+_MAX_FIRST_SHOWN = 200  # the first violation of each (rule, job) pair is shown even past the cap above
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -93,10 +94,11 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
     fault = f" with fault {run.settings.mock_fault!r}" if run.settings.mock_fault else ""
     write(f"target: {target}{fault}; spec {run.facts.version}; {len(run.target.job_ids)} job id(s)")
     violations, advisories = summarize(recorder.violations), summarize(recorder.advisories)
-    for finding, times in violations[:_MAX_VIOLATIONS_SHOWN]:
+    shown = _shown(violations)
+    for finding, times in shown:
         write(format_finding(finding, times))
-    if len(violations) > _MAX_VIOLATIONS_SHOWN:
-        write(f"... and {len(violations) - _MAX_VIOLATIONS_SHOWN} more distinct violations (contract.json)")
+    if len(violations) > len(shown):
+        write(f"... and {len(violations) - len(shown)} more distinct violations (contract.json)")
     for finding, times in advisories[:_MAX_ADVISORIES_SHOWN]:
         write(format_finding(finding, times))
     if len(advisories) > _MAX_ADVISORIES_SHOWN:
@@ -122,6 +124,19 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
         },
     )
     write(f"reports: {run.settings.report_dir / 'contract.xml'}, {report}")
+
+
+def _shown(violations: list[tuple[Finding, int]]) -> list[tuple[Finding, int]]:
+    """Which distinct violations to print: every (rule, job) pair once first, so none hides behind another."""
+    pairs: set[tuple[str, str | None]] = set()
+    first: list[tuple[Finding, int]] = []
+    rest: list[tuple[Finding, int]] = []
+    for entry in violations:
+        pair = (entry[0].rule, entry[0].job_id)
+        (rest if pair in pairs else first).append(entry)
+        pairs.add(pair)
+    first = first[:_MAX_FIRST_SHOWN]
+    return first + rest[: max(0, _MAX_VIOLATIONS_SHOWN - len(first))]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

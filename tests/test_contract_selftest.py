@@ -1,5 +1,6 @@
-"""The contract suite proves itself: green on the clean mock, red on each injected fault naming its rule,
-live mode without false alarms, and no secret in any output or report."""
+"""The contract suite proves itself: green on the clean mock, red on each injected fault naming its rule (one
+run against a mock serving every fault under its own job id), live mode without false alarms, and no secret in
+any output or report."""
 
 from __future__ import annotations
 
@@ -9,8 +10,7 @@ import subprocess
 import sys
 import threading
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,7 +19,8 @@ from typing import Any, ClassVar
 import httpx
 import pytest
 
-from gateway_mock.faults import FAULTS
+from gateway_mock.constants import MINIMAL_JOB_ID
+from gateway_mock.faults import FAULTS, fault_job_id
 from gateway_mock.fixtures import SIGNED_URL_SIGNATURE
 from gateway_mock.server import running_mock
 from spec_tools.paths import REPO_ROOT
@@ -63,22 +64,33 @@ def all_text(run: SuiteRun, report_dir: Path) -> str:
     return run.output + "".join(p.read_text() for p in report_dir.iterdir() if p.is_file())
 
 
+KILLED = "contract_fault_killed"  # user property tests/conftest.py counts into the kill rate (xdist-safe)
+CLEAN_JOBS = ("sft-running", MINIMAL_JOB_ID)  # faithful jobs in the same run: no finding may land on them
+pytestmark = pytest.mark.xdist_group("contract-selftest")  # one worker runs the shared suite runs once
+
+
+@dataclass(frozen=True)
+class FaultRun:
+    """ONE live-mode suite run against a mock serving every fault at once, each under its own job id."""
+
+    run: SuiteRun
+    report_dir: Path
+    fault_jobs: dict[str, str]  # fault name -> job id, for the faults that apply to the vendored spec
+
+    def rules_on(self, job_id: str) -> set[str]:
+        violations = self.run.report.get("violations", [])
+        assert isinstance(violations, list)
+        return {f["rule"] for f in violations if f["job_id"] == job_id}
+
+
 @pytest.fixture(scope="module")
-def fault_runs(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> dict[str, SuiteRun]:
-    """The suite against the mock once per fault (two at a time: the machine has two cores)."""
-
-    def one(fault: str) -> tuple[str, SuiteRun]:
-        report_dir = tmp_path_factory.mktemp(f"fault-{fault}")
-        return fault, run_suite(report_dir, CONTRACT_MOCK_FAULT=fault, MOCK_API_KEY=SECRET_KEY)
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        runs = dict(pool.map(one, FAULTS))
-    killed = [name for name, run in runs.items() if run.exit_code == 1 and FAULTS[name].rule in run.failed_rules]
-    request.config.stash[KILL_RATE] = (len(killed), len(FAULTS))
-    return runs
-
-
-KILL_RATE = pytest.StashKey[tuple[int, int]]()
+def fault_run(tmp_path_factory: pytest.TempPathFactory) -> FaultRun:
+    report_dir = tmp_path_factory.mktemp("all-faults")
+    with running_mock(all_faults=True, api_key=SECRET_KEY) as mock:
+        jobs = {name: fault_job_id(name) for name in FAULTS if fault_job_id(name) in mock.job_ids}
+        ids = ",".join([*jobs.values(), *CLEAN_JOBS])
+        run = run_suite(report_dir, **_live_env(mock.base_url, mock.account, ids))
+    return FaultRun(run, report_dir, jobs)
 
 
 def test_clean_mock_is_green(tmp_path: Path) -> None:
@@ -90,23 +102,44 @@ def test_clean_mock_is_green(tmp_path: Path) -> None:
     assert SECRET_KEY not in all_text(run, tmp_path)
 
 
-@pytest.mark.parametrize("fault", list(FAULTS))
-def test_suite_detects_fault(fault: str, fault_runs: dict[str, SuiteRun]) -> None:
-    """With one injected violation the suite exits 1 and names the rule the fault breaks."""
-    run = fault_runs[fault]
+def test_a_mock_fault_turns_the_run_red(tmp_path: Path) -> None:
+    """CONTRACT_MOCK_FAULT breaks the whole embedded mock: exit 1, and the fault's rule is named."""
+    name = next(iter(FAULTS))
+    run = run_suite(tmp_path, CONTRACT_MOCK_FAULT=name, MOCK_API_KEY=SECRET_KEY)
     assert run.exit_code == 1, run.output[-3000:]
-    assert FAULTS[fault].rule in run.failed_rules, (fault, run.failed_rules)
-    assert f"[{FAULTS[fault].rule}] violation" in run.output
+    assert run.failed_rules == [FAULTS[name].rule]
+    assert f"[{FAULTS[name].rule}] violation" in run.output
 
 
-def test_no_secret_in_any_faulty_run(fault_runs: dict[str, SuiteRun], tmp_path: Path) -> None:
+def test_every_fault_applies_to_the_vendored_spec(fault_run: FaultRun) -> None:
+    """Each catalogue fault finds its target in today's fixtures (a removed target is not applicable instead)."""
+    assert set(fault_run.fault_jobs) == set(FAULTS)
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_suite_detects_fault(fault: str, fault_run: FaultRun, record_property: Callable[[str, object], None]) -> None:
+    """The fault's job fails on the fault's rule and on no other, and its failing test cases carry its id."""
+    run, job_id = fault_run.run, fault_run.fault_jobs[fault]
+    record_property(KILLED, (fault, run.exit_code == 1 and fault_run.rules_on(job_id) == {FAULTS[fault].rule}))
+    assert run.exit_code == 1, run.output[-3000:]
+    assert fault_run.rules_on(job_id) == {FAULTS[fault].rule}, run.output[-3000:]
+    assert f"[{FAULTS[fault].rule}] violation on {job_id} " in run.output
+    failed = [name for name in run.failed_test_names() if name != "test_generated_cases"]
+    assert any(job_id in name for name in failed)
+
+
+def test_faithful_jobs_beside_the_faults_stay_clean(fault_run: FaultRun) -> None:
+    """In the same run the faithful jobs have no finding and no failing test case: each finding is the fault's."""
+    for job_id in CLEAN_JOBS:
+        assert fault_run.rules_on(job_id) == set()
+        assert not any(f"[{job_id}" in name for name in fault_run.run.failed_test_names())
+
+
+def test_no_secret_in_any_faulty_run(fault_run: FaultRun) -> None:
     """The API key and signed-URL signatures never show in output, JUnit XML or JSON report, whatever fails."""
-    for fault, run in fault_runs.items():
-        junit = "" if run.junit is None else ET.tostring(run.junit, encoding="unicode")
-        for secret in (SECRET_KEY, SIGNED_URL_SIGNATURE):
-            assert secret not in run.output, (fault, secret)
-            assert secret not in json.dumps(run.report), (fault, secret)
-            assert secret not in junit, (fault, secret)
+    text = all_text(fault_run.run, fault_run.report_dir)
+    for secret in (SECRET_KEY, SIGNED_URL_SIGNATURE):
+        assert secret not in text, secret
 
 
 @pytest.fixture(scope="module")
@@ -122,19 +155,6 @@ def _live_env(base_url: str, account: str, job_ids: str) -> dict[str, str]:
         "FIREWORKS_ACCOUNT_ID": account,
         "CONTRACT_JOB_IDS": job_ids,
     }
-
-
-def test_live_mode_raises_no_false_alarm(live_mock: tuple[str, str], tmp_path: Path) -> None:
-    """Live against a correct server: green, only GETs (no 405 probe), job ids in the test names."""
-    base_url, account = live_mock
-    run = run_suite(tmp_path, **_live_env(base_url, account, "sft-running,sft-minimal"))
-    assert run.exit_code == 0, run.output[-3000:]
-    assert run.junit is not None
-    names = [c.attrib["name"] for c in run.junit.iter("testcase")]
-    assert any("sft-running" in n for n in names) and any("sft-minimal" in n for n in names)
-    skipped = [c.attrib["name"] for c in run.junit.iter("testcase") if c.find("skipped") is not None]
-    assert skipped and all("unrouted_method" in n for n in skipped)
-    assert SECRET_KEY not in all_text(run, tmp_path)
 
 
 class _MethodLog(BaseHTTPRequestHandler):
@@ -168,31 +188,27 @@ class _MethodLog(BaseHTTPRequestHandler):
         """Quiet."""
 
 
-def test_live_mode_sends_only_gets(live_mock: tuple[str, str], tmp_path: Path) -> None:
-    """Live runs probe no other method (schemathesis would try TRACE, QUERY…): every request is a GET."""
+def test_live_mode_raises_no_false_alarm_and_sends_only_gets(live_mock: tuple[str, str], tmp_path: Path) -> None:
+    """Live against a correct server: green, job ids in the test names, and every request a GET (schemathesis
+    would otherwise probe TRACE, QUERY…, and the 405 probe is skipped) - seen by a loopback front."""
     base_url, account = live_mock
     _MethodLog.upstream, _MethodLog.methods = base_url, []
     with ThreadingHTTPServer(("127.0.0.1", 0), _MethodLog) as front:
         thread = threading.Thread(target=front.serve_forever, daemon=True)
         thread.start()
         try:
-            run = run_suite(
-                tmp_path, **_live_env(f"http://127.0.0.1:{front.server_address[1]}", account, "sft-running")
-            )
+            front_url = f"http://127.0.0.1:{front.server_address[1]}"
+            run = run_suite(tmp_path, **_live_env(front_url, account, "sft-running,sft-minimal"))
         finally:
             front.shutdown()
     assert run.exit_code == 0, run.output[-3000:]
     assert _MethodLog.methods and set(_MethodLog.methods) == {"GET"}, sorted(set(_MethodLog.methods))
-
-
-def test_live_mode_fails_on_the_faulty_jobs_test_case(tmp_path: Path) -> None:
-    """Live against a server with a Money violation: red, and the failing cases name the job."""
-    with running_mock(api_key=SECRET_KEY, fault="money-sign-mismatch") as mock:
-        run = run_suite(tmp_path, **_live_env(mock.base_url, mock.account, "sft-running"))
-    assert run.exit_code == 1
-    assert run.failed_rules == ["money"]
-    failed = [n for n in run.failed_test_names() if n != "test_generated_cases"]
-    assert failed and all("sft-running" in name for name in failed)
+    assert run.junit is not None
+    names = [c.attrib["name"] for c in run.junit.iter("testcase")]
+    assert any("sft-running" in n for n in names) and any("sft-minimal" in n for n in names)
+    skipped = [c.attrib["name"] for c in run.junit.iter("testcase") if c.find("skipped") is not None]
+    assert skipped and all("unrouted_method" in n for n in skipped)
+    assert SECRET_KEY not in all_text(run, tmp_path)
 
 
 def test_live_mode_names_missing_settings_without_traceback(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from spec_tools.spec import load_spec
 
 from .app import MockGateway
 from .constants import DEFAULT_API_KEY, DEFAULT_HOST, DEFAULT_PORT
-from .faults import FAULTS
+from .faults import FAULT_JOB_PREFIX, FAULTS
 from .fixtures import EXTRA_JOB_PREFIX, MAX_EXTRA_JOBS
 from .scenarios import __doc__ as scenarios_doc
 from .server import READY_MARKER, PortInUseError, listen, serve
@@ -30,6 +30,11 @@ def _parser() -> argparse.ArgumentParser:
         "--api-key", default=DEFAULT_API_KEY, help=f"the accepted bearer key (default {DEFAULT_API_KEY})"
     )
     parser.add_argument("--fault", metavar="NAME", help="inject one contract violation (see --list-faults)")
+    parser.add_argument(
+        "--all-faults",
+        action="store_true",
+        help="keep the fixtures faithful and also serve every fault at once, each under its own job id fault-<name>",
+    )
     parser.add_argument(
         "--extra-jobs", type=int, default=0, metavar="N", help="also serve sft-extra-001..N (copies of the state jobs)"
     )
@@ -58,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.fault is not None and args.fault not in FAULTS:
         print(f"error: unknown fault {args.fault!r}; valid faults:\n{_fault_table()}", file=sys.stderr)
         return 2
+    if args.fault is not None and args.all_faults:
+        print("error: --fault and --all-faults contradict each other; pick one", file=sys.stderr)
+        return 2
     if not args.api_key:
         print("error: --api-key must not be empty (the mock always requires a bearer key)", file=sys.stderr)
         return 2
@@ -70,7 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     fault = FAULTS[args.fault] if args.fault else None
     try:
         spec = load_spec()
-        app = MockGateway(spec, api_key=args.api_key, fault=fault, extra_jobs=args.extra_jobs)
+        app = MockGateway(
+            spec, api_key=args.api_key, fault=fault, all_faults=args.all_faults, extra_jobs=args.extra_jobs
+        )
     except (LookupError, ValueError, OSError) as exc:
         print(f"error: cannot build the mock from the vendored spec: {exc}", file=sys.stderr)
         return 1
@@ -93,8 +103,11 @@ def main(argv: list[str] | None = None) -> int:
         )
     print(f"mock gateway for spec {spec.version}: account {app.account}, Authorization: Bearer <--api-key>")
     extra = [job_id for job_id in app.job_ids if job_id.startswith(EXTRA_JOB_PREFIX)]
-    fixtures = [job_id for job_id in app.job_ids if job_id not in extra]
+    faulty = [job_id for job_id in app.job_ids if job_id.startswith(FAULT_JOB_PREFIX)]
+    fixtures = [job_id for job_id in app.job_ids if job_id not in extra and job_id not in faulty]
     print(f"fixture jobs: {', '.join(fixtures)}" + (f" (+ {len(extra)} {EXTRA_JOB_PREFIX}NNN jobs)" if extra else ""))
+    if args.all_faults:
+        print(f"fault jobs: {', '.join(faulty)}")
     print("scenario jobs: see --list-scenarios")
     print(f"fault: {args.fault} (rule {fault.rule}): {fault.description}" if fault else "fault: none")
     url_host = f"[{host}]" if ":" in host else host

@@ -15,10 +15,14 @@ from spec_tools.spec import load_spec
 
 __all__ = [
     "FAULTS",
+    "FAULT_JOB_PREFIX",
     "RULES",
     "ErrorStyle",
     "Fault",
+    "FaultJob",
     "apply_fault",
+    "fault_job_id",
+    "fault_jobs",
 ]
 
 RULES = ("schema", "dataset", "enums", "money", "progress", "mask", "name", "errors", "auth", "content-type")
@@ -51,6 +55,45 @@ def apply_fault(fault: Fault | None, fixtures: dict[str, dict[str, Any]]) -> dic
         for job in jobs.values():
             fault.patch(job)
     return jobs
+
+
+FAULT_JOB_PREFIX = "fault-"
+
+
+def fault_job_id(name: str) -> str:
+    """The job id under which `--all-faults` serves one fault: `fault-<name>`."""
+    return FAULT_JOB_PREFIX + name
+
+
+@dataclass(frozen=True)
+class FaultJob:
+    """A job serving one fault: the fault, the fixture job it was made from, and the faulty body."""
+
+    fault: Fault
+    base: str
+    body: dict[str, Any]
+
+
+def fault_jobs(
+    fixtures: dict[str, dict[str, Any]], rename: Callable[[str], str], faults: dict[str, Fault] | None = None
+) -> dict[str, FaultJob]:
+    """`fault-<name>` -> its FaultJob, for every fault that applies to the fixtures of the vendored spec.
+
+    The body is the first fixture job the fault's edit applies to, renamed to its own id (`rename` gives the
+    `name` field) before the edit, so `name-mismatch` still shows. A fault whose target the spec no longer has
+    (say, a progress fault once `jobProgress` is gone) gets no job: it is not applicable, not failed.
+    """
+    found: dict[str, FaultJob] = {}
+    for fault in (FAULTS if faults is None else faults).values():
+        job_id = fault_job_id(fault.name)
+        for base_id, base in fixtures.items():
+            job = copy.deepcopy(base)
+            if "name" in job:
+                job["name"] = rename(job_id)
+            if fault.patch is None or fault.patch(job):
+                found[job_id] = FaultJob(fault, base_id, job)
+                break
+    return found
 
 
 def _set(path: str, value: Any) -> _Patch:

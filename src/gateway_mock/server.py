@@ -19,8 +19,8 @@ import uvicorn
 from spec_tools.spec import load_spec
 
 from .app import MockGateway
-from .constants import DEFAULT_API_KEY, DEFAULT_HOST, MOCK_ACCOUNT
-from .faults import FAULTS
+from .constants import DEFAULT_API_KEY, DEFAULT_HOST, MOCK_ACCOUNT, job_name
+from .faults import FAULTS, fault_jobs
 from .fixtures import build_fixtures, with_extra_jobs
 
 __all__ = [
@@ -98,17 +98,27 @@ class RunningMock:
 
 @contextlib.contextmanager
 def running_mock(
-    *, fault: str | None = None, api_key: str = DEFAULT_API_KEY, extra_jobs: int = 0, startup_timeout: float = 30.0
+    *,
+    fault: str | None = None,
+    all_faults: bool = False,
+    api_key: str = DEFAULT_API_KEY,
+    extra_jobs: int = 0,
+    startup_timeout: float = 30.0,
 ) -> Iterator[RunningMock]:
     """Start `python -m gateway_mock` on a free loopback port, wait until it listens, stop it on exit.
 
-    `extra_jobs` adds `sft-extra-001`... to the served (and reported) job ids, for runs over many ids.
+    `extra_jobs` adds `sft-extra-001`... to the served (and reported) job ids, for runs over many ids;
+    `all_faults` adds one `fault-<name>` job per applicable fault (see `MockGateway`).
     """
     if fault is not None and fault not in FAULTS:
         raise ValueError(f"unknown fault {fault!r}; valid faults: {', '.join(FAULTS)}")
+    if fault is not None and all_faults:
+        raise ValueError("fault and all_faults contradict each other; pick one")
     command = [sys.executable, "-m", "gateway_mock", "--host", DEFAULT_HOST, "--port", "0", "--api-key", api_key]
-    job_ids = tuple(with_extra_jobs(build_fixtures(load_spec()), extra_jobs))  # raises on a bad count, early
+    fixtures = with_extra_jobs(build_fixtures(load_spec()), extra_jobs)  # raises on a bad count, early
+    job_ids = tuple(fixtures) + (tuple(fault_jobs(fixtures, job_name)) if all_faults else ())
     command += ["--extra-jobs", str(extra_jobs), "--stop-when-stdin-closes", *(["--fault", fault] if fault else [])]
+    command += ["--all-faults"] if all_faults else []
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_SRC_DIR), env.get("PYTHONPATH")]))
     # stderr is inherited: the child's warnings and errors show where the caller's own output goes.
