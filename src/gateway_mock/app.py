@@ -8,6 +8,7 @@ on the job path -> 405 (`Allow: GET`, code 12); missing or wrong bearer -> 401 (
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
@@ -17,8 +18,9 @@ from urllib.parse import parse_qsl, quote, unquote_to_bytes
 from spec_tools.spec import Spec
 
 from .constants import JOB_COLLECTION, MOCK_ACCOUNT, job_name
-from .faults import ErrorStyle, Fault, apply_fault, fault_jobs
+from .faults import ErrorStyle, Fault, fault_jobs
 from .fixtures import build_fixtures, with_extra_jobs
+from .marshal import DEFAULT_PROFILE, Marshaler, Profile
 from .read_mask import ReadMask, ReadMaskError
 from .rpc_status import StatusCodes, status_body
 from .scenarios import Outcome, Scenarios
@@ -87,17 +89,23 @@ class MockGateway:
         all_faults: bool = False,
         account: str = MOCK_ACCOUNT,
         extra_jobs: int = 0,
+        marshal: Profile = DEFAULT_PROFILE,
     ) -> None:
         self.account = account
         self.fault = fault
+        self._marshal = Marshaler(spec, marshal)
         self._fixtures = with_extra_jobs(build_fixtures(spec), extra_jobs)
-        self._jobs = apply_fault(fault, self._fixtures)
+        # Clean bodies (set fields only); what goes on the wire is marshaled, then the job's fault edits it.
+        self._jobs = dict(self._fixtures)
         self._behaviour = _Behaviour.of(fault)
         self._job_behaviour: dict[str, _Behaviour] = {}
+        self._job_fault: dict[str, Fault | None] = {}
         if all_faults:
-            for job_id, served in fault_jobs(self._fixtures, lambda i: job_name(i, account)).items():
+            rename = lambda i: job_name(i, account)  # noqa: E731
+            for job_id, served in fault_jobs(self._fixtures, rename, self._marshal.full).items():
                 self._jobs[job_id] = served.body
                 self._job_behaviour[job_id] = _Behaviour.of(served.fault)
+                self._job_fault[job_id] = served.fault
         self.job_ids = tuple(self._jobs)
         self._codes = StatusCodes.from_spec(spec, _NEEDED_CODES)
         self._mask = ReadMask(spec)
@@ -106,13 +114,25 @@ class MockGateway:
         self._authorization = b"Bearer " + self._token
         prefix = f"/v1/accounts/{quote(account, safe='')}/{JOB_COLLECTION}/"
         self._fast_paths = {(prefix + quote(job_id, safe="")).encode(): job_id for job_id in self._jobs}
-        self._full = {job_id: self._ok(job, self._behaviour_of(job_id)) for job_id, job in self._jobs.items()}
+        self._full = {
+            job_id: self._ok(self._wire(job_id, job, None), self._behaviour_of(job_id))
+            for job_id, job in self._jobs.items()
+        }
         self._masked: dict[tuple[str, str], _Response] = {}
         self._scenario_jobs: dict[str, dict[str, Any]] = {}
         self._no_route = self._error("NOT_FOUND", "Not Found")
         self._not_allowed = self._error(
             "UNIMPLEMENTED", "Method Not Allowed", status=_METHOD_NOT_ALLOWED, extra=((b"allow", b"GET"),)
         )
+
+    def _wire(self, job_id: str, job: dict[str, Any], paths: tuple[str, ...] | None) -> dict[str, Any]:
+        """The body as sent: marshaled by the profile, edited by the job's fault if any, then cut to the mask."""
+        body = self._marshal.full(job)
+        fault = self._job_fault.get(job_id, self.fault)
+        if fault is not None and fault.patch is not None:
+            body = copy.deepcopy(body)
+            fault.patch(body)
+        return self._marshal.masked(body, paths)
 
     def _behaviour_of(self, job_id: str | None) -> _Behaviour:
         return self._job_behaviour.get(job_id, self._behaviour) if job_id is not None else self._behaviour
@@ -196,15 +216,15 @@ class MockGateway:
         job = self._scenario_jobs.get(job_id)
         if job is None:
             base = self._fixtures.get(_SCENARIO_BASE) or next(iter(self._fixtures.values()))
-            # The fault applies after the rename, so that name-mismatch still shows on scenario jobs.
-            job = apply_fault(self.fault, {job_id: {**base, "name": job_name(job_id, self.account)}})[job_id]
+            # The fault applies after the rename (in _wire), so that name-mismatch still shows on scenario jobs.
+            job = {**base, "name": job_name(job_id, self.account)}
             if len(self._scenario_jobs) < _CACHE_LIMIT:
                 self._scenario_jobs[job_id] = job
         return job
 
     def _job(self, job_id: str, job: dict[str, Any], mask: str, behaviour: _Behaviour) -> _Response:
         if not mask or not behaviour.honour_mask:
-            return self._full.get(job_id) or self._ok(job, behaviour)
+            return self._full.get(job_id) or self._ok(self._wire(job_id, job, None), behaviour)
         cached = self._masked.get((job_id, mask))
         if cached is not None:
             return cached
@@ -212,7 +232,7 @@ class MockGateway:
             paths = self._mask.parse(mask)
         except ReadMaskError as exc:
             return self._error("INVALID_ARGUMENT", str(exc), behaviour=behaviour)
-        response = self._ok(job if paths is None else ReadMask.apply(job, paths), behaviour)
+        response = self._ok(self._wire(job_id, job, paths), behaviour)
         if len(self._masked) < _CACHE_LIMIT:
             self._masked[(job_id, mask)] = response
         return response

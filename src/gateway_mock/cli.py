@@ -13,6 +13,7 @@ from .app import MockGateway
 from .constants import DEFAULT_API_KEY, DEFAULT_HOST, DEFAULT_PORT
 from .faults import FAULT_JOB_PREFIX, FAULTS
 from .fixtures import EXTRA_JOB_PREFIX, MAX_EXTRA_JOBS
+from .marshal import DEFAULT_PROFILE, PROFILES
 from .scenarios import __doc__ as scenarios_doc
 from .server import READY_MARKER, PortInUseError, listen, serve
 
@@ -34,6 +35,14 @@ def _parser() -> argparse.ArgumentParser:
         "--all-faults",
         action="store_true",
         help="keep the fixtures faithful and also serve every fault at once, each under its own job id fault-<name>",
+    )
+    parser.add_argument(
+        "--marshal",
+        choices=PROFILES,
+        default=DEFAULT_PROFILE,
+        help="how jobs are written: emit-unpopulated (grpc-gateway's default: every field, unset messages null, "
+        "masked-out fields as zero values) or omit-unpopulated (protojson's default: unset and masked-out fields "
+        f"absent); default {DEFAULT_PROFILE}",
     )
     parser.add_argument(
         "--extra-jobs", type=int, default=0, metavar="N", help="also serve sft-extra-001..N (copies of the state jobs)"
@@ -79,7 +88,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         spec = load_spec()
         app = MockGateway(
-            spec, api_key=args.api_key, fault=fault, all_faults=args.all_faults, extra_jobs=args.extra_jobs
+            spec,
+            api_key=args.api_key,
+            fault=fault,
+            all_faults=args.all_faults,
+            extra_jobs=args.extra_jobs,
+            marshal=args.marshal,
         )
     except (LookupError, ValueError, OSError) as exc:
         print(f"error: cannot build the mock from the vendored spec: {exc}", file=sys.stderr)
@@ -108,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"fixture jobs: {', '.join(fixtures)}" + (f" (+ {len(extra)} {EXTRA_JOB_PREFIX}NNN jobs)" if extra else ""))
     if args.all_faults:
         print(f"fault jobs: {', '.join(faulty)}")
-    print("scenario jobs: see --list-scenarios")
+    print(f"scenario jobs: see --list-scenarios; marshaling: {args.marshal}")
     print(f"fault: {args.fault} (rule {fault.rule}): {fault.description}" if fault else "fault: none")
     url_host = f"[{host}]" if ":" in host else host
     print(f"{READY_MARKER}http://{url_host}:{port}", flush=True)

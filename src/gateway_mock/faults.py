@@ -67,7 +67,7 @@ def fault_job_id(name: str) -> str:
 
 @dataclass(frozen=True)
 class FaultJob:
-    """A job serving one fault: the fault, the fixture job it was made from, and the faulty body."""
+    """A job serving one fault: the fault, the fixture job it was made from, and its clean renamed body."""
 
     fault: Fault
     base: str
@@ -75,12 +75,16 @@ class FaultJob:
 
 
 def fault_jobs(
-    fixtures: dict[str, dict[str, Any]], rename: Callable[[str], str], faults: dict[str, Fault] | None = None
+    fixtures: dict[str, dict[str, Any]],
+    rename: Callable[[str], str],
+    marshal: Callable[[dict[str, Any]], dict[str, Any]] = copy.deepcopy,
+    faults: dict[str, Fault] | None = None,
 ) -> dict[str, FaultJob]:
     """`fault-<name>` -> its FaultJob, for every fault that applies to the fixtures of the vendored spec.
 
-    The body is the first fixture job the fault's edit applies to, renamed to its own id (`rename` gives the
-    `name` field) before the edit, so `name-mismatch` still shows. A fault whose target the spec no longer has
+    The body is the first fixture job the fault's edit applies to once marshaled (`marshal`), renamed to its own
+    id (`rename` gives the `name` field), clean: the server applies the edit to what it sends, after the rename,
+    so `name-mismatch` still shows. A fault whose target the spec no longer has
     (say, a progress fault once `jobProgress` is gone) gets no job: it is not applicable, not failed.
     """
     found: dict[str, FaultJob] = {}
@@ -90,7 +94,7 @@ def fault_jobs(
             job = copy.deepcopy(base)
             if "name" in job:
                 job["name"] = rename(job_id)
-            if fault.patch is None or fault.patch(job):
+            if fault.patch is None or fault.patch(copy.deepcopy(marshal(job))):
                 found[job_id] = FaultJob(fault, base_id, job)
                 break
     return found

@@ -22,6 +22,7 @@ from .app import MockGateway
 from .constants import DEFAULT_API_KEY, DEFAULT_HOST, MOCK_ACCOUNT, job_name
 from .faults import FAULTS, fault_jobs
 from .fixtures import build_fixtures, with_extra_jobs
+from .marshal import DEFAULT_PROFILE, PROFILES, Marshaler, Profile
 
 __all__ = [
     "DEFAULT_API_KEY",
@@ -103,22 +104,28 @@ def running_mock(
     all_faults: bool = False,
     api_key: str = DEFAULT_API_KEY,
     extra_jobs: int = 0,
+    marshal: Profile = DEFAULT_PROFILE,
     startup_timeout: float = 30.0,
 ) -> Iterator[RunningMock]:
     """Start `python -m gateway_mock` on a free loopback port, wait until it listens, stop it on exit.
 
     `extra_jobs` adds `sft-extra-001`... to the served (and reported) job ids, for runs over many ids;
-    `all_faults` adds one `fault-<name>` job per applicable fault (see `MockGateway`).
+    `all_faults` adds one `fault-<name>` job per applicable fault (see `MockGateway`); `marshal` picks the
+    marshaling profile (`gateway_mock.marshal`).
     """
+    if marshal not in PROFILES:
+        raise ValueError(f"unknown marshal profile {marshal!r}; valid: {', '.join(PROFILES)}")
     if fault is not None and fault not in FAULTS:
         raise ValueError(f"unknown fault {fault!r}; valid faults: {', '.join(FAULTS)}")
     if fault is not None and all_faults:
         raise ValueError("fault and all_faults contradict each other; pick one")
     command = [sys.executable, "-m", "gateway_mock", "--host", DEFAULT_HOST, "--port", "0", "--api-key", api_key]
-    fixtures = with_extra_jobs(build_fixtures(load_spec()), extra_jobs)  # raises on a bad count, early
-    job_ids = tuple(fixtures) + (tuple(fault_jobs(fixtures, job_name)) if all_faults else ())
+    spec = load_spec()
+    fixtures = with_extra_jobs(build_fixtures(spec), extra_jobs)  # raises on a bad count, early
+    marshaler = Marshaler(spec, marshal)
+    job_ids = tuple(fixtures) + (tuple(fault_jobs(fixtures, job_name, marshaler.full)) if all_faults else ())
     command += ["--extra-jobs", str(extra_jobs), "--stop-when-stdin-closes", *(["--fault", fault] if fault else [])]
-    command += ["--all-faults"] if all_faults else []
+    command += [*(["--all-faults"] if all_faults else []), "--marshal", marshal]
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_SRC_DIR), env.get("PYTHONPATH")]))
     # stderr is inherited: the child's warnings and errors show where the caller's own output goes.
