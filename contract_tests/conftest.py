@@ -8,7 +8,8 @@ from pathlib import Path
 import hypothesis
 import pytest
 
-from .report import Finding, format_finding, summarize
+from .outcome import Verdict, append_step_summary, judge, record_verdict, step_summary, write_report
+from .report import Finding, first_of_each_pair, format_finding, summarize
 from .run import ContractRun, PreflightError, current_run, start_run, stop_run
 from .settings import SettingsError, settings_from_env
 
@@ -24,14 +25,17 @@ _MAX_FIRST_SHOWN = 200  # the first violation of each (rule, job) pair is shown 
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    started = time.perf_counter()
     try:
         settings = settings_from_env()
     except SettingsError as exc:
+        record_verdict(Verdict("error", str(exc)))
         raise pytest.UsageError(str(exc)) from None
-    config.stash[_STARTED] = time.perf_counter()
+    config.stash[_STARTED] = started
     try:
-        start_run(settings)
+        start_run(settings, started=time.monotonic())
     except PreflightError as exc:
+        record_verdict(Verdict("error", str(exc)))
         raise pytest.UsageError(str(exc)) from None
 
 
@@ -105,14 +109,18 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
         write(f"... and {len(advisories) - _MAX_ADVISORIES_SHOWN} more distinct advisories (contract.json)")
     rules = sorted({f.rule for f in recorder.violations})
     elapsed = time.perf_counter() - config.stash.get(_STARTED, time.perf_counter())
-    verdict = f"FAILED rules: {', '.join(rules)}" if rules else "no rule failed"
+    failed = f"FAILED rules: {', '.join(rules)}" if rules else "no rule failed"
     write(
         f"{run.cases} exchanges checked in {elapsed:.1f} s; {len(violations)} distinct violations "
-        f"({len(recorder.violations)} in all), {len(advisories)} distinct advisories; {verdict}"
+        f"({len(recorder.violations)} in all), {len(advisories)} distinct advisories; {failed}"
     )
+    verdict = judge(recorder.violations, exitstatus, run.budget_exceeded)
+    record_verdict(verdict)
+    write(f"outcome: {verdict.outcome} ({verdict.reason})")
     report = run.settings.report_dir / "contract.json"
-    recorder.write_json(
+    write_report(
         report,
+        verdict,
         {
             "spec_version": run.facts.version,
             "target": "live" if run.target.live else "mock",
@@ -121,22 +129,22 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
             "exchanges": run.cases,
             "generated_cases": run.generated_cases,
             "seed": run.settings.seed,
+            "marshal": None if run.target.live else run.settings.marshal,
         },
+        recorder.findings,
+        recorder.redactor,
     )
     write(f"reports: {run.settings.report_dir / 'contract.xml'}, {report}")
+    problem = append_step_summary(step_summary(verdict, target + fault, recorder.findings, recorder.redactor))
+    if problem:
+        write(f"warning: {problem}")
 
 
 def _shown(violations: list[tuple[Finding, int]]) -> list[tuple[Finding, int]]:
     """Which distinct violations to print: every (rule, job) pair once first, so none hides behind another."""
-    pairs: set[tuple[str, str | None]] = set()
-    first: list[tuple[Finding, int]] = []
-    rest: list[tuple[Finding, int]] = []
-    for entry in violations:
-        pair = (entry[0].rule, entry[0].job_id)
-        (rest if pair in pairs else first).append(entry)
-        pairs.add(pair)
-    first = first[:_MAX_FIRST_SHOWN]
-    return first + rest[: max(0, _MAX_VIOLATIONS_SHOWN - len(first))]
+    ordered = first_of_each_pair(violations)
+    pairs = len({(f.rule, f.job_id) for f, _ in violations})
+    return ordered[: max(min(pairs, _MAX_FIRST_SHOWN), _MAX_VIOLATIONS_SHOWN)]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

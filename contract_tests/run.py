@@ -13,6 +13,7 @@ import pytest
 
 from .bounded_http import BoundedSender, Limits, RunBudgetExceeded, TransportProblem
 from .exchange import Exchange
+from .outcome import RUN_PROBLEM
 from .report import Recorder, Redactor, format_finding
 from .requests_bridge import bounded_session
 from .rules import ADVISORIES, RULES, Rule, check_exchange
@@ -22,7 +23,6 @@ from .spec_facts import SpecFacts, spec_facts
 __all__ = ["RUN_PROBLEM", "ContractRun", "PreflightError", "Target", "current_run", "start_run", "stop_run"]
 
 WRONG_KEY = "contract-suite-wrong-key"
-RUN_PROBLEM = "run"  # not a rule of the spec: the run could not check what it was asked to
 
 
 @dataclass(frozen=True)

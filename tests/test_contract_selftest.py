@@ -25,7 +25,7 @@ from gateway_mock.fixtures import SIGNED_URL_SIGNATURE
 from gateway_mock.server import running_mock
 from spec_tools.paths import REPO_ROOT
 
-CONTRACT = REPO_ROOT / "scripts" / "contract.py"
+ENTRY = [sys.executable, "-m", "contract_tests"]  # the entry point CI uses
 SECRET_KEY = "sk-selftest-5b1d0c9e7a"  # must never appear in output or reports
 EXAMPLES = "8"  # generated cases per mode: enough to reach every rule, few enough for make test
 
@@ -49,10 +49,12 @@ class SuiteRun:
 
 
 def run_suite(report_dir: Path, **env: str) -> SuiteRun:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("CONTRACT_", "FIREWORKS_"))}
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("CONTRACT_", "FIREWORKS_", "GITHUB_STEP_SUMMARY"))
+    }
     environment.update(CONTRACT_REPORT_DIR=str(report_dir), CONTRACT_EXAMPLES=EXAMPLES, **env)
     result = subprocess.run(
-        [sys.executable, str(CONTRACT)], env=environment, capture_output=True, text=True, timeout=240, check=False
+        ENTRY, env=environment, capture_output=True, text=True, timeout=240, check=False, cwd=REPO_ROOT
     )
     report_path, junit_path = report_dir / "contract.json", report_dir / "contract.xml"
     report = json.loads(report_path.read_text()) if report_path.exists() else {}
@@ -89,7 +91,8 @@ def fault_run(tmp_path_factory: pytest.TempPathFactory) -> FaultRun:
     with running_mock(all_faults=True, api_key=SECRET_KEY) as mock:
         jobs = {name: fault_job_id(name) for name in FAULTS if fault_job_id(name) in mock.job_ids}
         ids = ",".join([*jobs.values(), *CLEAN_JOBS])
-        run = run_suite(report_dir, **_live_env(mock.base_url, mock.account, ids))
+        summary = report_dir / "step-summary.md"
+        run = run_suite(report_dir, **_live_env(mock.base_url, mock.account, ids), GITHUB_STEP_SUMMARY=str(summary))
     return FaultRun(run, report_dir, jobs)
 
 
@@ -97,7 +100,7 @@ def test_clean_mock_is_green(tmp_path: Path) -> None:
     """Against the faithful mock no rule fails, the run exits 0 and writes both reports."""
     run = run_suite(tmp_path, MOCK_API_KEY=SECRET_KEY)
     assert run.exit_code == 0, run.output[-3000:]
-    assert run.failed_rules == []
+    assert (run.report["outcome"], run.failed_rules) == ("passed", [])
     assert run.junit is not None and run.failed_test_names() == []
     assert SECRET_KEY not in all_text(run, tmp_path)
 
@@ -107,7 +110,7 @@ def test_a_mock_fault_turns_the_run_red(tmp_path: Path) -> None:
     name = next(iter(FAULTS))
     run = run_suite(tmp_path, CONTRACT_MOCK_FAULT=name, MOCK_API_KEY=SECRET_KEY)
     assert run.exit_code == 1, run.output[-3000:]
-    assert run.failed_rules == [FAULTS[name].rule]
+    assert (run.report["outcome"], run.failed_rules) == ("violations", [FAULTS[name].rule])
     assert f"[{FAULTS[name].rule}] violation" in run.output
 
 
@@ -126,6 +129,20 @@ def test_suite_detects_fault(fault: str, fault_run: FaultRun, record_property: C
     assert f"[{FAULTS[fault].rule}] violation on {job_id} " in run.output
     failed = [name for name in run.failed_test_names() if name != "test_generated_cases"]
     assert any(job_id in name for name in failed)
+
+
+def test_the_step_summary_names_each_failing_rule_and_job(fault_run: FaultRun) -> None:
+    """GITHUB_STEP_SUMMARY gets the outcome, a table row per (rule, job) and the curl lines, scrubbed."""
+    summary = (fault_run.report_dir / "step-summary.md").read_text()
+    assert "violations" in summary.splitlines()[0]
+    rows = {
+        tuple(cell.strip() for cell in line.split("|")[1:3]) for line in summary.splitlines() if line.startswith("| ")
+    }
+    for name, job_id in fault_run.fault_jobs.items():
+        assert (FAULTS[name].rule, job_id) in rows
+    assert "curl -sS" in summary and "$FIREWORKS_API_KEY" in summary
+    assert SECRET_KEY not in summary and SIGNED_URL_SIGNATURE not in summary
+    assert fault_run.run.report["outcome"] == "violations"
 
 
 def test_faithful_jobs_beside_the_faults_stay_clean(fault_run: FaultRun) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import hmac
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
@@ -111,7 +112,6 @@ class MockGateway:
         self._mask = ReadMask(spec)
         self._scenarios = Scenarios()
         self._token = api_key.encode()
-        self._authorization = b"Bearer " + self._token
         prefix = f"/v1/accounts/{quote(account, safe='')}/{JOB_COLLECTION}/"
         self._fast_paths = {(prefix + quote(job_id, safe="")).encode(): job_id for job_id in self._jobs}
         self._full = {
@@ -162,11 +162,10 @@ class MockGateway:
         header: bytes
         for name, header in scope["headers"]:
             if name == b"authorization":
-                if header == self._authorization:
-                    return True
+                # Constant-time: how long a refusal takes must not tell how much of a guessed key was right.
                 scheme, _, token = header.partition(b" ")
                 # The auth scheme is case-insensitive (RFC 9110); the token is not.
-                return scheme.lower() == b"bearer" and token.strip() == self._token
+                return scheme.lower() == b"bearer" and hmac.compare_digest(token.strip(), self._token)
         return False
 
     async def _respond(self, scope: Scope) -> _Response:

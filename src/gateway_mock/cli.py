@@ -15,7 +15,7 @@ from .faults import FAULT_JOB_PREFIX, FAULTS
 from .fixtures import EXTRA_JOB_PREFIX, MAX_EXTRA_JOBS
 from .marshal import DEFAULT_PROFILE, PROFILES
 from .scenarios import __doc__ as scenarios_doc
-from .server import READY_MARKER, PortInUseError, listen, serve
+from .server import DEFAULT_HEADER_TIMEOUT, READY_MARKER, PortInUseError, listen, serve
 
 __all__ = ["main"]
 
@@ -46,6 +46,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--extra-jobs", type=int, default=0, metavar="N", help="also serve sft-extra-001..N (copies of the state jobs)"
+    )
+    parser.add_argument(
+        "--header-timeout",
+        type=float,
+        default=DEFAULT_HEADER_TIMEOUT,
+        metavar="S",
+        help="close a connection whose request headers are not complete within S seconds "
+        f"(default {DEFAULT_HEADER_TIMEOUT:g})",
     )
     parser.add_argument("--list-faults", action="store_true", help="print the fault catalogue and exit")
     parser.add_argument("--list-scenarios", action="store_true", help="print the reserved scenario job ids and exit")
@@ -80,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if not 0 <= args.port <= 65535:
         print(f"error: --port {args.port} is not a TCP port (0-65535)", file=sys.stderr)
+        return 2
+    if not 0.05 <= args.header_timeout <= 600:
+        print(f"error: --header-timeout {args.header_timeout} is not between 0.05 and 600 seconds", file=sys.stderr)
         return 2
     if not 0 <= args.extra_jobs <= MAX_EXTRA_JOBS:
         print(f"error: --extra-jobs {args.extra_jobs} is not between 0 and {MAX_EXTRA_JOBS}", file=sys.stderr)
@@ -128,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{READY_MARKER}http://{url_host}:{port}", flush=True)
     # uvicorn shuts down gracefully on Ctrl-C, then re-raises the signal: that is a normal stop, not an error.
     with contextlib.suppress(KeyboardInterrupt):
-        serve(app, sock, stop_when_stdin_closes=args.stop_when_stdin_closes)
+        serve(app, sock, stop_when_stdin_closes=args.stop_when_stdin_closes, header_timeout=args.header_timeout)
     return 0
 
 

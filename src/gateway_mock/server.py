@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import errno
 import os
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from spec_tools.spec import load_spec
 
@@ -37,6 +39,7 @@ __all__ = [
 ]
 
 READY_MARKER = "gateway-mock listening on "
+DEFAULT_HEADER_TIMEOUT = 5.0  # seconds a connection may take to complete a request's headers
 _SRC_DIR = Path(__file__).resolve().parents[1]
 _STOP_TIMEOUT = 5.0
 
@@ -60,11 +63,74 @@ def listen(host: str, port: int) -> socket.socket:
         raise
 
 
-def serve(app: MockGateway, sock: socket.socket, *, stop_when_stdin_closes: bool = False) -> None:
+class _HeaderDeadlineProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol, plus a deadline for each request's headers.
+
+    uvicorn arms no timer before a request's headers are complete (only between keep-alive requests), so a
+    client that sends half a request holds its connection forever; enough of them starve the server.
+    """
+
+    header_timeout = DEFAULT_HEADER_TIMEOUT
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._header_timer: asyncio.TimerHandle | None = None
+        self._arm_header_timer()
+
+    def _arm_header_timer(self) -> None:
+        if self._header_timer is None:
+            self._header_timer = self.loop.call_later(self.header_timeout, self._headers_too_slow)
+
+    def _disarm_header_timer(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _headers_too_slow(self) -> None:
+        self._header_timer = None
+        if not self.transport.is_closing():
+            self.transport.close()
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._arm_header_timer()
+
+    def on_headers_complete(self) -> None:
+        self._disarm_header_timer()
+        super().on_headers_complete()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._disarm_header_timer()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm_header_timer()
+        super().connection_lost(exc)
+
+
+def _raise_open_file_limit() -> None:
+    """Idle or half-open connections each hold a descriptor: allow as many as the hard limit does."""
+    with contextlib.suppress(ImportError, ValueError, OSError):
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if hard == resource.RLIM_INFINITY or hard > soft:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536) if hard > 0 else soft, hard))
+
+
+def serve(
+    app: MockGateway,
+    sock: socket.socket,
+    *,
+    stop_when_stdin_closes: bool = False,
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT,
+) -> None:
     """Serve until SIGINT/SIGTERM (or, when asked, until the parent closes our stdin)."""
+    _raise_open_file_limit()
+    protocol = type("HeaderDeadlineProtocol", (_HeaderDeadlineProtocol,), {"header_timeout": header_timeout})
     config = uvicorn.Config(
         app,
-        http="httptools",
+        http=protocol,
         loop="uvloop",
         lifespan="off",
         access_log=False,
@@ -105,6 +171,7 @@ def running_mock(
     api_key: str = DEFAULT_API_KEY,
     extra_jobs: int = 0,
     marshal: Profile = DEFAULT_PROFILE,
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT,
     startup_timeout: float = 30.0,
 ) -> Iterator[RunningMock]:
     """Start `python -m gateway_mock` on a free loopback port, wait until it listens, stop it on exit.
@@ -126,6 +193,7 @@ def running_mock(
     job_ids = tuple(fixtures) + (tuple(fault_jobs(fixtures, job_name, marshaler.full)) if all_faults else ())
     command += ["--extra-jobs", str(extra_jobs), "--stop-when-stdin-closes", *(["--fault", fault] if fault else [])]
     command += [*(["--all-faults"] if all_faults else []), "--marshal", marshal]
+    command += ["--header-timeout", str(header_timeout)]
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_SRC_DIR), env.get("PYTHONPATH")]))
     # stderr is inherited: the child's warnings and errors show where the caller's own output goes.
