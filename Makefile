@@ -48,7 +48,7 @@ contract: $(STAMP)  ## the contract suite (python -m contract_tests), against th
 	@$(PY) -m contract_tests || { code=$$?; echo "make contract: the suite exited $$code ($$( [ $$code = 1 ] && echo violations || echo 'could not check')); make itself reports 2 - see reports/contract.json" >&2; exit $$code; }
 
 mock: $(STAMP)  ## serve the mock gateway on 127.0.0.1:$(MOCK_PORT)
-	$(PY) scripts/mock.py --port $(MOCK_PORT) --api-key "$(MOCK_API_KEY)" $(MOCK_ARGS)
+	$(PY) scripts/mock.py --port $(MOCK_PORT) --api-key="$(MOCK_API_KEY)" $(MOCK_ARGS)
 
 bump: $(STAMP)  ## absorb a new spec: make bump SPEC=page.md|spec.yaml [FORCE=1]; restores everything on failure
 	@test -n "$(SPEC)" || { echo "usage: make bump SPEC=path/to/docs-page.md|spec.yaml [FORCE=1]" >&2; exit 2; }

@@ -115,9 +115,9 @@ def _transport() -> httpx.HTTPTransport:
 
 def retry_after_seconds(value: str | None, now: Callable[[], float] = time.time) -> float | None:
     """Retry-After as seconds (delta-seconds or an HTTP date); None when absent or unreadable."""
-    if not value:
-        return None
-    value = value.strip()[:64]
+    if not value or len(value) > 64:
+        return None  # absent, or too long to be a delay or a date
+    value = value.strip()
     if value.isdigit():
         return float(value)
     with contextlib.suppress(TypeError, ValueError, IndexError, OverflowError):

@@ -60,10 +60,10 @@ def judge(violations: Iterable[Finding], pytest_status: int, stopped: str | None
     if stopped is not None:
         return Verdict("error", stopped)
     if problems:
-        first = problems[0]
-        where = f" on {first.job_id}" if first.job_id is not None else ""
+        jobs = list(dict.fromkeys(f.job_id for f in problems if f.job_id is not None))
+        where = f" job(s) {', '.join(jobs)}" if jobs else ""
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        return Verdict("error", f"could not check{where}: {first.got}{more}")
+        return Verdict("error", f"could not check{where}: {problems[0].got}{more}")
     if pytest_status == _PYTEST_OK:
         return Verdict("passed", "no rule failed")
     if pytest_status == _PYTEST_FAILED:

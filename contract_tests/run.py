@@ -154,7 +154,8 @@ def _job_of(path: str) -> str | None:
 def _preflight(run: ContractRun) -> None:
     """Live runs: one plain read per job id first, so a typo or a wrong key is one clear message, not N failures.
     The same limits hold here: a stalled, trickling or endless answer stops the run naming the job."""
-    missing, refused = [], []
+    missing, refused, unreadable = [], [], []
+    origin = _origin(run.target.base_url)
     for index, job_id in enumerate(run.target.job_ids):
         try:
             response = run.sender.send(
@@ -163,10 +164,10 @@ def _preflight(run: ContractRun) -> None:
         except RunBudgetExceeded as exc:
             raise PreflightError(f"preflight stopped: {exc}") from None
         except TransportProblem as exc:
-            what = "cannot reach" if index == 0 and "no answer" in str(exc) else f"cannot read job {job_id} at"
-            raise PreflightError(
-                run.recorder.redactor.scrub_secrets(f"{what} {_origin(run.target.base_url)}: {exc}")
-            ) from None
+            if index == 0 and "ConnectError" in str(exc):
+                raise PreflightError(run.recorder.redactor.scrub_secrets(f"cannot reach {origin}: {exc}")) from None
+            unreadable.append(f"cannot read job {job_id} at {origin}: {exc}")
+            continue  # every bad job id in one message, not one per run
         if response.status_code in (429, 503):
             raise PreflightError(
                 f"the gateway kept throttling (HTTP {response.status_code}) reading {job_id} beyond the "
@@ -176,6 +177,8 @@ def _preflight(run: ContractRun) -> None:
             refused.append(job_id)
         elif response.status_code == 404:
             missing.append(job_id)
+    if unreadable:
+        raise PreflightError(run.recorder.redactor.scrub_secrets("; ".join(unreadable)))
     if refused:
         raise PreflightError(
             f"the gateway refused FIREWORKS_API_KEY for account {run.target.account!r} "
@@ -203,10 +206,15 @@ def start_run(settings: Settings, started: float | None = None) -> ContractRun:
             assert settings.base_url is not None and settings.account is not None
             target = Target(settings.base_url, settings.api_key, settings.account, settings.job_ids, live=True)
         else:
-            from gateway_mock.server import running_mock
+            from gateway_mock.server import MockStartError, running_mock
 
             key = settings.api_key or secrets.token_urlsafe(24)
-            mock = stack.enter_context(running_mock(fault=settings.mock_fault, api_key=key, marshal=settings.marshal))
+            try:
+                mock = stack.enter_context(
+                    running_mock(fault=settings.mock_fault, api_key=key, marshal=settings.marshal)
+                )
+            except (MockStartError, OSError) as exc:
+                raise PreflightError(f"the embedded mock did not start: {exc}") from None
             target = Target(mock.base_url, mock.api_key, mock.account, tuple(mock.job_ids), live=False)
         run = ContractRun(settings, target, spec_facts(), stack, started)
         if target.live:

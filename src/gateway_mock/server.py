@@ -186,7 +186,8 @@ def running_mock(
         raise ValueError(f"unknown fault {fault!r}; valid faults: {', '.join(FAULTS)}")
     if fault is not None and all_faults:
         raise ValueError("fault and all_faults contradict each other; pick one")
-    command = [sys.executable, "-m", "gateway_mock", "--host", DEFAULT_HOST, "--port", "0", "--api-key", api_key]
+    # `--api-key=KEY` in one word: a key may start with "-", which argparse would take for an option.
+    command = [sys.executable, "-m", "gateway_mock", "--host", DEFAULT_HOST, "--port", "0", f"--api-key={api_key}"]
     spec = load_spec()
     fixtures = with_extra_jobs(build_fixtures(spec), extra_jobs)  # raises on a bad count, early
     marshaler = Marshaler(spec, marshal)
