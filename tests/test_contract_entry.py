@@ -104,15 +104,6 @@ def test_contradicting_or_misleading_settings_exit_2_with_a_sentence(
     assert _report(tmp_path)["outcome"] == "error" and words in str(_report(tmp_path)["reason"])
 
 
-def test_reports_land_together_whatever_the_working_directory(mock: RunningMock, tmp_path: Path) -> None:
-    """Started elsewhere with a relative CONTRACT_REPORT_DIR: both reports in that one folder, paths printed right."""
-    result = _run(_live(mock.base_url, "sft-running", CONTRACT_REPORT_DIR="out"), tmp_path, "-k", "credentials")
-    assert result.returncode == 0, result.stdout[-2000:]
-    assert {p.name for p in (tmp_path / "out").iterdir()} == {"contract.json", "contract.xml"}
-    assert f"{tmp_path / 'out' / 'contract.xml'}, {tmp_path / 'out' / 'contract.json'}" in result.stdout
-    assert _report(tmp_path / "out")["outcome"] == "passed"
-
-
 def test_a_job_throttled_three_times_then_served_passes(mock: RunningMock, tmp_path: Path) -> None:
     """429 with Retry-After three times, then 200: waited for, the final answer judged, exit 0."""
     flaky = f"scenario-flaky-429-3-{uuid.uuid4().hex[:12]}"

@@ -41,9 +41,6 @@ BASE_JOB = Marshaler(SPEC).full(build_fixtures(SPEC)["sft-running"])
 _MODES = {"reflect", "trickle", "endless", "oversized", "slow-headers", "slow"}
 
 
-pytestmark = pytest.mark.xdist_group("hostile-gateway")  # one worker runs the shared suite runs once
-
-
 class _Hostile(BaseHTTPRequestHandler):
     """Misbehaves by job id: reflect, trickle, endless, oversized, slow-headers, slow, and *-later variants that
     answer properly the first time (the preflight read) and misbehave afterwards."""

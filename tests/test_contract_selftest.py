@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -48,14 +48,15 @@ class SuiteRun:
         return [c.attrib["name"] for c in self.junit.iter("testcase") if c.find("failure") is not None]
 
 
-def run_suite(report_dir: Path, **env: str) -> SuiteRun:
+def run_suite(report_dir: Path, cwd: Path = REPO_ROOT, **env: str) -> SuiteRun:
+    """The suite in a child process: `python -m contract_tests` from the root, scripts/contract.py elsewhere."""
     environment = {
         k: v for k, v in os.environ.items() if not k.startswith(("CONTRACT_", "FIREWORKS_", "GITHUB_STEP_SUMMARY"))
     }
-    environment.update(CONTRACT_REPORT_DIR=str(report_dir), CONTRACT_EXAMPLES=EXAMPLES, **env)
-    result = subprocess.run(
-        ENTRY, env=environment, capture_output=True, text=True, timeout=240, check=False, cwd=REPO_ROOT
-    )
+    environment.update({"CONTRACT_REPORT_DIR": str(report_dir), "CONTRACT_EXAMPLES": EXAMPLES, **env})
+    command = ENTRY if cwd == REPO_ROOT else [sys.executable, str(REPO_ROOT / "scripts" / "contract.py")]
+    result = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=240, check=False, cwd=cwd)
+    report_dir = cwd / report_dir if not report_dir.is_absolute() else report_dir
     report_path, junit_path = report_dir / "contract.json", report_dir / "contract.xml"
     report = json.loads(report_path.read_text()) if report_path.exists() else {}
     junit = ET.parse(junit_path).getroot() if junit_path.exists() else None
@@ -68,7 +69,6 @@ def all_text(run: SuiteRun, report_dir: Path) -> str:
 
 KILLED = "contract_fault_killed"  # user property tests/conftest.py counts into the kill rate (xdist-safe)
 CLEAN_JOBS = ("sft-running", MINIMAL_JOB_ID)  # faithful jobs in the same run: no finding may land on them
-pytestmark = pytest.mark.xdist_group("contract-selftest")  # one worker runs the shared suite runs once
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,7 @@ class FaultRun:
     run: SuiteRun
     report_dir: Path
     fault_jobs: dict[str, str]  # fault name -> job id, for the faults that apply to the vendored spec
+    methods: list[str]  # of every request the run sent, seen by a loopback front
 
     def rules_on(self, job_id: str) -> set[str]:
         violations = self.run.report.get("violations", [])
@@ -92,17 +93,29 @@ def fault_run(tmp_path_factory: pytest.TempPathFactory) -> FaultRun:
         jobs = {name: fault_job_id(name) for name in FAULTS if fault_job_id(name) in mock.job_ids}
         ids = ",".join([*jobs.values(), *CLEAN_JOBS])
         summary = report_dir / "step-summary.md"
-        run = run_suite(report_dir, **_live_env(mock.base_url, mock.account, ids), GITHUB_STEP_SUMMARY=str(summary))
-    return FaultRun(run, report_dir, jobs)
+        _MethodLog.upstream, _MethodLog.methods = mock.base_url, []
+        with ThreadingHTTPServer(("127.0.0.1", 0), _MethodLog) as front:
+            threading.Thread(target=front.serve_forever, daemon=True).start()
+            try:
+                front_url = f"http://127.0.0.1:{front.server_address[1]}"
+                env = _live_env(front_url, mock.account, ids)
+                run = run_suite(report_dir, **env, GITHUB_STEP_SUMMARY=str(summary))
+            finally:
+                front.shutdown()
+    return FaultRun(run, report_dir, jobs, list(_MethodLog.methods))
 
 
-def test_clean_mock_is_green(tmp_path: Path) -> None:
-    """Against the faithful mock no rule fails, the run exits 0 and writes both reports."""
-    run = run_suite(tmp_path, MOCK_API_KEY=SECRET_KEY)
+def test_clean_mock_is_green_with_reports_together_whatever_the_cwd(tmp_path: Path) -> None:
+    """Against the faithful mock no rule fails and the run exits 0; started from another directory with a relative
+    CONTRACT_REPORT_DIR, both reports land in that one folder and the printed paths are theirs."""
+    run = run_suite(Path("out"), tmp_path, CONTRACT_REPORT_DIR="out", MOCK_API_KEY=SECRET_KEY)
     assert run.exit_code == 0, run.output[-3000:]
     assert (run.report["outcome"], run.failed_rules) == ("passed", [])
     assert run.junit is not None and run.failed_test_names() == []
-    assert SECRET_KEY not in all_text(run, tmp_path)
+    out = tmp_path / "out"
+    assert {p.name for p in out.iterdir()} == {"contract.json", "contract.xml"}
+    assert f"{out / 'contract.xml'}, {out / 'contract.json'}" in run.output
+    assert SECRET_KEY not in all_text(run, out)
 
 
 def test_a_mock_fault_turns_the_run_red(tmp_path: Path) -> None:
@@ -159,12 +172,6 @@ def test_no_secret_in_any_faulty_run(fault_run: FaultRun) -> None:
         assert secret not in text, secret
 
 
-@pytest.fixture(scope="module")
-def live_mock() -> Iterator[tuple[str, str]]:
-    with running_mock(api_key=SECRET_KEY) as mock:
-        yield mock.base_url, mock.account
-
-
 def _live_env(base_url: str, account: str, job_ids: str) -> dict[str, str]:
     return {
         "CONTRACT_BASE_URL": base_url,
@@ -205,27 +212,20 @@ class _MethodLog(BaseHTTPRequestHandler):
         """Quiet."""
 
 
-def test_live_mode_raises_no_false_alarm_and_sends_only_gets(live_mock: tuple[str, str], tmp_path: Path) -> None:
-    """Live against a correct server: green, job ids in the test names, and every request a GET (schemathesis
-    would otherwise probe TRACE, QUERY…, and the 405 probe is skipped) - seen by a loopback front."""
-    base_url, account = live_mock
-    _MethodLog.upstream, _MethodLog.methods = base_url, []
-    with ThreadingHTTPServer(("127.0.0.1", 0), _MethodLog) as front:
-        thread = threading.Thread(target=front.serve_forever, daemon=True)
-        thread.start()
-        try:
-            front_url = f"http://127.0.0.1:{front.server_address[1]}"
-            run = run_suite(tmp_path, **_live_env(front_url, account, "sft-running,sft-minimal"))
-        finally:
-            front.shutdown()
-    assert run.exit_code == 0, run.output[-3000:]
-    assert _MethodLog.methods and set(_MethodLog.methods) == {"GET"}, sorted(set(_MethodLog.methods))
-    assert run.junit is not None
-    names = [c.attrib["name"] for c in run.junit.iter("testcase")]
-    assert any("sft-running" in n for n in names) and any("sft-minimal" in n for n in names)
-    skipped = [c.attrib["name"] for c in run.junit.iter("testcase") if c.find("skipped") is not None]
+def test_live_mode_sends_only_gets(fault_run: FaultRun) -> None:
+    """Live runs probe no other method (schemathesis would try TRACE, QUERY…): every request is a GET."""
+    assert fault_run.methods and set(fault_run.methods) == {"GET"}, sorted(set(fault_run.methods))
+
+
+def test_live_mode_names_each_job_in_its_test_cases(fault_run: FaultRun) -> None:
+    """Every job id shows in JUnit test names; only the 405 probe (not a GET) is skipped."""
+    junit = fault_run.run.junit
+    assert junit is not None
+    names = [c.attrib["name"] for c in junit.iter("testcase")]
+    for job_id in [*fault_run.fault_jobs.values(), *CLEAN_JOBS]:
+        assert any(f"[{job_id}" in name for name in names), job_id
+    skipped = [c.attrib["name"] for c in junit.iter("testcase") if c.find("skipped") is not None]
     assert skipped and all("unrouted_method" in n for n in skipped)
-    assert SECRET_KEY not in all_text(run, tmp_path)
 
 
 def test_live_mode_names_missing_settings_without_traceback(tmp_path: Path) -> None:
