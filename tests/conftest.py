@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 _KILLED = "contract_fault_killed"  # tests/test_contract_selftest.py records (fault, killed) under this name
-_VERDICTS: dict[str, bool] = {}
+_VERDICTS: dict[str, bool | None] = {}  # None: not applicable to the vendored spec
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks to group tests (--dist loadgroup)
@@ -27,18 +27,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if report.when == "call":
+    if report.when in ("call", "setup"):
         for name, value in report.user_properties:
             if name == _KILLED:
                 fault, killed = value
-                _VERDICTS[str(fault)] = bool(killed)
+                _VERDICTS[str(fault)] = None if killed is None else bool(killed)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if _VERDICTS:
-        killed, total = sum(_VERDICTS.values()), len(_VERDICTS)
-        missed = sorted(name for name, ok in _VERDICTS.items() if not ok)
+    applicable = {name: ok for name, ok in _VERDICTS.items() if ok is not None}
+    if applicable:
+        killed, total = sum(applicable.values()), len(applicable)
+        missed = sorted(name for name, ok in applicable.items() if not ok)
+        absent = sorted(name for name, ok in _VERDICTS.items() if ok is None)
         tail = f"; missed: {', '.join(missed)}" if missed else ""
+        tail += f"; not applicable to this spec: {', '.join(absent)}" if absent else ""
         terminalreporter.write_line(
             f"contract self-test kill rate: {killed}/{total} faults ({killed / total:.0%}){tail}"
         )

@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, quote, unquote_to_bytes
 from spec_tools.spec import Spec
 
 from .constants import JOB_COLLECTION, MOCK_ACCOUNT, job_name
-from .faults import ErrorStyle, Fault, fault_jobs
+from .faults import ErrorStyle, Fault, build_faults, fault_jobs
 from .fixtures import build_fixtures, with_extra_jobs
 from .marshal import DEFAULT_PROFILE, Marshaler, Profile
 from .read_mask import ReadMask, ReadMaskError
@@ -103,7 +103,7 @@ class MockGateway:
         self._job_fault: dict[str, Fault | None] = {}
         if all_faults:
             rename = lambda i: job_name(i, account)  # noqa: E731
-            for job_id, served in fault_jobs(self._fixtures, rename, self._marshal.full).items():
+            for job_id, served in fault_jobs(self._fixtures, rename, self._marshal.full, build_faults(spec)).items():
                 self._jobs[job_id] = served.body
                 self._job_behaviour[job_id] = _Behaviour.of(served.fault)
                 self._job_fault[job_id] = served.fault

@@ -132,7 +132,11 @@ def main(argv: list[str] | None = None) -> int:
     fixtures = [job_id for job_id in app.job_ids if job_id not in extra and job_id not in faulty]
     print(f"fixture jobs: {', '.join(fixtures)}" + (f" (+ {len(extra)} {EXTRA_JOB_PREFIX}NNN jobs)" if extra else ""))
     if args.all_faults:
-        print(f"fault jobs: {', '.join(faulty)}")
+        absent = [name for name in FAULTS if FAULT_JOB_PREFIX + name not in faulty]
+        print(
+            f"fault jobs: {', '.join(faulty)}"
+            + (f" (not applicable to this spec: {', '.join(absent)})" if absent else "")
+        )
     print(f"scenario jobs: see --list-scenarios; marshaling: {args.marshal}")
     print(f"fault: {args.fault} (rule {fault.rule}): {fault.description}" if fault else "fault: none")
     url_host = f"[{host}]" if ":" in host else host
