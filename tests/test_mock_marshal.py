@@ -15,6 +15,7 @@ from gateway_mock.app import MockGateway
 from gateway_mock.constants import DEFAULT_API_KEY, MINIMAL_JOB_ID
 from gateway_mock.fixtures import build_fixtures
 from gateway_mock.marshal import PROFILES, Marshaler
+from gateway_mock.server import running_mock
 from spec_tools.spec import load_spec
 from tests.helpers import asgi_request
 
@@ -107,3 +108,18 @@ def test_an_unknown_profile_is_refused() -> None:
     """A typo in the profile is an error naming the valid ones, not a silent default."""
     with pytest.raises(ValueError, match="emit-unpopulated"):
         Marshaler(SPEC, "emit")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_the_generated_client_parses_every_profile(profile: str) -> None:
+    """Our client reads what each profile writes, masked or not, over HTTP: set fields keep their values."""
+    from fireworks_gateway import AuthenticatedClient
+    from fireworks_gateway.api.gateway import gateway_get_supervised_fine_tuning_job as get_job
+
+    with running_mock(marshal=profile) as mock, AuthenticatedClient(mock.base_url, mock.api_key) as client:  # type: ignore[arg-type]
+        for job_id in FIXTURES:
+            for mask in MASKS:
+                job = get_job.sync(mock.account, job_id, client=client, read_mask=mask or None)
+                assert job is not None and not isinstance(job, Exception)
+                if not mask or "name" in mask.split(","):
+                    assert job.name == FIXTURES[job_id]["name"]
