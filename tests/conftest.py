@@ -1,5 +1,4 @@
-"""Test-run plumbing: keeps module fixtures shared under pytest-xdist, and reports the contract suite's kill
-rate (faults caught / faults injected) at the end of the run.
+"""Reports the contract suite's kill rate (faults caught / faults injected) at the end of the run.
 
 The self-test records each fault's verdict as a user property of its test report, which pytest-xdist carries
 from the workers to the controller, where this plugin counts them.
@@ -11,19 +10,6 @@ import pytest
 
 _KILLED = "contract_fault_killed"  # tests/test_contract_selftest.py records (fault, killed) under this name
 _VERDICTS: dict[str, bool | None] = {}  # None: not applicable to the vendored spec
-
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks to group tests (--dist loadgroup)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that use a module-scoped fixture (a mock process, a suite run, a frozen project) stay on one
-    worker, so the fixture is built once rather than once per worker; the other tests spread freely."""
-    for item in items:
-        if item.get_closest_marker("xdist_group") is not None:
-            continue
-        info = getattr(item, "_fixtureinfo", None)
-        definitions = getattr(info, "name2fixturedefs", {}) if info is not None else {}
-        if any(d.scope == "module" for defs in definitions.values() for d in defs):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

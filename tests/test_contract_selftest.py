@@ -4,12 +4,7 @@ any output or report."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import threading
-import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,49 +18,7 @@ from gateway_mock.constants import MINIMAL_JOB_ID
 from gateway_mock.faults import FAULTS, fault_job_id
 from gateway_mock.fixtures import SIGNED_URL_SIGNATURE
 from gateway_mock.server import running_mock
-from spec_tools.paths import REPO_ROOT
-
-ENTRY = [sys.executable, "-m", "contract_tests"]  # the entry point CI uses
-SECRET_KEY = "sk-selftest-5b1d0c9e7a"  # must never appear in output or reports
-EXAMPLES = "8"  # generated cases per mode: enough to reach every rule, few enough for make test
-
-
-@dataclass(frozen=True)
-class SuiteRun:
-    exit_code: int
-    output: str
-    report: dict[str, object]
-    junit: ET.Element | None
-
-    @property
-    def failed_rules(self) -> list[str]:
-        rules = self.report.get("failed_rules", [])
-        assert isinstance(rules, list)
-        return rules
-
-    def failed_test_names(self) -> list[str]:
-        assert self.junit is not None
-        return [c.attrib["name"] for c in self.junit.iter("testcase") if c.find("failure") is not None]
-
-
-def run_suite(report_dir: Path, cwd: Path = REPO_ROOT, **env: str) -> SuiteRun:
-    """The suite in a child process: `python -m contract_tests` from the root, scripts/contract.py elsewhere."""
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith(("CONTRACT_", "FIREWORKS_", "GITHUB_STEP_SUMMARY"))
-    }
-    environment.update({"CONTRACT_REPORT_DIR": str(report_dir), "CONTRACT_EXAMPLES": EXAMPLES, **env})
-    command = ENTRY if cwd == REPO_ROOT else [sys.executable, str(REPO_ROOT / "scripts" / "contract.py")]
-    result = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=240, check=False, cwd=cwd)
-    report_dir = cwd / report_dir if not report_dir.is_absolute() else report_dir
-    report_path, junit_path = report_dir / "contract.json", report_dir / "contract.xml"
-    report = json.loads(report_path.read_text()) if report_path.exists() else {}
-    junit = ET.parse(junit_path).getroot() if junit_path.exists() else None
-    return SuiteRun(result.returncode, result.stdout + result.stderr, report, junit)
-
-
-def all_text(run: SuiteRun, report_dir: Path) -> str:
-    return run.output + "".join(p.read_text() for p in report_dir.iterdir() if p.is_file())
-
+from tests.helpers import SECRET_KEY, SuiteRun, all_text, run_suite
 
 KILLED = "contract_fault_killed"  # user property tests/conftest.py counts into the kill rate (xdist-safe)
 CLEAN_JOBS = ("sft-running", MINIMAL_JOB_ID)  # faithful jobs in the same run: no finding may land on them
@@ -103,28 +56,6 @@ def fault_run(tmp_path_factory: pytest.TempPathFactory) -> FaultRun:
             finally:
                 front.shutdown()
     return FaultRun(run, report_dir, jobs, list(_MethodLog.methods))
-
-
-def test_clean_mock_is_green_with_reports_together_whatever_the_cwd(tmp_path: Path) -> None:
-    """Against the faithful mock no rule fails and the run exits 0; started from another directory with a relative
-    CONTRACT_REPORT_DIR, both reports land in that one folder and the printed paths are theirs."""
-    run = run_suite(Path("out"), tmp_path, CONTRACT_REPORT_DIR="out", MOCK_API_KEY=SECRET_KEY)
-    assert run.exit_code == 0, run.output[-3000:]
-    assert (run.report["outcome"], run.failed_rules) == ("passed", [])
-    assert run.junit is not None and run.failed_test_names() == []
-    out = tmp_path / "out"
-    assert {p.name for p in out.iterdir()} == {"contract.json", "contract.xml"}
-    assert f"{out / 'contract.xml'}, {out / 'contract.json'}" in run.output
-    assert SECRET_KEY not in all_text(run, out)
-
-
-def test_a_mock_fault_turns_the_run_red(tmp_path: Path) -> None:
-    """CONTRACT_MOCK_FAULT breaks the whole embedded mock: exit 1, and the fault's rule is named."""
-    name = next(iter(FAULTS))
-    run = run_suite(tmp_path, CONTRACT_MOCK_FAULT=name, MOCK_API_KEY=SECRET_KEY)
-    assert run.exit_code == 1, run.output[-3000:]
-    assert (run.report["outcome"], run.failed_rules) == ("violations", [FAULTS[name].rule])
-    assert f"[{FAULTS[name].rule}] violation" in run.output
 
 
 def test_the_mock_serves_every_applicable_fault(fault_run: FaultRun) -> None:
@@ -231,12 +162,3 @@ def test_live_mode_names_each_job_in_its_test_cases(fault_run: FaultRun) -> None
         assert any(f"[{job_id}" in name for name in names), job_id
     skipped = [c.attrib["name"] for c in junit.iter("testcase") if c.find("skipped") is not None]
     assert skipped and all("unrouted_method" in n for n in skipped)
-
-
-def test_live_mode_names_missing_settings_without_traceback(tmp_path: Path) -> None:
-    """CONTRACT_BASE_URL alone: exit 2 and a message naming each missing setting."""
-    run = run_suite(tmp_path, CONTRACT_BASE_URL="http://127.0.0.1:9")
-    assert run.exit_code == 2
-    for name in ("FIREWORKS_API_KEY", "FIREWORKS_ACCOUNT_ID", "CONTRACT_JOB_IDS"):
-        assert name in run.output
-    assert "Traceback" not in run.output
