@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zlib
 from typing import Any
 
@@ -10,14 +11,15 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
 from spec_tools.paths import SPEC_PATH
+from spec_tools.spec import JOB_PATH
 
 from .bounded_http import RunBudgetExceeded, TransportProblem
 from .exchange import Exchange
 from .rules import ADVISORIES, RULES, Rule, check_exchange
 from .run import ContractRun, current_run
 
-ACCOUNT_PARAM = "account_id"
-JOB_PARAM = "supervised_fine_tuning_job_id"
+# The path's parameters, in order (account, then job), as the spec's job path names them.
+ACCOUNT_PARAM, JOB_PARAM = re.findall(r"{(\w+)}", JOB_PATH)
 
 
 def _exchange(response: Any) -> Exchange:

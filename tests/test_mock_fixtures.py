@@ -100,8 +100,8 @@ def test_there_is_one_job_per_job_state_and_a_minimal_job() -> None:
 
 
 def test_the_minimal_job_carries_only_name_and_dataset() -> None:
-    """`sft-minimal` has exactly `name` and the one required field, `dataset`."""
-    assert set(FIXTURES[MINIMAL_JOB_ID]) == {"name", "dataset"}
+    """`sft-minimal` has exactly `name` and the spec's required fields (today `dataset`)."""
+    assert set(FIXTURES[MINIMAL_JOB_ID]) == {"name", *SPEC.job_schema().get("required", ())}
 
 
 def test_every_name_is_the_resource_name_of_its_id() -> None:
