@@ -98,10 +98,13 @@ def test_contradicting_or_misleading_settings_exit_2_with_a_sentence(
     live = {"FIREWORKS_API_KEY": KEY, "FIREWORKS_ACCOUNT_ID": "a", "CONTRACT_JOB_IDS": "j"}
     for name, value in {**live, **env, "CONTRACT_REPORT_DIR": str(tmp_path)}.items():
         monkeypatch.setenv(name, value)
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     assert cli.main([]) == 2
     err = capsys.readouterr().err
     assert words in err and "Traceback" not in err and "hunter2" not in err
     assert _report(tmp_path)["outcome"] == "error" and words in str(_report(tmp_path)["reason"])
+    assert "error" in summary.read_text().splitlines()[0] and "hunter2" not in summary.read_text()
 
 
 def test_a_job_throttled_three_times_then_served_passes(mock: RunningMock, tmp_path: Path) -> None:
@@ -173,3 +176,12 @@ def test_max_rps_spaces_requests(mock: RunningMock) -> None:
 def test_retry_after_values(value: str, seconds: float | None) -> None:
     """delta-seconds and HTTP dates are read (a date in the past is no wait); junk is ignored, not raised."""
     assert retry_after_seconds(value) == seconds
+
+
+def test_a_run_over_its_budget_stops_with_exit_2(mock: RunningMock, tmp_path: Path) -> None:
+    """CONTRACT_RUN_BUDGET bounds the whole run, preflight included: a 1 s budget against a 2 s answer is exit 2
+    saying so, not a hang and not a rule violation."""
+    env = _live(mock.base_url, "scenario-slow", CONTRACT_REPORT_DIR=str(tmp_path), CONTRACT_RUN_BUDGET="1")
+    result = _run(env, REPO_ROOT, "-k", "credentials")
+    assert result.returncode == 2
+    assert "budget of 1 s" in result.stderr and _report(tmp_path)["failed_rules"] == []
