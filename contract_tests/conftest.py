@@ -37,6 +37,10 @@ def pytest_configure(config: pytest.Config) -> None:
     except PreflightError as exc:
         record_verdict(Verdict("error", str(exc)))
         raise pytest.UsageError(str(exc)) from None
+    except (LookupError, ValueError, OSError) as exc:  # e.g. a vendored spec the suite cannot read
+        reason = f"cannot start the run: {type(exc).__name__}: {str(exc)[:200]}"
+        record_verdict(Verdict("error", reason))
+        raise pytest.UsageError(reason) from None
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
