@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,8 @@ import pytest
 
 from contract_tests import cli
 from contract_tests.bounded_http import BoundedSender, Limits, retry_after_seconds
+from contract_tests.run import PreflightError, start_run
+from contract_tests.settings import settings_from_env
 from gateway_mock.server import RunningMock, running_mock
 from spec_tools.paths import REPO_ROOT
 
@@ -117,12 +120,19 @@ def test_a_job_throttled_three_times_then_served_passes(mock: RunningMock, tmp_p
     assert _report(tmp_path)["outcome"] == "passed"
 
 
+def _preflight_error(env: dict[str, str]) -> str:
+    """The run's start in-process (settings, then preflight), as the plugin does it: the PreflightError's text,
+    which the plugin turns into exit 2 (the unreachable-gateway test above proves that mapping end to end)."""
+    with pytest.raises(PreflightError) as raised:
+        stop = start_run(settings_from_env(env))
+        stop.close()
+    return str(raised.value)
+
+
 def test_throttling_past_the_retry_budget_is_a_could_not_check(mock: RunningMock, tmp_path: Path) -> None:
     """A job that is always 429: once the retry budget is spent it is exit 2 naming the throttling, not a rule."""
     env = _live(mock.base_url, "scenario-rate-limited", CONTRACT_REPORT_DIR=str(tmp_path), CONTRACT_RETRY_BUDGET="0")
-    result = _run(env)
-    assert result.returncode == 2
-    assert "throttling" in result.stderr and _report(tmp_path)["failed_rules"] == []
+    assert "kept throttling (HTTP 429) reading scenario-rate-limited" in _preflight_error(env)
 
 
 def _limits(**changes: object) -> Limits:
@@ -178,10 +188,10 @@ def test_retry_after_values(value: str, seconds: float | None) -> None:
     assert retry_after_seconds(value) == seconds
 
 
-def test_a_run_over_its_budget_stops_with_exit_2(mock: RunningMock, tmp_path: Path) -> None:
-    """CONTRACT_RUN_BUDGET bounds the whole run, preflight included: a 1 s budget against a 2 s answer is exit 2
-    saying so, not a hang and not a rule violation."""
+def test_a_run_over_its_budget_stops(mock: RunningMock, tmp_path: Path) -> None:
+    """CONTRACT_RUN_BUDGET bounds the whole run, preflight included: a 1 s budget against a 1 s answer stops the
+    run saying so (exit 2), not a hang and not a rule violation."""
     env = _live(mock.base_url, "scenario-slow", CONTRACT_REPORT_DIR=str(tmp_path), CONTRACT_RUN_BUDGET="1")
-    result = _run(env, REPO_ROOT, "-k", "credentials")
-    assert result.returncode == 2
-    assert "budget of 1 s" in result.stderr and _report(tmp_path)["failed_rules"] == []
+    started = time.monotonic()
+    assert "budget of 1 s" in _preflight_error(env)
+    assert time.monotonic() - started < 5

@@ -3,8 +3,12 @@ directory), red with a mock fault, and settings problems named without a traceba
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import pytest
+
+from contract_tests import cli
 from gateway_mock.faults import FAULTS
 from tests.helpers import SECRET_KEY, all_text, run_suite
 
@@ -31,10 +35,17 @@ def test_a_mock_fault_turns_the_run_red(tmp_path: Path) -> None:
     assert f"[{FAULTS[name].rule}] violation" in run.output
 
 
-def test_live_mode_names_missing_settings_without_traceback(tmp_path: Path) -> None:
-    """CONTRACT_BASE_URL alone: exit 2 and a message naming each missing setting."""
-    run = run_suite(tmp_path, CONTRACT_BASE_URL="http://127.0.0.1:9")
-    assert run.exit_code == 2
+def test_live_mode_names_missing_settings_without_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """CONTRACT_BASE_URL alone: exit 2 and a message naming each missing setting, no traceback."""
+    for name in list(os.environ):
+        if name.startswith(("CONTRACT_", "FIREWORKS_", "GITHUB_STEP")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("CONTRACT_BASE_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("CONTRACT_REPORT_DIR", str(tmp_path))
+    assert cli.main([]) == 2
+    err = capsys.readouterr().err
     for name in ("FIREWORKS_API_KEY", "FIREWORKS_ACCOUNT_ID", "CONTRACT_JOB_IDS"):
-        assert name in run.output
-    assert "Traceback" not in run.output
+        assert name in err
+    assert "Traceback" not in err
