@@ -8,7 +8,8 @@ from pathlib import Path
 import hypothesis
 import pytest
 
-from .report import format_finding, summarize
+from .outcome import Verdict, append_step_summary, judge, record_verdict, step_summary, write_report
+from .report import Finding, first_of_each_pair, format_finding, summarize
 from .run import ContractRun, PreflightError, current_run, start_run, stop_run
 from .settings import SettingsError, settings_from_env
 
@@ -20,18 +21,26 @@ hypothesis.settings.load_profile("contract")
 _STARTED = pytest.StashKey[float]()
 _MAX_ADVISORIES_SHOWN = 20
 _MAX_VIOLATIONS_SHOWN = 60  # a badly broken server would otherwise print thousands of lines
+_MAX_FIRST_SHOWN = 200  # the first violation of each (rule, job) pair is shown even past the cap above
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    started = time.perf_counter()
     try:
         settings = settings_from_env()
     except SettingsError as exc:
+        record_verdict(Verdict("error", str(exc)))
         raise pytest.UsageError(str(exc)) from None
-    config.stash[_STARTED] = time.perf_counter()
+    config.stash[_STARTED] = started
     try:
-        start_run(settings)
+        start_run(settings, started=time.monotonic())
     except PreflightError as exc:
+        record_verdict(Verdict("error", str(exc)))
         raise pytest.UsageError(str(exc)) from None
+    except (LookupError, ValueError, OSError) as exc:  # e.g. a vendored spec the suite cannot read
+        reason = f"cannot start the run: {type(exc).__name__}: {str(exc)[:200]}"
+        record_verdict(Verdict("error", reason))
+        raise pytest.UsageError(reason) from None
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -93,24 +102,29 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
     fault = f" with fault {run.settings.mock_fault!r}" if run.settings.mock_fault else ""
     write(f"target: {target}{fault}; spec {run.facts.version}; {len(run.target.job_ids)} job id(s)")
     violations, advisories = summarize(recorder.violations), summarize(recorder.advisories)
-    for finding, times in violations[:_MAX_VIOLATIONS_SHOWN]:
+    shown = _shown(violations)
+    for finding, times in shown:
         write(format_finding(finding, times))
-    if len(violations) > _MAX_VIOLATIONS_SHOWN:
-        write(f"... and {len(violations) - _MAX_VIOLATIONS_SHOWN} more distinct violations (contract.json)")
+    if len(violations) > len(shown):
+        write(f"... and {len(violations) - len(shown)} more distinct violations (contract.json)")
     for finding, times in advisories[:_MAX_ADVISORIES_SHOWN]:
         write(format_finding(finding, times))
     if len(advisories) > _MAX_ADVISORIES_SHOWN:
         write(f"... and {len(advisories) - _MAX_ADVISORIES_SHOWN} more distinct advisories (contract.json)")
     rules = sorted({f.rule for f in recorder.violations})
     elapsed = time.perf_counter() - config.stash.get(_STARTED, time.perf_counter())
-    verdict = f"FAILED rules: {', '.join(rules)}" if rules else "no rule failed"
+    failed = f"FAILED rules: {', '.join(rules)}" if rules else "no rule failed"
     write(
         f"{run.cases} exchanges checked in {elapsed:.1f} s; {len(violations)} distinct violations "
-        f"({len(recorder.violations)} in all), {len(advisories)} distinct advisories; {verdict}"
+        f"({len(recorder.violations)} in all), {len(advisories)} distinct advisories; {failed}"
     )
+    verdict = judge(recorder.violations, exitstatus, run.budget_exceeded)
+    record_verdict(verdict)
+    write(f"outcome: {verdict.outcome} ({verdict.reason})")
     report = run.settings.report_dir / "contract.json"
-    recorder.write_json(
+    write_report(
         report,
+        verdict,
         {
             "spec_version": run.facts.version,
             "target": "live" if run.target.live else "mock",
@@ -119,9 +133,22 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
             "exchanges": run.cases,
             "generated_cases": run.generated_cases,
             "seed": run.settings.seed,
+            "marshal": None if run.target.live else run.settings.marshal,
         },
+        recorder.findings,
+        recorder.redactor,
     )
     write(f"reports: {run.settings.report_dir / 'contract.xml'}, {report}")
+    problem = append_step_summary(step_summary(verdict, target + fault, recorder.findings, recorder.redactor))
+    if problem:
+        write(f"warning: {problem}")
+
+
+def _shown(violations: list[tuple[Finding, int]]) -> list[tuple[Finding, int]]:
+    """Which distinct violations to print: every (rule, job) pair once first, so none hides behind another."""
+    ordered = first_of_each_pair(violations)
+    pairs = len({(f.rule, f.job_id) for f, _ in violations})
+    return ordered[: max(min(pairs, _MAX_FIRST_SHOWN), _MAX_VIOLATIONS_SHOWN)]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

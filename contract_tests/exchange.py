@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import parse_qs, unquote, urlsplit
 
-__all__ = ["NOT_JSON", "Credentials", "Exchange", "job_ids_from_path"]
+from spec_tools.spec import JOB_PATH
+
+__all__ = ["NOT_JSON", "Credentials", "Exchange", "job_ids_from_path", "job_resource_name"]
 
 Credentials = Literal["valid", "missing", "wrong"]
 
@@ -19,8 +21,15 @@ class _NotJson:
 
 NOT_JSON: Any = _NotJson()
 
-_PREFIX = ("v1", "accounts")
-_COLLECTION = "supervisedFineTuningJobs"
+# From the spec's job path `/v1/accounts/{account_id}/supervisedFineTuningJobs/{..._job_id}`.
+_PARTS = JOB_PATH.strip("/").split("/")
+_PREFIX = tuple(_PARTS[:2])
+_COLLECTION = _PARTS[3]
+
+
+def job_resource_name(account: str | None, job_id: str | None) -> str:
+    """The job's resource name, the job path without its version prefix: `accounts/{account}/<collection>/{job}`."""
+    return f"{_PREFIX[1]}/{account}/{_COLLECTION}/{job_id}"
 
 
 def job_ids_from_path(path: str) -> tuple[str | None, str | None]:

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shlex
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 from .exchange import Exchange
 from .rules import Violation
 from .spec_facts import SpecFacts
 
-__all__ = ["Finding", "Recorder", "Redactor", "curl_line", "format_finding", "summarize"]
+__all__ = ["Finding", "Recorder", "Redactor", "curl_line", "first_of_each_pair", "format_finding", "summarize"]
 
 REDACTED = "[redacted]"  # no angle brackets: the JUnit XML is scrubbed as text
+_PIECE = 8  # no run of this many characters of a secret is ever shown, even a piece cut off by a gateway
+_MAX_SHOWN = 80  # what came back is shortened to this, after scrubbing
 # Signed URLs carry their credentials in the query string.
 _OWN_PARAMETERS = {"readMask"}
 _URL_QUERY = re.compile(r"(https?://[^\s?\"'<>]+)\?[^\s\"'<>]*")
@@ -26,14 +26,25 @@ class Redactor:
     """Scrubs known secrets (the API key, secret fields of bodies) and every URL query string from text."""
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
-        self._secrets = {s for s in secrets if len(s) >= 4}
+        self._secrets: set[str] = set()
+        self._pieces: re.Pattern[str] | None = None
+        for secret in secrets:
+            self.add(secret)
+
+    def add(self, secret: str) -> None:
+        if len(secret) < 4 or secret in self._secrets:
+            return
+        self._secrets.add(secret)
+        windows = {s[i : i + _PIECE] for s in self._secrets if len(s) >= _PIECE for i in range(len(s) - _PIECE + 1)}
+        longest_first = sorted(windows, key=lambda w: (-len(w), w))
+        self._pieces = re.compile("|".join(map(re.escape, longest_first))) if windows else None
 
     def learn(self, body: Any, facts: SpecFacts) -> None:
         """Remember a body's secret-looking values, in fields the spec knows or not, so no message prints them."""
         if isinstance(body, dict):
             for key, value in body.items():
                 if isinstance(value, str) and value and facts.is_secret_name(key):
-                    self._secrets.add(value)
+                    self.add(value)
                 else:
                     self.learn(value, facts)
         elif isinstance(body, list):
@@ -52,10 +63,15 @@ class Redactor:
         return f"{match.group(1)}?{REDACTED}"
 
     def scrub_secrets(self, text: str) -> str:
-        """Scrub known secrets only: for text we wrote ourselves, such as the request URL."""
+        """Scrub known secrets, and any piece of one 8 characters or longer (a secret cut off by someone)."""
         for secret in sorted(self._secrets, key=len, reverse=True):
             text = text.replace(secret, REDACTED)
-        return text
+        return self._pieces.sub(REDACTED, text) if self._pieces is not None else text
+
+    def shown(self, text: str, limit: int = _MAX_SHOWN) -> str:
+        """Text quoting an answer, as printed and reported: scrubbed whole first, then shortened."""
+        text = self.scrub(text)
+        return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def curl_line(exchange: Exchange, wrong_key: str) -> str:
@@ -101,6 +117,19 @@ def summarize(findings: Iterable[Finding]) -> list[tuple[Finding, int]]:
     return [(group[0], len(group)) for group in grouped.values()]
 
 
+def first_of_each_pair(distinct: list[tuple[Finding, int]]) -> list[tuple[Finding, int]]:
+    """Distinct findings reordered: the first of each (rule, job) pair, then the rest, so that a cut-off list
+    still names every rule that failed on every job."""
+    pairs: set[tuple[str, str | None]] = set()
+    first: list[tuple[Finding, int]] = []
+    rest: list[tuple[Finding, int]] = []
+    for entry in distinct:
+        pair = (entry[0].rule, entry[0].job_id)
+        (rest if pair in pairs else first).append(entry)
+        pairs.add(pair)
+    return first + rest
+
+
 class Recorder:
     """Collects findings across a run, scrubbed as they arrive, and writes the machine-readable report."""
 
@@ -110,14 +139,13 @@ class Recorder:
         self.findings: list[Finding] = []
 
     def record(self, exchange: Exchange, violations: Iterable[Violation], test: str) -> list[Finding]:
-        scrub = self.redactor.scrub
         new = [
             Finding(
                 rule=v.rule,
                 job_id=exchange.job_id,
                 path=v.path,
-                expected=scrub(v.expected),
-                got=scrub(v.got),
+                expected=self.redactor.shown(v.expected, 4 * _MAX_SHOWN),
+                got=self.redactor.shown(v.got),
                 curl=self.redactor.scrub_secrets(curl_line(exchange, self.wrong_key)),
                 test=test,
                 advisory=v.advisory,
@@ -140,15 +168,3 @@ class Recorder:
     @property
     def advisories(self) -> list[Finding]:
         return [f for f in self.findings if f.advisory]
-
-    def write_json(self, path: Path, meta: dict[str, Any]) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        document = {
-            **meta,
-            "violations": [asdict(f) for f in self.violations],
-            "advisories": [asdict(f) for f in self.advisories],
-            "failed_rules": sorted({f.rule for f in self.violations}),
-        }
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(self.redactor.scrub(json.dumps(document, indent=2)) + "\n", encoding="utf-8")
-        tmp.replace(path)

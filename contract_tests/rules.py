@@ -17,7 +17,7 @@ import jsonschema
 import pycountry
 from rfc3339_validator import validate_rfc3339  # type: ignore[import-untyped]
 
-from .exchange import NOT_JSON, Exchange
+from .exchange import NOT_JSON, Exchange, job_resource_name
 from .spec_facts import SpecFacts
 
 __all__ = ["ADVISORIES", "RULES", "Rule", "Violation", "check_exchange", "rule_by_id"]
@@ -53,8 +53,8 @@ def _json_path(path: Iterable[str | int]) -> str:
 
 
 def _show(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else f'"{value}"'
-    return text if len(text) <= 80 else text[:77] + "..."
+    # Whole: the recorder scrubs secrets first and shortens after, so no piece of a secret survives a cut.
+    return repr(value) if not isinstance(value, str) else f'"{value}"'
 
 
 def _camel(name: str) -> str:
@@ -162,7 +162,7 @@ def schema_rule(exchange: Exchange, facts: SpecFacts) -> Iterator[Violation]:
     if not exchange.is_job_read:
         return
     if exchange.body is NOT_JSON:
-        yield Violation("schema", "$", "a JSON job object", _show(exchange.text[:60]))
+        yield Violation("schema", "$", "a JSON job object", _show(exchange.text))
         return
     body = _normalized(exchange.body, facts)
     money = {path for path, _v, _s, name in facts.walk(body) if name in facts.money_schema_names}
@@ -316,7 +316,7 @@ def name_rule(exchange: Exchange, facts: SpecFacts) -> Iterator[Violation]:
     """`name`, when present, is `accounts/{account}/supervisedFineTuningJobs/{job}` of the request."""
     if not exchange.is_job_read or not isinstance(exchange.body, dict) or "name" not in exchange.body:
         return
-    want = f"accounts/{exchange.account}/supervisedFineTuningJobs/{exchange.job_id}"
+    want = job_resource_name(exchange.account, exchange.job_id)
     if exchange.body["name"] == "" and not _covered_by_mask(exchange, "name"):
         return  # masked out, written as its zero value
     if exchange.body["name"] != want:

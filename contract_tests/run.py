@@ -11,16 +11,18 @@ from urllib.parse import quote
 import httpx
 import pytest
 
+from .bounded_http import BoundedSender, Limits, RunBudgetExceeded, TransportProblem
 from .exchange import Exchange
+from .outcome import RUN_PROBLEM
 from .report import Recorder, Redactor, format_finding
+from .requests_bridge import bounded_session
 from .rules import ADVISORIES, RULES, Rule, check_exchange
-from .settings import Settings
+from .settings import MAX_BODY_BYTES, Settings
 from .spec_facts import SpecFacts, spec_facts
 
 __all__ = ["RUN_PROBLEM", "ContractRun", "PreflightError", "Target", "current_run", "start_run", "stop_run"]
 
 WRONG_KEY = "contract-suite-wrong-key"
-RUN_PROBLEM = "run"  # not a rule of the spec: the run could not check what it was asked to
 
 
 @dataclass(frozen=True)
@@ -35,15 +37,30 @@ class Target:
 class ContractRun:
     """Sends requests, holds every exchange to the rules, and keeps what was found."""
 
-    def __init__(self, settings: Settings, target: Target, facts: SpecFacts, stack: ExitStack) -> None:
+    def __init__(
+        self, settings: Settings, target: Target, facts: SpecFacts, stack: ExitStack, started: float | None = None
+    ) -> None:
         self.settings = settings
         self.target = target
         self.facts = facts
         self.recorder = Recorder(Redactor([target.api_key]), WRONG_KEY)
         self.cases = 0
         self.generated_cases = 0
+        self.budget_exceeded: str | None = None
+        self.broken_jobs: dict[str, str] = {}  # job id -> what happened: reported once, later requests not sent
         self._stack = stack
-        self.http = stack.enter_context(httpx.Client(base_url=target.base_url, timeout=httpx.Timeout(30.0)))
+        limits = Limits(
+            request_deadline=settings.request_deadline,
+            max_body_bytes=MAX_BODY_BYTES,
+            run_budget=settings.run_budget,
+            retry_budget=settings.retry_budget,
+            max_rps=settings.max_rps,
+            retry_throttled=target.live,
+        )
+        self.sender = BoundedSender(target.base_url, limits, started=started)
+        stack.callback(self.sender.close)
+        self.case_session = bounded_session(self.sender)
+        stack.callback(self.case_session.close)
 
     def job_path(self, job_id: str, account: str | None = None) -> str:
         """The job's URL path, each id percent-encoded whole (a `/` in an id stays inside it)."""
@@ -57,12 +74,42 @@ class ContractRun:
         elif credentials == "wrong":
             headers["Authorization"] = f"Bearer {WRONG_KEY}"
         params = {"readMask": read_mask} if read_mask is not None else None
+        job_id = _job_of(path)
+        self.skip_broken(job_id)
         try:
-            response = self.http.request(method, path, params=params, headers=headers)
-        except httpx.HTTPError as exc:
-            # Reported like a finding, so the summary says why a test failed even with tracebacks off.
-            self.fail_run(f"{method} {path}: no answer from {self.target.base_url} ({type(exc).__name__}: {exc})")
-        return self.exchange_of(response)
+            response = self.sender.send(method, path, params=params, headers=headers)
+        except (TransportProblem, RunBudgetExceeded) as problem:
+            self.transport_failed(problem, job_id, f"{method} {path}")
+        return self.judged(self.exchange_of(response), job_id)
+
+    def judged(self, exchange: Exchange, job_id: str | None) -> Exchange:
+        """Throttling that outlasted the retry budget checks nothing: a run finding, not a rule's."""
+        if self.target.live and exchange.status in (429, 503):
+            self.fail_run(
+                f"HTTP {exchange.status} still after waiting {self.settings.retry_budget:g} s of retry budget "
+                "(the gateway kept throttling; lower CONTRACT_MAX_RPS or raise CONTRACT_RETRY_BUDGET)",
+                job_id=job_id,
+            )
+        return exchange
+
+    def skip_broken(self, job_id: str | None) -> None:
+        """A job whose answer already could not be read is reported once; its other checks are skipped."""
+        if self.budget_exceeded is not None:
+            pytest.skip(f"not run: {self.budget_exceeded}")
+        if job_id is not None and job_id in self.broken_jobs:
+            pytest.skip(f"not sent: {job_id} already failed ({self.broken_jobs[job_id]})")
+
+    def transport_failed(self, problem: Exception, job_id: str | None, what: str) -> NoReturn:
+        """One finding naming the job and what happened; the run stops when its budget is spent."""
+        message = str(problem)
+        if isinstance(problem, RunBudgetExceeded):
+            self.budget_exceeded = message
+            self.recorder.record_problem(RUN_PROBLEM, job_id, self.recorder.redactor.scrub_secrets(message))
+            pytest.exit(f"contract run stopped: {message}", returncode=2)
+        if job_id is not None:
+            self.broken_jobs[job_id] = message
+        # Reported like a finding, so the summary says why a test failed even with tracebacks off.
+        self.fail_run(f"{what}: {message}", job_id=job_id)
 
     def fail_run(self, message: str, *, job_id: str | None = None, rule: str = RUN_PROBLEM) -> NoReturn:
         """Fail the current test for something other than a rule on a body, and keep it in the summary."""
@@ -98,20 +145,40 @@ class PreflightError(RuntimeError):
     """The live target cannot be checked as configured (unreachable, key refused, job ids unknown)."""
 
 
+def _job_of(path: str) -> str | None:
+    from .exchange import job_ids_from_path
+
+    return job_ids_from_path(path.split("?", 1)[0])[1]
+
+
 def _preflight(run: ContractRun) -> None:
-    """Live runs: one plain read per job id first, so a typo or a wrong key is one clear message, not N failures."""
-    missing, refused = [], []
-    for job_id in run.target.job_ids:
+    """Live runs: one plain read per job id first, so a typo or a wrong key is one clear message, not N failures.
+    The same limits hold here: a stalled, trickling or endless answer stops the run naming the job."""
+    missing, refused, unreadable = [], [], []
+    origin = _origin(run.target.base_url)
+    for index, job_id in enumerate(run.target.job_ids):
         try:
-            response = run.http.get(
-                run.job_path(job_id), headers={"Authorization": f"Bearer {run.target.api_key}"}, timeout=30.0
+            response = run.sender.send(
+                "GET", run.job_path(job_id), headers={"Authorization": f"Bearer {run.target.api_key}"}
             )
-        except httpx.HTTPError as exc:
-            raise PreflightError(f"cannot reach {run.target.base_url}: {type(exc).__name__}: {exc}") from None
+        except RunBudgetExceeded as exc:
+            raise PreflightError(f"preflight stopped: {exc}") from None
+        except TransportProblem as exc:
+            if index == 0 and "ConnectError" in str(exc):
+                raise PreflightError(run.recorder.redactor.scrub_secrets(f"cannot reach {origin}: {exc}")) from None
+            unreadable.append(f"cannot read job {job_id} at {origin}: {exc}")
+            continue  # every bad job id in one message, not one per run
+        if response.status_code in (429, 503):
+            raise PreflightError(
+                f"the gateway kept throttling (HTTP {response.status_code}) reading {job_id} beyond the "
+                f"{run.settings.retry_budget:g} s retry budget; lower CONTRACT_MAX_RPS or raise CONTRACT_RETRY_BUDGET"
+            )
         if response.status_code in (401, 403):
             refused.append(job_id)
         elif response.status_code == 404:
             missing.append(job_id)
+    if unreadable:
+        raise PreflightError(run.recorder.redactor.scrub_secrets("; ".join(unreadable)))
     if refused:
         raise PreflightError(
             f"the gateway refused FIREWORKS_API_KEY for account {run.target.account!r} "
@@ -124,22 +191,32 @@ def _preflight(run: ContractRun) -> None:
         )
 
 
+def _origin(url: str) -> str:
+    parts = httpx.URL(url)
+    return f"{parts.scheme}://{parts.host}" + (f":{parts.port}" if parts.port else "")
+
+
 _CURRENT: list[ContractRun] = []
 
 
-def start_run(settings: Settings) -> ContractRun:
+def start_run(settings: Settings, started: float | None = None) -> ContractRun:
     stack = ExitStack()
     try:
         if settings.live:
             assert settings.base_url is not None and settings.account is not None
             target = Target(settings.base_url, settings.api_key, settings.account, settings.job_ids, live=True)
         else:
-            from gateway_mock.server import running_mock
+            from gateway_mock.server import MockStartError, running_mock
 
             key = settings.api_key or secrets.token_urlsafe(24)
-            mock = stack.enter_context(running_mock(fault=settings.mock_fault, api_key=key))
+            try:
+                mock = stack.enter_context(
+                    running_mock(fault=settings.mock_fault, api_key=key, marshal=settings.marshal)
+                )
+            except (MockStartError, OSError) as exc:
+                raise PreflightError(f"the embedded mock did not start: {exc}") from None
             target = Target(mock.base_url, mock.api_key, mock.account, tuple(mock.job_ids), live=False)
-        run = ContractRun(settings, target, spec_facts(), stack)
+        run = ContractRun(settings, target, spec_facts(), stack, started)
         if target.live:
             _preflight(run)
     except BaseException:
@@ -151,7 +228,7 @@ def start_run(settings: Settings) -> ContractRun:
 
 def current_run() -> ContractRun:
     if not _CURRENT:
-        raise RuntimeError("no contract run: run the suite through `make contract` (scripts/contract.py) or pytest")
+        raise RuntimeError("no contract run: run the suite through `python -m contract_tests` or pytest")
     return _CURRENT[-1]
 
 

@@ -6,13 +6,34 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, TypedDict, overload
+from urllib.parse import urlsplit
 
-__all__ = ["LIVE_SETTINGS", "Settings", "SettingsError", "settings_from_env"]
+__all__ = [
+    "DEFAULT_REPORT_DIR",
+    "LIVE_SETTINGS",
+    "MARSHAL_PROFILES",
+    "Settings",
+    "SettingsError",
+    "report_dir_from_env",
+    "settings_from_env",
+]
 
 LIVE_SETTINGS = ("FIREWORKS_API_KEY", "FIREWORKS_ACCOUNT_ID", "CONTRACT_JOB_IDS")
 DEFAULT_SEED = 4259
 DEFAULT_EXAMPLES = 40
 MAX_LIVE_EXAMPLES = 200  # live runs bound their request count
+# Reports land beside the suite whatever the working directory; a relative CONTRACT_REPORT_DIR is relative to
+# the directory the run was started from, resolved once by the entry point.
+DEFAULT_REPORT_DIR = Path(__file__).resolve().parents[1] / "reports"
+MARSHAL_PROFILES = ("emit-unpopulated", "omit-unpopulated")
+Marshal = Literal["emit-unpopulated", "omit-unpopulated"]
+_MAX_URL = 2048
+# Limits a hostile or broken gateway cannot push the suite past (seconds, bytes).
+DEFAULT_REQUEST_DEADLINE = 15.0  # connect + headers + whole body of one request
+DEFAULT_RUN_BUDGET = 300.0  # the whole run, preflight included
+DEFAULT_RETRY_BUDGET = 60.0  # total time spent waiting on 429/503 across the run
+MAX_BODY_BYTES = 4 * 1024 * 1024  # a job body is about 3 KB
 
 
 class SettingsError(ValueError):
@@ -29,6 +50,11 @@ class Settings:
     examples: int
     mock_fault: str | None
     report_dir: Path
+    marshal: Marshal = "emit-unpopulated"
+    request_deadline: float = DEFAULT_REQUEST_DEADLINE
+    run_budget: float = DEFAULT_RUN_BUDGET
+    retry_budget: float = DEFAULT_RETRY_BUDGET
+    max_rps: float | None = None
 
     @property
     def live(self) -> bool:
@@ -48,6 +74,62 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int) -> int:
     return value
 
 
+class _Limits(TypedDict):
+    request_deadline: float
+    run_budget: float
+    retry_budget: float
+    max_rps: float | None
+
+
+@overload
+def _seconds(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float: ...
+@overload
+def _seconds(env: Mapping[str, str], name: str, default: None, low: float, high: float) -> float | None: ...
+def _seconds(env: Mapping[str, str], name: str, default: float | None, low: float, high: float) -> float | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw[:40]!r}") from None
+    if not low <= value <= high:  # also refuses NaN
+        raise SettingsError(f"{name} must be between {low:g} and {high:g}, got {raw[:40]!r}")
+    return value
+
+
+def _check_base_url(base_url: str) -> None:
+    """The gateway's origin only: a path would be doubled (`/v1/v1/...`) and every job reported as missing."""
+    if len(base_url) > _MAX_URL:
+        raise SettingsError(f"CONTRACT_BASE_URL is longer than {_MAX_URL} characters")
+    if not base_url.startswith(("http://", "https://")):
+        raise SettingsError("CONTRACT_BASE_URL must start with http:// or https://")
+    try:
+        parts = urlsplit(base_url)
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError:
+        raise SettingsError("CONTRACT_BASE_URL is not a valid URL") from None
+    origin = f"{parts.scheme}://{parts.hostname or ''}" + (f":{parts.port}" if parts.port else "")
+    if parts.username is not None or parts.password is not None:
+        raise SettingsError("CONTRACT_BASE_URL must not carry credentials; put the key in FIREWORKS_API_KEY")
+    if not parts.hostname:
+        raise SettingsError("CONTRACT_BASE_URL names no host")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise SettingsError(
+            f"CONTRACT_BASE_URL must be the gateway's origin without a path or query; the suite adds "
+            f"/v1/accounts/...: drop {(parts.path + ('?' if parts.query else ''))[:40]!r} and use {origin}"
+        )
+
+
+def _marshal(env: Mapping[str, str]) -> Marshal:
+    raw = env.get("CONTRACT_MOCK_MARSHAL", "").strip() or "emit-unpopulated"
+    if raw == "emit-unpopulated":
+        return "emit-unpopulated"
+    if raw == "omit-unpopulated":
+        return "omit-unpopulated"
+    raise SettingsError(f"CONTRACT_MOCK_MARSHAL must be one of {', '.join(MARSHAL_PROFILES)}, got {raw[:40]!r}")
+
+
 def _check_fault(name: str | None) -> None:
     from gateway_mock.faults import FAULTS
 
@@ -58,25 +140,35 @@ def _check_fault(name: str | None) -> None:
 def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
     """Read and check the settings; a SettingsError names every missing or malformed one."""
     env = os.environ if env is None else env
-    base_url = env.get("CONTRACT_BASE_URL", "").strip().rstrip("/") or None
+    base_url = env.get("CONTRACT_BASE_URL", "").strip() or None
     seed = _int(env, "CONTRACT_SEED", DEFAULT_SEED, 0)
     examples = _int(env, "CONTRACT_EXAMPLES", DEFAULT_EXAMPLES, 1)
-    # Resolved now: the runner changes directory before pytest starts.
-    report_dir = Path(env.get("CONTRACT_REPORT_DIR", "reports")).resolve()
+    report_dir = report_dir_from_env(env)
+    limits = _Limits(
+        request_deadline=_seconds(env, "CONTRACT_REQUEST_DEADLINE", DEFAULT_REQUEST_DEADLINE, 0.1, 600),
+        run_budget=_seconds(env, "CONTRACT_RUN_BUDGET", DEFAULT_RUN_BUDGET, 1, 86400),
+        retry_budget=_seconds(env, "CONTRACT_RETRY_BUDGET", DEFAULT_RETRY_BUDGET, 0, 3600),
+        max_rps=_seconds(env, "CONTRACT_MAX_RPS", None, 0.01, 10000),
+    )
+    fault = env.get("CONTRACT_MOCK_FAULT", "").strip() or None
+    marshal = _marshal(env)
     if base_url is None:
-        _check_fault(env.get("CONTRACT_MOCK_FAULT") or None)
+        _check_fault(fault)
         return Settings(
-            None,
-            env.get("MOCK_API_KEY", ""),
-            None,
-            (),
-            seed,
-            examples,
-            env.get("CONTRACT_MOCK_FAULT") or None,
-            report_dir,
+            None, env.get("MOCK_API_KEY", ""), None, (), seed, examples, fault, report_dir, marshal, **limits
         )
-    if not base_url.startswith(("http://", "https://")):
-        raise SettingsError(f"CONTRACT_BASE_URL must start with http:// or https://, got {base_url!r}")
+    if fault is not None:
+        raise SettingsError(
+            "CONTRACT_MOCK_FAULT injects a fault into the embedded mock, but CONTRACT_BASE_URL runs against a live "
+            "gateway: unset one of them"
+        )
+    if env.get("CONTRACT_MOCK_MARSHAL", "").strip():
+        raise SettingsError(
+            "CONTRACT_MOCK_MARSHAL picks the embedded mock's marshaling, but CONTRACT_BASE_URL runs against a live "
+            "gateway: unset one of them"
+        )
+    _check_base_url(base_url)
+    base_url = base_url.rstrip("/")
     missing = [name for name in LIVE_SETTINGS if not env.get(name, "").strip()]
     if missing:
         raise SettingsError(
@@ -96,4 +188,13 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         min(examples, MAX_LIVE_EXAMPLES),
         None,
         report_dir,
+        marshal,
+        **limits,
     )
+
+
+def report_dir_from_env(env: Mapping[str, str] | None = None) -> Path:
+    """Where the reports go: CONTRACT_REPORT_DIR (relative to the working directory) or the suite's reports/."""
+    env = os.environ if env is None else env
+    raw = env.get("CONTRACT_REPORT_DIR", "").strip()
+    return Path(raw).resolve() if raw else DEFAULT_REPORT_DIR

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zlib
 from typing import Any
 
@@ -10,13 +11,15 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
 from spec_tools.paths import SPEC_PATH
+from spec_tools.spec import JOB_PATH
 
+from .bounded_http import RunBudgetExceeded, TransportProblem
 from .exchange import Exchange
 from .rules import ADVISORIES, RULES, Rule, check_exchange
 from .run import ContractRun, current_run
 
-ACCOUNT_PARAM = "account_id"
-JOB_PARAM = "supervised_fine_tuning_job_id"
+# The path's parameters, in order (account, then job), as the spec's job path names them.
+ACCOUNT_PARAM, JOB_PARAM = re.findall(r"{(\w+)}", JOB_PATH)
 
 
 def _exchange(response: Any) -> Exchange:
@@ -93,7 +96,15 @@ def test_generated_cases(case: Any, run: ContractRun) -> None:
     _pin_ids(case, run)
     if run.target.live and case.method.upper() != "GET":
         return  # belt and braces: never send another method to a live gateway
-    response = case.call(timeout=30)
+    job_id = (case.path_parameters or {}).get(JOB_PARAM)
+    run.skip_broken(job_id if isinstance(job_id, str) else None)
+    try:
+        # Through the bounded sender: the same deadline, body cap, budgets and 429/503 waits as every request.
+        response = case.call(session=run.case_session)
+    except (TransportProblem, RunBudgetExceeded) as problem:
+        run.transport_failed(problem, job_id if isinstance(job_id, str) else None, f"{case.method} {case.path}")
+    if run.target.live and response.status_code in (429, 503):
+        run.judged(_exchange(response), job_id if isinstance(job_id, str) else None)
     run.cases += 1
     run.generated_cases += 1
     case.validate_response(response, checks=[not_a_server_error, *CONTRACT_CHECKS])

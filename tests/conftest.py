@@ -1,13 +1,33 @@
-"""Reports the contract suite's kill rate (faults caught / faults injected) at the end of the run."""
+"""Reports the contract suite's kill rate (faults caught / faults injected) at the end of the run.
+
+The self-test records each fault's verdict as a user property of its test report, which pytest-xdist carries
+from the workers to the controller, where this plugin counts them.
+"""
 
 from __future__ import annotations
 
 import pytest
 
+_KILLED = "contract_fault_killed"  # tests/test_contract_selftest.py records (fault, killed) under this name
+_VERDICTS: dict[str, bool | None] = {}  # None: not applicable to the vendored spec
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
-    from tests.test_contract_selftest import KILL_RATE
 
-    if KILL_RATE in config.stash:
-        killed, total = config.stash[KILL_RATE]
-        terminalreporter.write_line(f"contract self-test kill rate: {killed}/{total} faults ({killed / total:.0%})")
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when in ("call", "setup"):
+        for name, value in report.user_properties:
+            if name == _KILLED:
+                fault, killed = value
+                _VERDICTS[str(fault)] = None if killed is None else bool(killed)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    applicable = {name: ok for name, ok in _VERDICTS.items() if ok is not None}
+    if applicable:
+        killed, total = sum(applicable.values()), len(applicable)
+        missed = sorted(name for name, ok in applicable.items() if not ok)
+        absent = sorted(name for name, ok in _VERDICTS.items() if ok is None)
+        tail = f"; missed: {', '.join(missed)}" if missed else ""
+        tail += f"; not applicable to this spec: {', '.join(absent)}" if absent else ""
+        terminalreporter.write_line(
+            f"contract self-test kill rate: {killed}/{total} faults ({killed / total:.0%}){tail}"
+        )

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+import email.message
 import http.client
 import importlib.util
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
+from typing import Any
 from urllib.parse import urlsplit
 
 from gateway_mock.server import RunningMock
 from spec_tools import paths
+from spec_tools.paths import REPO_ROOT
 
-__all__ = ["load_script", "raw_request"]
+__all__ = ["SECRET_KEY", "SuiteRun", "all_text", "asgi_request", "load_script", "raw_request", "run_suite"]
 
 
 def raw_request(
@@ -44,3 +55,77 @@ def load_script(name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def asgi_request(
+    app: Any, path: str, *, method: str = "GET", authorization: str | None = None
+) -> tuple[int, email.message.Message, bytes]:
+    """One request straight into an ASGI app, in-process (no server, no port): for checks over many app
+    configurations that would each cost a process start. Returns what `raw_request` returns."""
+    raw_path, _, query = path.partition("?")
+    headers = [(b"authorization", authorization.encode())] if authorization is not None else []
+    scope = {
+        "type": "http",
+        "method": method,
+        "path": raw_path,
+        "raw_path": raw_path.encode(),
+        "query_string": query.encode(),
+        "headers": headers,
+    }
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    start, *bodies = sent
+    parsed = email.message.Message()
+    for name, value in start["headers"]:
+        parsed[name.decode()] = value.decode()
+    return start["status"], parsed, b"".join(b.get("body", b"") for b in bodies)
+
+
+ENTRY = [sys.executable, "-m", "contract_tests"]  # the entry point CI uses
+SECRET_KEY = "sk-selftest-5b1d0c9e7a"  # must never appear in output or reports
+EXAMPLES = "8"  # generated cases per mode: enough to reach every rule, few enough for make test
+
+
+@dataclass(frozen=True)
+class SuiteRun:
+    exit_code: int
+    output: str
+    report: dict[str, object]
+    junit: ET.Element | None
+
+    @property
+    def failed_rules(self) -> list[str]:
+        rules = self.report.get("failed_rules", [])
+        assert isinstance(rules, list)
+        return rules
+
+    def failed_test_names(self) -> list[str]:
+        assert self.junit is not None
+        return [c.attrib["name"] for c in self.junit.iter("testcase") if c.find("failure") is not None]
+
+
+def run_suite(report_dir: Path, cwd: Path = REPO_ROOT, **env: str) -> SuiteRun:
+    """The suite in a child process: `python -m contract_tests` from the root, scripts/contract.py elsewhere."""
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("CONTRACT_", "FIREWORKS_", "GITHUB_STEP_SUMMARY"))
+    }
+    environment.update({"CONTRACT_REPORT_DIR": str(report_dir), "CONTRACT_EXAMPLES": EXAMPLES, **env})
+    command = ENTRY if cwd == REPO_ROOT else [sys.executable, str(REPO_ROOT / "scripts" / "contract.py")]
+    result = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=240, check=False, cwd=cwd)
+    report_dir = cwd / report_dir if not report_dir.is_absolute() else report_dir
+    report_path, junit_path = report_dir / "contract.json", report_dir / "contract.xml"
+    report = json.loads(report_path.read_text()) if report_path.exists() else {}
+    junit = ET.parse(junit_path).getroot() if junit_path.exists() else None
+    return SuiteRun(result.returncode, result.stdout + result.stderr, report, junit)
+
+
+def all_text(run: SuiteRun, report_dir: Path) -> str:
+    """Everything a run printed and wrote, for secret checks."""
+    return run.output + "".join(p.read_text() for p in report_dir.iterdir() if p.is_file())

@@ -43,3 +43,27 @@ def test_malformed_numbers_are_settings_errors(name: str, value: str) -> None:
     """Counts and seeds that are not whole numbers in range are refused with the variable's name."""
     with pytest.raises(SettingsError, match=name):
         settings_from_env({name: value})
+
+
+def test_pieces_of_a_secret_are_scrubbed_and_shortening_comes_after() -> None:
+    """A key cut off by the gateway still loses every 8-character piece; a long value is scrubbed whole, then
+    shortened, so the cut can never leave a piece of the key behind."""
+    key = "sk-live-Q7vN2pX9rT4mW8kZ3bY6"
+    redactor = Redactor([key])
+    assert "Q7vN2pX9" not in redactor.scrub_secrets(f"units: {key[5:16]}")
+    shown = redactor.shown('"' + "x" * 70 + key + '"')
+    assert len(shown) <= 80 and not any(key[i : i + 8] in shown for i in range(len(key) - 7))
+    assert redactor.scrub_secrets("sk-live") == "sk-live"  # shorter than a piece: ordinary text
+
+
+def test_the_verdict_tells_violations_from_could_not_check() -> None:
+    """A rule violation wins (exit 1); a run problem alone, a stopped run or a bare failure is an error (exit 2)."""
+    from contract_tests.outcome import judge
+    from contract_tests.report import Finding
+
+    rule = Finding("money", "j1", "$.x", "e", "g", "", "", advisory=False)
+    problem = Finding("run", "j2", "-", "an answer", "no complete answer", "", "", advisory=False)
+    assert judge([rule, problem], 1).exit_code == 1
+    assert (judge([problem], 1).outcome, "j2" in judge([problem], 1).reason) == ("error", True)
+    assert judge([], 2, stopped="the run took longer than its budget").outcome == "error"
+    assert judge([], 0).exit_code == 0 and judge([], 1).exit_code == 2

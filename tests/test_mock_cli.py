@@ -13,6 +13,7 @@ import pytest
 
 from gateway_mock.faults import FAULTS
 from gateway_mock.server import READY_MARKER, running_mock
+from tests.helpers import raw_request
 
 REPO = Path(__file__).resolve().parents[1]
 MOCK_SCRIPT = REPO / "scripts" / "mock.py"
@@ -119,3 +120,10 @@ def test_the_child_stops_when_its_parent_goes_away() -> None:
         finally:
             if process.poll() is None:
                 process.kill()
+
+
+def test_a_key_that_starts_with_a_dash_is_a_key() -> None:
+    """Generated keys may start with "-" (token_urlsafe does): running_mock passes it as one word, not an option."""
+    with running_mock(api_key="-dash-first-key") as mock:
+        status, _, _ = raw_request(mock, "/v1/accounts/mock-account/supervisedFineTuningJobs/sft-running")
+    assert status == 200

@@ -1,4 +1,5 @@
-"""Each `--fault` injects exactly the contract violation its catalogue entry declares, and only under that fault."""
+"""Each `--fault` injects exactly the contract violation its catalogue entry declares, and only under that fault;
+`--all-faults` serves each one on its own job id and keeps the other jobs faithful."""
 
 from __future__ import annotations
 
@@ -11,17 +12,19 @@ import pycountry
 import pytest
 from jsonschema import FormatChecker
 
-from gateway_mock.constants import job_name
-from gateway_mock.faults import FAULTS, RULES
+from gateway_mock.app import MockGateway
+from gateway_mock.constants import DEFAULT_API_KEY, job_name
+from gateway_mock.faults import FAULTS, RULES, fault_job_id, fault_jobs
 from gateway_mock.fixtures import build_fixtures
 from gateway_mock.rpc_status import CODE_NUMBERS, http_status_by_code
 from gateway_mock.server import RunningMock, running_mock
 from spec_tools.spec import load_spec
-from tests.helpers import raw_request
+from tests.helpers import asgi_request, raw_request
 
 JOBS = "/v1/accounts/mock-account/supervisedFineTuningJobs/"
 SPEC = load_spec()
 FIXTURES = build_fixtures(SPEC)
+FAULT_JOBS = fault_jobs(FIXTURES, job_name)
 HTTP_STATUS = http_status_by_code(SPEC)
 CODE_BY_NUMBER = {number: name for name, number in CODE_NUMBERS.items()}
 MISSING = object()
@@ -54,77 +57,120 @@ def _at(job: dict[str, Any], path: str) -> Any:
     return value
 
 
-def every_job_breaks(mock: RunningMock, path: str, broken: Callable[[Any], bool]) -> None:
-    """In every fixture job that has `path`, the served value there satisfies `broken`."""
-    applicable = [job_id for job_id in mock.job_ids if _at(FIXTURES[job_id], path) is not MISSING]
+Response = tuple[int, Any, bytes]
+PROPERTIES = SPEC.job_schema()["properties"]
+
+
+def _target(fault: str) -> str:
+    """Where the catalogue aims a body fault: found in the spec by schema, so a bump re-aims these checks too."""
+    target = FAULTS[fault].target
+    assert target is not None, f"{fault} has no target in the vendored spec"
+    return target
+
+
+def _money(leaf: str) -> str:
+    return f"{_target('bad-currency')}.{leaf}"
+
+
+class Served:
+    """The jobs under test and how to ask for them: a mock process over HTTP or an app in-process."""
+
+    def __init__(self, job_ids: list[str], get: Callable[..., Response], bodies: dict[str, dict[str, Any]]) -> None:
+        self.job_ids, self._get, self.bodies = job_ids, get, bodies
+
+    def get(self, path: str, auth: str | None = "default") -> Response:
+        return self._get(path, auth)
+
+    @classmethod
+    def over_http(cls, mock: RunningMock, job_ids: list[str], bodies: dict[str, dict[str, Any]]) -> Served:
+        return cls(job_ids, lambda path, auth: raw_request(mock, JOBS + path, auth=auth), bodies)
+
+    @classmethod
+    def in_process(cls, app: MockGateway) -> Served:
+        def get(path: str, auth: str | None) -> Response:
+            authorization = f"Bearer {DEFAULT_API_KEY}" if auth == "default" else auth
+            return asgi_request(app, JOBS + path, authorization=authorization)
+
+        return cls(list(FIXTURES), get, FIXTURES)
+
+
+def every_job_breaks(mock: Served, path: str, broken: Callable[[Any], bool]) -> None:
+    """In every job under test that has `path` unbroken, the served value there satisfies `broken`."""
+    applicable = [job_id for job_id in mock.job_ids if _at(mock.bodies[job_id], path) is not MISSING]
     assert applicable
     for job_id in applicable:
-        status, _, body = raw_request(mock, JOBS + job_id)
+        status, _, body = mock.get(job_id)
         assert status == 200
         value = _at(json.loads(body), path)
         assert broken(value), f"{job_id}: {path} = {value!r}"
 
 
-def _name_mismatch(mock: RunningMock) -> None:
+def _name_mismatch(mock: Served) -> None:
     for job_id in mock.job_ids:
-        served = json.loads(raw_request(mock, JOBS + job_id)[2])
+        served = json.loads(mock.get(job_id)[2])
         assert served["name"] != job_name(job_id), job_id
 
 
-def _money_sign_mismatch(mock: RunningMock) -> None:
-    every_job_breaks(mock, "estimatedCost", lambda m: int(m["units"]) * m["nanos"] < 0)
+def _money_sign_mismatch(mock: Served) -> None:
+    every_job_breaks(mock, _target("money-sign-mismatch"), lambda m: int(m["units"]) * m["nanos"] < 0)
 
 
-def _readmask_ignored(mock: RunningMock) -> None:
-    status, _, body = raw_request(mock, JOBS + "sft-running?readMask=name")
+def _readmask_ignored(mock: Served) -> None:
+    job = mock.job_ids[0]
+    status, _, body = mock.get(job + "?readMask=name")
     assert status == 200 and set(json.loads(body)) > {"name"}
-    assert raw_request(mock, JOBS + "sft-running?readMask=bogus")[0] == 200
+    assert mock.get(job + "?readMask=bogus")[0] == 200
 
 
-def _auth_ignored(mock: RunningMock) -> None:
-    assert raw_request(mock, JOBS + "sft-running", auth=None)[0] == 200
-    assert raw_request(mock, JOBS + "sft-running", auth="Bearer wrong")[0] == 200
+def _auth_ignored(mock: Served) -> None:
+    assert mock.get(mock.job_ids[0], auth=None)[0] == 200
+    assert mock.get(mock.job_ids[0], auth="Bearer wrong")[0] == 200
 
 
-def _error_not_status(mock: RunningMock) -> None:
-    status, _, body = raw_request(mock, JOBS + "no-such-job")
-    assert status == 404 and set(json.loads(body)) != {"code", "message", "details"}
+def _error_answers(mock: Served) -> list[Response]:
+    """The job's own error answers: a read without credentials (401) and an invalid mask (400)."""
+    job = mock.job_ids[0]
+    return [mock.get(job, auth=None), mock.get(job + "?readMask=bogus")]
 
 
-def _status_code_mismatch(mock: RunningMock) -> None:
-    for path in (JOBS + "no-such-job", JOBS + "sft-running?readMask=bogus"):
-        status, _, body = raw_request(mock, path)
+def _error_not_status(mock: Served) -> None:
+    for status, _, body in _error_answers(mock):
+        assert status >= 400 and set(json.loads(body)) != {"code", "message", "details"}
+
+
+def _status_code_mismatch(mock: Served) -> None:
+    for status, _, body in _error_answers(mock):
         error = json.loads(body)
         assert set(error) == {"code", "message", "details"}
         assert HTTP_STATUS[CODE_BY_NUMBER[error["code"]]] != status, (status, error)
 
 
-def _wrong_content_type(mock: RunningMock) -> None:
-    assert raw_request(mock, JOBS + "sft-running")[1]["Content-Type"] != "application/json"
-    assert raw_request(mock, JOBS + "no-such-job")[1]["Content-Type"] != "application/json"
+def _wrong_content_type(mock: Served) -> None:
+    assert mock.get(mock.job_ids[0])[1]["Content-Type"] != "application/json"
+    assert mock.get(mock.job_ids[0], auth=None)[1]["Content-Type"] != "application/json"
 
 
-EXPECTATIONS: dict[str, Callable[[RunningMock], None]] = {
-    "dataset-missing": lambda mock: every_job_breaks(mock, "dataset", lambda value: value is MISSING),
+EXPECTATIONS: dict[str, Callable[[Served], None]] = {
+    "dataset-missing": lambda mock: every_job_breaks(mock, _target("dataset-missing"), lambda value: value is MISSING),
     "unknown-enum": lambda mock: every_job_breaks(
-        mock, "state", lambda value: value not in SPEC.enum_values("gatewayJobState")
+        mock, _target("unknown-enum"), lambda value: value not in SPEC.resolve(PROPERTIES["state"])["enum"]
     ),
     "money-sign-mismatch": _money_sign_mismatch,
-    "nanos-out-of-range": lambda mock: every_job_breaks(mock, "estimatedCost.nanos", lambda n: abs(n) > 999_999_999),
+    "nanos-out-of-range": lambda mock: every_job_breaks(mock, _money("nanos"), lambda n: abs(n) > 999_999_999),
     "units-not-int64-string": lambda mock: every_job_breaks(
-        mock, "estimatedCost.units", lambda units: re.fullmatch(r"-?\d+", units) is None
+        mock, _money("units"), lambda units: re.fullmatch(r"-?\d+", units) is None
     ),
     "bad-currency": lambda mock: every_job_breaks(
-        mock, "estimatedCost.currencyCode", lambda code: pycountry.currencies.get(alpha_3=code) is None
+        mock, _money("currencyCode"), lambda code: pycountry.currencies.get(alpha_3=code) is None
     ),
     "int32-overflow": lambda mock: every_job_breaks(
-        mock, "epochs", lambda epochs: isinstance(epochs, int) and epochs > 2**31 - 1
+        mock, _target("int32-overflow"), lambda epochs: isinstance(epochs, int) and epochs > 2**31 - 1
     ),
     "bad-timestamp": lambda mock: every_job_breaks(
-        mock, "createTime", lambda stamp: not FormatChecker().conforms(stamp, "date-time")
+        mock, _target("bad-timestamp"), lambda stamp: not FormatChecker().conforms(stamp, "date-time")
     ),
     "progress-out-of-range": lambda mock: every_job_breaks(
-        mock, "jobProgress.percent", lambda percent: not 0 <= percent <= 100
+        mock, _target("progress-out-of-range"), lambda percent: not 0 <= percent <= 100
     ),
     "name-mismatch": _name_mismatch,
     "readmask-ignored": _readmask_ignored,
@@ -136,8 +182,8 @@ EXPECTATIONS: dict[str, Callable[[RunningMock], None]] = {
 
 
 @pytest.fixture(scope="module")
-def clean_mock() -> Iterator[RunningMock]:
-    with running_mock() as running:
+def all_faults_mock() -> Iterator[RunningMock]:
+    with running_mock(all_faults=True) as running:
         yield running
 
 
@@ -165,18 +211,36 @@ def test_every_fault_has_an_expectation_here() -> None:
 
 
 @pytest.mark.parametrize("name", list(FAULTS))
-def test_no_expectation_holds_against_the_clean_mock(clean_mock: RunningMock, name: str) -> None:
-    """Each expectation below detects its fault: it fails against the mock started without `--fault`."""
+def test_no_expectation_holds_against_the_faithful_jobs(all_faults_mock: RunningMock, name: str) -> None:
+    """Each expectation detects its fault: it fails against the faithful jobs, over HTTP and in-process."""
+    clean = [job_id for job_id in all_faults_mock.job_ids if job_id in FIXTURES]
     with pytest.raises(AssertionError):
-        EXPECTATIONS[name](clean_mock)
+        EXPECTATIONS[name](Served.over_http(all_faults_mock, clean, FIXTURES))
+    with pytest.raises(AssertionError):
+        EXPECTATIONS[name](Served.in_process(MockGateway(SPEC, api_key=DEFAULT_API_KEY)))
 
 
 @pytest.mark.parametrize("name", list(FAULTS))
 def test_each_fault_visibly_breaks_its_rule(name: str) -> None:
     """`--fault NAME` makes the served responses break the declared rule, in every fixture job it applies to."""
-    with running_mock(fault=name) as mock:
-        assert mock.fault == name
-        EXPECTATIONS[name](mock)
+    app = MockGateway(SPEC, api_key=DEFAULT_API_KEY, fault=FAULTS[name])
+    assert app.fault is FAULTS[name]
+    EXPECTATIONS[name](Served.in_process(app))
+
+
+@pytest.mark.parametrize("name", list(FAULTS))
+def test_all_faults_serves_each_fault_on_its_own_job(all_faults_mock: RunningMock, name: str) -> None:
+    """`--all-faults` serves `fault-<name>`, whose answers break the fault's rule while the fixtures stay faithful."""
+    job_id = fault_job_id(name)
+    assert job_id in all_faults_mock.job_ids
+    base = FAULT_JOBS[job_id].base
+    EXPECTATIONS[name](Served.over_http(all_faults_mock, [job_id], {job_id: FIXTURES[base]}))
+
+
+def test_faults_and_all_faults_are_not_combined() -> None:
+    """One fault for the whole mock and every fault on its own job contradict: refused before starting."""
+    with pytest.raises(ValueError, match="contradict"), running_mock(fault=next(iter(FAULTS)), all_faults=True):
+        pass
 
 
 def test_an_unknown_fault_name_is_refused_before_starting() -> None:

@@ -42,6 +42,32 @@ def _modified(edit: Any) -> Spec:
     return Spec(document)
 
 
+def _key(*path: str) -> str:
+    """The components key of the job schema, or of the schema a job property path refers to (no names kept)."""
+    if not path:
+        return SPEC.job_schema_name()
+    node: dict[str, Any] = SPEC.job_schema()
+    for name in path[:-1]:
+        node = SPEC.resolve(node["properties"][name])
+    key = SPEC.schema_name(node["properties"][path[-1]])
+    assert key is not None
+    return key
+
+
+def _enum_fields() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Every enum-typed job property (top level and one nested level) but `state`, with its values."""
+    found: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for name, node in SPEC.job_schema()["properties"].items():
+        schema = SPEC.resolve(node)
+        if schema.get("enum") and name != "state":
+            found[(name,)] = tuple(schema["enum"])
+        for inner, inner_node in schema.get("properties", {}).items():
+            inner_schema = SPEC.resolve(inner_node)
+            if inner_schema.get("enum"):
+                found[(name, inner)] = tuple(inner_schema["enum"])
+    return found
+
+
 def _job_ids_by_state(fixtures: dict[str, dict[str, Any]]) -> dict[str, str]:
     return {job["state"]: job_id for job_id, job in fixtures.items() if "state" in job}
 
@@ -67,15 +93,15 @@ def test_the_money_edge_cases_appear() -> None:
 
 def test_there_is_one_job_per_job_state_and_a_minimal_job() -> None:
     """The fixture ids are `sft-` + each JobState suffix, in spec order, then `sft-minimal`; each job has its state."""
-    states = SPEC.enum_values("gatewayJobState")
+    states = SPEC.enum_values(_key("state"))
     assert list(FIXTURES) == [state_job_id(state) for state in states] + [MINIMAL_JOB_ID]
     assert state_job_id("JOB_STATE_CREATING_INPUT_DATASET") == "sft-creating-input-dataset"
     assert _job_ids_by_state(FIXTURES) == {state: state_job_id(state) for state in states}
 
 
 def test_the_minimal_job_carries_only_name_and_dataset() -> None:
-    """`sft-minimal` has exactly `name` and the one required field, `dataset`."""
-    assert set(FIXTURES[MINIMAL_JOB_ID]) == {"name", "dataset"}
+    """`sft-minimal` has exactly `name` and the spec's required fields (today `dataset`)."""
+    assert set(FIXTURES[MINIMAL_JOB_ID]) == {"name", *SPEC.job_schema().get("required", ())}
 
 
 def test_every_name_is_the_resource_name_of_its_id() -> None:
@@ -85,12 +111,18 @@ def test_every_name_is_the_resource_name_of_its_id() -> None:
     }
 
 
-def test_every_code_and_purpose_value_appears() -> None:
-    """Across the fixtures each `Code` (in status.code) and each `Purpose` value is served at least once."""
-    codes = {job["status"]["code"] for job in FIXTURES.values() if "status" in job}
-    purposes = {job["purpose"] for job in FIXTURES.values() if "purpose" in job}
-    assert codes == set(SPEC.enum_values("gatewayCode"))
-    assert purposes == set(SPEC.enum_values("gatewayPurpose"))
+@pytest.mark.parametrize("path", list(_enum_fields()), ids=".".join)
+def test_every_value_of_every_enum_field_appears(path: tuple[str, ...]) -> None:
+    """Across the fixtures each value of each enum field (status.code, purpose, ... as the spec has them) is
+    served at least once."""
+    served = set()
+    for job in FIXTURES.values():
+        value: Any = job
+        for name in path:
+            value = value.get(name) if isinstance(value, dict) else None
+        if value is not None:
+            served.add(value)
+    assert served == set(_enum_fields()[path])
 
 
 def test_serialization_is_proto3_json_as_grpc_gateway_sends_it() -> None:
@@ -126,7 +158,7 @@ def test_no_fixture_holds_a_secret_looking_value() -> None:
 
 def test_a_new_job_state_in_the_spec_adds_a_fixture_job() -> None:
     """Adding JOB_STATE_ROLLING_OUT to the spec's enum yields a valid `sft-rolling-out` job in that state."""
-    spec = _modified(lambda schemas: schemas["gatewayJobState"]["enum"].append("JOB_STATE_ROLLING_OUT"))
+    spec = _modified(lambda schemas: schemas[_key("state")]["enum"].append("JOB_STATE_ROLLING_OUT"))
     fixtures = build_fixtures(spec)
     assert fixtures["sft-rolling-out"]["state"] == "JOB_STATE_ROLLING_OUT"
     assert _rule_violations(spec, "sft-rolling-out", fixtures["sft-rolling-out"]) == []
@@ -136,8 +168,8 @@ def test_a_property_removed_from_the_spec_disappears_from_every_fixture() -> Non
     """Dropping `jinjaTemplate` and `wandbConfig.runId` from the spec removes them from all fixture jobs."""
 
     def drop(schemas: dict[str, Any]) -> None:
-        del schemas["gatewaySupervisedFineTuningJob"]["properties"]["jinjaTemplate"]
-        del schemas["gatewayWandbConfig"]["properties"]["runId"]
+        del schemas[_key()]["properties"]["jinjaTemplate"]
+        del schemas[_key("wandbConfig")]["properties"]["runId"]
 
     fixtures = build_fixtures(_modified(drop))
     assert not any("jinjaTemplate" in job for job in fixtures.values())
@@ -149,7 +181,7 @@ def test_a_retyped_property_is_reshaped_to_its_new_schema() -> None:
     """Retyping `epochs` to an int64 string and `earlyStop` to int32 re-shapes them; fixtures stay valid."""
 
     def retype(schemas: dict[str, Any]) -> None:
-        properties = schemas["gatewaySupervisedFineTuningJob"]["properties"]
+        properties = schemas[_key()]["properties"]
         properties["epochs"] = {"type": "string", "format": "int64"}
         properties["earlyStop"] = {"type": "integer", "format": "int32"}
 
@@ -164,11 +196,11 @@ def test_a_property_added_to_the_spec_appears_with_every_enum_value_covered() ->
     """A new int32 field and a new enum-typed field appear in every state job; every value of the new enum is used."""
 
     def add(schemas: dict[str, Any]) -> None:
-        schemas["gatewayPriority"] = {"type": "string", "enum": ["PRIORITY_LOW", "PRIORITY_HIGH", "PRIORITY_URGENT"]}
-        properties = schemas["gatewaySupervisedFineTuningJob"]["properties"]
+        schemas["zzPriority"] = {"type": "string", "enum": ["PRIORITY_LOW", "PRIORITY_HIGH", "PRIORITY_URGENT"]}
+        properties = schemas[_key()]["properties"]
         properties["maxRetries"] = {"type": "integer", "format": "int32"}
-        properties["priority"] = {"$ref": "#/components/schemas/gatewayPriority"}
-        schemas["gatewayCode"]["enum"].append("TEAPOT")
+        properties["priority"] = {"$ref": "#/components/schemas/zzPriority"}
+        schemas[_key("status", "code")]["enum"].append("TEAPOT")
 
     spec = _modified(add)
     fixtures = build_fixtures(spec)

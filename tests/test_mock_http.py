@@ -16,8 +16,32 @@ from spec_tools.spec import load_spec
 from tests.helpers import raw_request
 
 JOBS = "/v1/accounts/mock-account/supervisedFineTuningJobs/"
-FIXTURES = build_fixtures(load_spec())
-HTTP_STATUS = http_status_by_code(load_spec())
+SPEC = load_spec()
+FIXTURES = build_fixtures(SPEC)
+HTTP_STATUS = http_status_by_code(SPEC)
+PROPERTIES = {name: SPEC.resolve(node) for name, node in SPEC.job_schema()["properties"].items()}
+
+
+def is_zero(name: str, value: Any) -> bool:
+    """Proto3's zero value of a job field (null for messages), as grpc-gateway's EmitUnpopulated writes it."""
+    enum = PROPERTIES[name].get("enum")
+    if enum:
+        return bool(value == enum[0])
+    if isinstance(value, dict):
+        return all(v in (None, "", 0, "0", False, []) for v in value.values())
+    return value in (None, "", 0, "0", False, [])
+
+
+def assert_emit_unpopulated(job: dict[str, Any], job_id: str, kept: set[str]) -> None:
+    """Every field present; the kept ones as the fixture has them, the others zero-valued."""
+    assert set(job) == set(PROPERTIES)
+    for name, value in job.items():
+        if name in kept and name in FIXTURES[job_id]:
+            assert value == FIXTURES[job_id][name], name
+        else:
+            assert is_zero(name, value), (name, value)
+
+
 CODE_NAMES = {3: "INVALID_ARGUMENT", 5: "NOT_FOUND", 16: "UNAUTHENTICATED"}
 
 
@@ -38,10 +62,11 @@ def assert_status_error(status: int, headers: http.client.HTTPMessage, body: byt
 
 @pytest.mark.parametrize("job_id", list(FIXTURES))
 def test_every_fixture_job_is_served_as_json(mock: RunningMock, job_id: str) -> None:
-    """GET of each fixture id returns 200, Content-Type application/json, and exactly the fixture body."""
+    """GET of each fixture id returns 200, Content-Type application/json, and the fixture with every other field
+    of the schema as its zero value (emit-unpopulated, the default profile)."""
     status, headers, body = raw_request(mock, JOBS + job_id)
     assert (status, headers["Content-Type"]) == (200, "application/json")
-    assert json.loads(body) == FIXTURES[job_id]
+    assert_emit_unpopulated(json.loads(body), job_id, set(PROPERTIES))
 
 
 def test_running_mock_reports_the_fixture_job_ids(mock: RunningMock) -> None:
@@ -104,43 +129,49 @@ def test_any_other_path_is_404_code_5(mock: RunningMock, path: str) -> None:
     ],
 )
 def test_read_mask_keeps_only_the_named_top_level_fields(mock: RunningMock, mask: str, expected: set[str]) -> None:
-    """readMask (camelCase or snake_case proto names) returns exactly the named fields, values unchanged."""
+    """readMask (camelCase or snake_case proto names) keeps the named fields' values; every other field is its
+    zero value (emit-unpopulated: `"dataset": ""`, the first state name, null messages)."""
     status, _, body = raw_request(mock, f"{JOBS}sft-running?readMask={mask.replace(' ', '%20')}")
-    job = json.loads(body)
-    assert (status, set(job)) == (200, expected)
-    assert job == {key: FIXTURES["sft-running"][key] for key in expected}
+    assert status == 200
+    assert_emit_unpopulated(json.loads(body), "sft-running", expected)
 
 
 def test_read_mask_selects_one_nested_level(mock: RunningMock) -> None:
-    """`jobProgress.percent` (or `job_progress.percent`) keeps only that leaf of the nested object."""
-    percent = FIXTURES["sft-running"]["jobProgress"]["percent"]
+    """`jobProgress.percent` (or `job_progress.percent`) keeps only that leaf of the nested object; its other
+    leaves are zero values."""
+    progress = FIXTURES["sft-running"]["jobProgress"]
     for mask in ("jobProgress.percent", "job_progress.percent", "name,jobProgress.percent,jobProgress.epoch"):
         job = json.loads(raw_request(mock, f"{JOBS}sft-running?readMask={mask}")[2])
-        assert job["jobProgress"]["percent"] == percent
-        assert set(job["jobProgress"]) <= {"percent", "epoch"}
-    assert json.loads(raw_request(mock, f"{JOBS}sft-running?readMask=jobProgress.percent")[2]) == {
-        "jobProgress": {"percent": percent}
-    }
+        assert job["jobProgress"]["percent"] == progress["percent"] != 0
+        assert set(job["jobProgress"]) == set(progress)
+        kept = {"percent", "epoch"} if "epoch" in mask else {"percent"}
+        assert all(v in (0, "0", "") for k, v in job["jobProgress"].items() if k not in kept)
+    job = json.loads(raw_request(mock, f"{JOBS}sft-running?readMask=jobProgress.percent")[2])
+    assert all(is_zero(name, value) for name, value in job.items() if name != "jobProgress")
 
 
 def test_read_mask_may_be_repeated_and_uses_the_proto_name(mock: RunningMock) -> None:
     """`readMask=a&readMask=b` and `read_mask=` work as grpc-gateway parses a FieldMask query parameter."""
-    assert set(json.loads(raw_request(mock, f"{JOBS}sft-running?readMask=name&readMask=state")[2])) == {"name", "state"}
-    assert set(json.loads(raw_request(mock, f"{JOBS}sft-running?read_mask=state")[2])) == {"state"}
+    job = json.loads(raw_request(mock, f"{JOBS}sft-running?readMask=name&readMask=state")[2])
+    assert_emit_unpopulated(job, "sft-running", {"name", "state"})
+    assert_emit_unpopulated(
+        json.loads(raw_request(mock, f"{JOBS}sft-running?read_mask=state")[2]), "sft-running", {"state"}
+    )
 
 
 @pytest.mark.parametrize("query", ["readMask=", "readMask=*", "readMask=%2A", "readMask=,", "other=1"])
 def test_an_empty_or_star_read_mask_returns_every_field(mock: RunningMock, query: str) -> None:
     """An empty mask, `*`, or no mask returns the whole job; unknown query parameters are ignored."""
     status, _, body = raw_request(mock, f"{JOBS}sft-running?{query}")
-    assert (status, json.loads(body)) == (200, FIXTURES["sft-running"])
+    assert status == 200
+    assert json.loads(body) == json.loads(raw_request(mock, f"{JOBS}sft-running")[2])
 
 
-def test_read_mask_on_the_minimal_job_omits_fields_it_does_not_have(mock: RunningMock) -> None:
-    """Masking a field the job lacks is valid and simply yields nothing for it."""
-    assert json.loads(raw_request(mock, f"{JOBS}sft-minimal?readMask=name,jobProgress")[2]) == {
-        "name": FIXTURES["sft-minimal"]["name"]
-    }
+def test_read_mask_on_the_minimal_job_zeroes_fields_it_does_not_have(mock: RunningMock) -> None:
+    """Masking a field the job lacks is valid: the field comes back as its zero value (null for a message)."""
+    job = json.loads(raw_request(mock, f"{JOBS}sft-minimal?readMask=name,jobProgress")[2])
+    assert job["jobProgress"] is None
+    assert_emit_unpopulated(job, "sft-minimal", {"name"})
 
 
 @pytest.mark.parametrize(
@@ -192,7 +223,7 @@ def test_percent_encoded_and_odd_ids_never_cause_a_5xx(mock: RunningMock, raw_id
 def test_an_encoded_fixture_id_is_decoded_before_lookup(mock: RunningMock) -> None:
     """`sft%2Drunning` is `sft-running` once decoded, as the gateway's router decodes path segments."""
     status, _, body = raw_request(mock, JOBS + "sft%2Drunning")
-    assert (status, json.loads(body)) == (200, FIXTURES["sft-running"])
+    assert (status, json.loads(body)) == (200, json.loads(raw_request(mock, JOBS + "sft-running")[2]))
     assert raw_request(mock, "/v1/accounts/mock%2Daccount/supervisedFineTuningJobs/sft-running")[0] == 200
 
 

@@ -11,10 +11,11 @@ from spec_tools.spec import load_spec
 
 from .app import MockGateway
 from .constants import DEFAULT_API_KEY, DEFAULT_HOST, DEFAULT_PORT
-from .faults import FAULTS
+from .faults import FAULT_JOB_PREFIX, FAULTS
 from .fixtures import EXTRA_JOB_PREFIX, MAX_EXTRA_JOBS
+from .marshal import DEFAULT_PROFILE, PROFILES
 from .scenarios import __doc__ as scenarios_doc
-from .server import READY_MARKER, PortInUseError, listen, serve
+from .server import DEFAULT_HEADER_TIMEOUT, READY_MARKER, PortInUseError, listen, serve
 
 __all__ = ["main"]
 
@@ -31,7 +32,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--fault", metavar="NAME", help="inject one contract violation (see --list-faults)")
     parser.add_argument(
+        "--all-faults",
+        action="store_true",
+        help="keep the fixtures faithful and also serve every fault at once, each under its own job id fault-<name>",
+    )
+    parser.add_argument(
+        "--marshal",
+        choices=PROFILES,
+        default=DEFAULT_PROFILE,
+        help="how jobs are written: emit-unpopulated (grpc-gateway's default: every field, unset messages null, "
+        "masked-out fields as zero values) or omit-unpopulated (protojson's default: unset and masked-out fields "
+        f"absent); default {DEFAULT_PROFILE}",
+    )
+    parser.add_argument(
         "--extra-jobs", type=int, default=0, metavar="N", help="also serve sft-extra-001..N (copies of the state jobs)"
+    )
+    parser.add_argument(
+        "--header-timeout",
+        type=float,
+        default=DEFAULT_HEADER_TIMEOUT,
+        metavar="S",
+        help="close a connection whose request headers are not complete within S seconds "
+        f"(default {DEFAULT_HEADER_TIMEOUT:g})",
     )
     parser.add_argument("--list-faults", action="store_true", help="print the fault catalogue and exit")
     parser.add_argument("--list-scenarios", action="store_true", help="print the reserved scenario job ids and exit")
@@ -58,11 +80,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.fault is not None and args.fault not in FAULTS:
         print(f"error: unknown fault {args.fault!r}; valid faults:\n{_fault_table()}", file=sys.stderr)
         return 2
+    if args.fault is not None and args.all_faults:
+        print("error: --fault and --all-faults contradict each other; pick one", file=sys.stderr)
+        return 2
     if not args.api_key:
         print("error: --api-key must not be empty (the mock always requires a bearer key)", file=sys.stderr)
         return 2
     if not 0 <= args.port <= 65535:
         print(f"error: --port {args.port} is not a TCP port (0-65535)", file=sys.stderr)
+        return 2
+    if not 0.05 <= args.header_timeout <= 600:
+        print(f"error: --header-timeout {args.header_timeout} is not between 0.05 and 600 seconds", file=sys.stderr)
         return 2
     if not 0 <= args.extra_jobs <= MAX_EXTRA_JOBS:
         print(f"error: --extra-jobs {args.extra_jobs} is not between 0 and {MAX_EXTRA_JOBS}", file=sys.stderr)
@@ -70,7 +98,14 @@ def main(argv: list[str] | None = None) -> int:
     fault = FAULTS[args.fault] if args.fault else None
     try:
         spec = load_spec()
-        app = MockGateway(spec, api_key=args.api_key, fault=fault, extra_jobs=args.extra_jobs)
+        app = MockGateway(
+            spec,
+            api_key=args.api_key,
+            fault=fault,
+            all_faults=args.all_faults,
+            extra_jobs=args.extra_jobs,
+            marshal=args.marshal,
+        )
     except (LookupError, ValueError, OSError) as exc:
         print(f"error: cannot build the mock from the vendored spec: {exc}", file=sys.stderr)
         return 1
@@ -93,15 +128,22 @@ def main(argv: list[str] | None = None) -> int:
         )
     print(f"mock gateway for spec {spec.version}: account {app.account}, Authorization: Bearer <--api-key>")
     extra = [job_id for job_id in app.job_ids if job_id.startswith(EXTRA_JOB_PREFIX)]
-    fixtures = [job_id for job_id in app.job_ids if job_id not in extra]
+    faulty = [job_id for job_id in app.job_ids if job_id.startswith(FAULT_JOB_PREFIX)]
+    fixtures = [job_id for job_id in app.job_ids if job_id not in extra and job_id not in faulty]
     print(f"fixture jobs: {', '.join(fixtures)}" + (f" (+ {len(extra)} {EXTRA_JOB_PREFIX}NNN jobs)" if extra else ""))
-    print("scenario jobs: see --list-scenarios")
+    if args.all_faults:
+        absent = [name for name in FAULTS if FAULT_JOB_PREFIX + name not in faulty]
+        print(
+            f"fault jobs: {', '.join(faulty)}"
+            + (f" (not applicable to this spec: {', '.join(absent)})" if absent else "")
+        )
+    print(f"scenario jobs: see --list-scenarios; marshaling: {args.marshal}")
     print(f"fault: {args.fault} (rule {fault.rule}): {fault.description}" if fault else "fault: none")
     url_host = f"[{host}]" if ":" in host else host
     print(f"{READY_MARKER}http://{url_host}:{port}", flush=True)
     # uvicorn shuts down gracefully on Ctrl-C, then re-raises the signal: that is a normal stop, not an error.
     with contextlib.suppress(KeyboardInterrupt):
-        serve(app, sock, stop_when_stdin_closes=args.stop_when_stdin_closes)
+        serve(app, sock, stop_when_stdin_closes=args.stop_when_stdin_closes, header_timeout=args.header_timeout)
     return 0
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from spec_tools.spec import JOB_PATH
+
 __all__ = [
     "DEFAULT_API_KEY",
     "DEFAULT_HOST",
@@ -17,7 +19,7 @@ MOCK_ACCOUNT = "mock-account"
 DEFAULT_API_KEY = "mock-api-key"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
-JOB_COLLECTION = "supervisedFineTuningJobs"
+JOB_COLLECTION = JOB_PATH.strip("/").split("/")[3]  # the spec's job path names the collection
 JOB_ID_PREFIX = "sft-"
 MINIMAL_JOB_ID = "sft-minimal"
 

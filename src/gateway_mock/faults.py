@@ -11,14 +11,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from spec_tools.spec import load_spec
+from spec_tools.spec import Spec, load_spec
 
 __all__ = [
     "FAULTS",
+    "FAULT_JOB_PREFIX",
     "RULES",
+    "UNKNOWN_JOB_STATE",
     "ErrorStyle",
     "Fault",
+    "FaultJob",
     "apply_fault",
+    "build_faults",
+    "fault_job_id",
+    "fault_jobs",
+    "unknown_job_state",
 ]
 
 RULES = ("schema", "dataset", "enums", "money", "progress", "mask", "name", "errors", "auth", "content-type")
@@ -42,6 +49,7 @@ class Fault:
     check_auth: bool = True
     error_style: ErrorStyle = "status"
     json_content_type: str = "application/json"
+    target: str | None = None  # the property path a body fault edits, when the spec has one
 
 
 def apply_fault(fault: Fault | None, fixtures: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -51,6 +59,49 @@ def apply_fault(fault: Fault | None, fixtures: dict[str, dict[str, Any]]) -> dic
         for job in jobs.values():
             fault.patch(job)
     return jobs
+
+
+FAULT_JOB_PREFIX = "fault-"
+
+
+def fault_job_id(name: str) -> str:
+    """The job id under which `--all-faults` serves one fault: `fault-<name>`."""
+    return FAULT_JOB_PREFIX + name
+
+
+@dataclass(frozen=True)
+class FaultJob:
+    """A job serving one fault: the fault, the fixture job it was made from, and its clean renamed body."""
+
+    fault: Fault
+    base: str
+    body: dict[str, Any]
+
+
+def fault_jobs(
+    fixtures: dict[str, dict[str, Any]],
+    rename: Callable[[str], str],
+    marshal: Callable[[dict[str, Any]], dict[str, Any]] = copy.deepcopy,
+    faults: dict[str, Fault] | None = None,
+) -> dict[str, FaultJob]:
+    """`fault-<name>` -> its FaultJob, for every fault that applies to the fixtures of the vendored spec.
+
+    The body is the first fixture job the fault's edit applies to once marshaled (`marshal`), renamed to its own
+    id (`rename` gives the `name` field), clean: the server applies the edit to what it sends, after the rename,
+    so `name-mismatch` still shows. A fault whose target the spec no longer has
+    (say, a progress fault once `jobProgress` is gone) gets no job: it is not applicable, not failed.
+    """
+    found: dict[str, FaultJob] = {}
+    for fault in (FAULTS if faults is None else faults).values():
+        job_id = fault_job_id(fault.name)
+        for base_id, base in fixtures.items():
+            job = copy.deepcopy(base)
+            if "name" in job:
+                job["name"] = rename(job_id)
+            if fault.patch is None or fault.patch(copy.deepcopy(marshal(job))):
+                found[job_id] = FaultJob(fault, base_id, job)
+                break
+    return found
 
 
 def _set(path: str, value: Any) -> _Patch:
@@ -83,90 +134,161 @@ def _catalogue(*faults: Fault) -> dict[str, Fault]:
     return {fault.name: fault for fault in faults}
 
 
-def _unknown_job_state() -> str:
-    """A state seen in the wild that the vendored spec does not list (a bump may add one; then the next)."""
-    known = set(load_spec().enum_values(JOB_STATE_SCHEMA))
-    seen_in_the_wild = ("JOB_STATE_ROLLOUT", "JOB_STATE_EVALUATION", "JOB_STATE_POLICY_UPDATE")
-    return next((state for state in seen_in_the_wild if state not in known), "JOB_STATE_NOT_IN_THIS_SPEC")
+# States seen on real gateways that older specs lacked; the unknown-enum fault picks the first the spec does not
+# list (a bump may add one; then the next), or a name no spec would hold.
+_STATES_SEEN_IN_THE_WILD = ("JOB_STATE_ROLLOUT", "JOB_STATE_EVALUATION", "JOB_STATE_POLICY_UPDATE")
+_NOT_IN_ANY_SPEC = "JOB_STATE_NOT_IN_THIS_SPEC"
 
 
-JOB_STATE_SCHEMA = "gatewayJobState"
-UNKNOWN_JOB_STATE = _unknown_job_state()
+def unknown_job_state(spec: Spec) -> str:
+    """A state name the spec's job state enum does not list (what the unknown-enum fault serves)."""
+    state = spec.job_schema().get("properties", {}).get("state")
+    states = set(spec.resolve(state).get("enum", ())) if state is not None else set()
+    return next((s for s in _STATES_SEEN_IN_THE_WILD if s not in states), _NOT_IN_ANY_SPEC)
 
-FAULTS: dict[str, Fault] = _catalogue(
-    Fault("dataset-missing", "dataset", "the required `dataset` field is left out", patch=_delete("dataset")),
-    Fault(
-        "unknown-enum",
-        "enums",
-        f"`state` is {UNKNOWN_JOB_STATE}, not a JobState value",
-        patch=_set("state", UNKNOWN_JOB_STATE),
-    ),
-    Fault(
-        "money-sign-mismatch",
-        "money",
-        'estimatedCost has positive units and negative nanos ("2", -250000000)',
-        patch=_set("estimatedCost", {"currencyCode": "USD", "units": "2", "nanos": -250000000}),
-    ),
-    Fault(
-        "nanos-out-of-range",
-        "money",
-        "estimatedCost.nanos is 1000000000, beyond +-999,999,999",
-        patch=_set("estimatedCost", {"currencyCode": "USD", "units": "1", "nanos": 1000000000}),
-    ),
-    Fault(
-        "units-not-int64-string",
-        "money",
-        'estimatedCost.units is "1.5", not an int64 decimal string',
-        patch=_set("estimatedCost.units", "1.5"),
-    ),
-    Fault(
-        "bad-currency",
-        "money",
-        'estimatedCost.currencyCode is "XYZ", not an ISO 4217 code',
-        patch=_set("estimatedCost.currencyCode", "XYZ"),
-    ),
-    Fault(
-        "int32-overflow",
-        "schema",
-        "`epochs` (int32) is 2147483648",
-        patch=_set("epochs", 2147483648),
-    ),
-    Fault(
-        "bad-timestamp",
-        "schema",
-        "`createTime` has no time zone offset (2026-01-05T08:00:00.123456789), not RFC 3339",
-        patch=_set("createTime", "2026-01-05T08:00:00.123456789"),
-    ),
-    Fault(
-        "progress-out-of-range",
-        "progress",
-        "jobProgress.percent is 101, outside 0..100",
-        patch=_set("jobProgress.percent", 101),
-    ),
-    Fault(
-        "name-mismatch",
-        "name",
-        "`name` ends in another job id than the one requested (`<id>-other`)",
-        patch=_set("name", lambda name: f"{name}-other"),
-    ),
-    Fault("readmask-ignored", "mask", "readMask is ignored: every response carries all fields", honour_read_mask=False),
-    Fault("auth-ignored", "auth", "any bearer token, or none, is accepted", check_auth=False),
-    Fault(
-        "error-not-status",
-        "errors",
-        'error bodies are {"error": "..."}, not a google.rpc.Status',
-        error_style="not-status",
-    ),
-    Fault(
-        "status-code-mismatch",
-        "errors",
-        "error bodies carry a code whose HTTP mapping differs from the status sent (a 404 with code 3)",
-        error_style="code-mismatch",
-    ),
-    Fault(
-        "wrong-content-type",
-        "content-type",
-        "JSON bodies are sent as text/plain; charset=utf-8",
-        json_content_type="text/plain; charset=utf-8",
-    ),
-)
+
+def _properties(spec: Spec, schema: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {name: spec.resolve(node) for name, node in schema.get("properties", {}).items()}
+
+
+def _first(spec: Spec, fits: Callable[[dict[str, Any]], bool]) -> str | None:
+    """The first job property (top level, then one nested level) whose schema fits: a fault's target."""
+    top = _properties(spec, spec.job_schema())
+    for name, schema in top.items():
+        if fits(schema):
+            return name
+    for name, schema in top.items():
+        for inner, inner_schema in _properties(spec, schema).items():
+            if fits(inner_schema):
+                return f"{name}.{inner}"
+    return None
+
+
+def _is_money(schema: dict[str, Any]) -> bool:
+    props = schema.get("properties", {})
+    return {"currencyCode", "units", "nanos"} <= set(props)
+
+
+def _is_int32(schema: dict[str, Any]) -> bool:
+    return schema.get("type") == "integer" and schema.get("format") == "int32"
+
+
+def _is_timestamp(schema: dict[str, Any]) -> bool:
+    return schema.get("type") == "string" and schema.get("format") == "date-time"
+
+
+def _with_target(
+    name: str, rule: str, target: str | None, describe: Callable[[str], str], patch: Callable[[str], _Patch]
+) -> Fault:
+    """A body fault aimed at a property the spec has; without one it is kept, not applicable (no patch applies)."""
+    if target is None:
+        return Fault(name, rule, f"not applicable: the spec has no property for it ({describe('<none>')})", _never)
+    return Fault(name, rule, describe(target), patch(target), target=target)
+
+
+def _never(job: dict[str, Any]) -> bool:
+    return False
+
+
+def build_faults(spec: Spec) -> dict[str, Fault]:
+    """The catalogue for a spec: body faults aim at properties found by their schema (the first Money, int32,
+    Timestamp, required field...), so a bump that moves or removes them re-aims or retires the fault."""
+    job = spec.job_schema()
+    state = job.get("properties", {}).get("state")
+    unknown_state = unknown_job_state(spec)
+    required = next((r for r in job.get("required", ()) if r != "name"), None)
+    money = _first(spec, _is_money)
+    int32 = _first(spec, _is_int32)
+    stamp = _first(spec, _is_timestamp)
+    has = set(job.get("properties", {}))
+    return _catalogue(
+        _with_target(
+            "dataset-missing", "dataset", required, lambda t: f"the required `{t}` field is left out", _delete
+        ),
+        _with_target(
+            "unknown-enum",
+            "enums",
+            "state" if state is not None else None,
+            lambda t: f"`{t}` is {unknown_state}, not a value of its enum",
+            lambda t: _set(t, unknown_state),
+        ),
+        _with_target(
+            "money-sign-mismatch",
+            "money",
+            money,
+            lambda t: f'{t} has positive units and negative nanos ("2", -250000000)',
+            lambda t: _set(t, {"currencyCode": "USD", "units": "2", "nanos": -250000000}),
+        ),
+        _with_target(
+            "nanos-out-of-range",
+            "money",
+            money,
+            lambda t: f"{t}.nanos is 1000000000, beyond +-999,999,999",
+            lambda t: _set(t, {"currencyCode": "USD", "units": "1", "nanos": 1000000000}),
+        ),
+        _with_target(
+            "units-not-int64-string",
+            "money",
+            money,
+            lambda t: f'{t}.units is "1.5", not an int64 decimal string',
+            lambda t: _set(f"{t}.units", "1.5"),
+        ),
+        _with_target(
+            "bad-currency",
+            "money",
+            money,
+            lambda t: f'{t}.currencyCode is "XYZ", not an ISO 4217 code',
+            lambda t: _set(f"{t}.currencyCode", "XYZ"),
+        ),
+        _with_target(
+            "int32-overflow", "schema", int32, lambda t: f"`{t}` (int32) is 2147483648", lambda t: _set(t, 2147483648)
+        ),
+        _with_target(
+            "bad-timestamp",
+            "schema",
+            stamp,
+            lambda t: f"`{t}` has no time zone offset (2026-01-05T08:00:00.123456789), not RFC 3339",
+            lambda t: _set(t, "2026-01-05T08:00:00.123456789"),
+        ),
+        _with_target(
+            # The progress rule reads this one field; once the spec drops it, the fault has nothing to break.
+            "progress-out-of-range",
+            "progress",
+            "jobProgress.percent" if "jobProgress" in has else None,
+            lambda t: f"{t} is 101, outside 0..100",
+            lambda t: _set(t, 101),
+        ),
+        _with_target(
+            "name-mismatch",
+            "name",
+            "name" if "name" in has else None,
+            lambda t: "`name` ends in another job id than the one requested (`<id>-other`)",
+            lambda t: _set(t, lambda name: f"{name}-other"),
+        ),
+        Fault(
+            "readmask-ignored", "mask", "readMask is ignored: every response carries all fields", honour_read_mask=False
+        ),
+        Fault("auth-ignored", "auth", "any bearer token, or none, is accepted", check_auth=False),
+        Fault(
+            "error-not-status",
+            "errors",
+            'error bodies are {"error": "..."}, not a google.rpc.Status',
+            error_style="not-status",
+        ),
+        Fault(
+            "status-code-mismatch",
+            "errors",
+            "error bodies carry a code whose HTTP mapping differs from the status sent (a 404 with code 3)",
+            error_style="code-mismatch",
+        ),
+        Fault(
+            "wrong-content-type",
+            "content-type",
+            "JSON bodies are sent as text/plain; charset=utf-8",
+            json_content_type="text/plain; charset=utf-8",
+        ),
+    )
+
+
+FAULTS: dict[str, Fault] = build_faults(load_spec())
+UNKNOWN_JOB_STATE = unknown_job_state(load_spec())

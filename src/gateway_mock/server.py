@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import errno
 import os
@@ -15,13 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from spec_tools.spec import load_spec
 
 from .app import MockGateway
-from .constants import DEFAULT_API_KEY, DEFAULT_HOST, MOCK_ACCOUNT
-from .faults import FAULTS
+from .constants import DEFAULT_API_KEY, DEFAULT_HOST, MOCK_ACCOUNT, job_name
+from .faults import FAULTS, fault_jobs
 from .fixtures import build_fixtures, with_extra_jobs
+from .marshal import DEFAULT_PROFILE, PROFILES, Marshaler, Profile
 
 __all__ = [
     "DEFAULT_API_KEY",
@@ -36,6 +39,7 @@ __all__ = [
 ]
 
 READY_MARKER = "gateway-mock listening on "
+DEFAULT_HEADER_TIMEOUT = 5.0  # seconds a connection may take to complete a request's headers
 _SRC_DIR = Path(__file__).resolve().parents[1]
 _STOP_TIMEOUT = 5.0
 
@@ -59,11 +63,74 @@ def listen(host: str, port: int) -> socket.socket:
         raise
 
 
-def serve(app: MockGateway, sock: socket.socket, *, stop_when_stdin_closes: bool = False) -> None:
+class _HeaderDeadlineProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol, plus a deadline for each request's headers.
+
+    uvicorn arms no timer before a request's headers are complete (only between keep-alive requests), so a
+    client that sends half a request holds its connection forever; enough of them starve the server.
+    """
+
+    header_timeout = DEFAULT_HEADER_TIMEOUT
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._header_timer: asyncio.TimerHandle | None = None
+        self._arm_header_timer()
+
+    def _arm_header_timer(self) -> None:
+        if self._header_timer is None:
+            self._header_timer = self.loop.call_later(self.header_timeout, self._headers_too_slow)
+
+    def _disarm_header_timer(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _headers_too_slow(self) -> None:
+        self._header_timer = None
+        if not self.transport.is_closing():
+            self.transport.close()
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._arm_header_timer()
+
+    def on_headers_complete(self) -> None:
+        self._disarm_header_timer()
+        super().on_headers_complete()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._disarm_header_timer()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm_header_timer()
+        super().connection_lost(exc)
+
+
+def _raise_open_file_limit() -> None:
+    """Idle or half-open connections each hold a descriptor: allow as many as the hard limit does."""
+    with contextlib.suppress(ImportError, ValueError, OSError):
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if hard == resource.RLIM_INFINITY or hard > soft:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536) if hard > 0 else soft, hard))
+
+
+def serve(
+    app: MockGateway,
+    sock: socket.socket,
+    *,
+    stop_when_stdin_closes: bool = False,
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT,
+) -> None:
     """Serve until SIGINT/SIGTERM (or, when asked, until the parent closes our stdin)."""
+    _raise_open_file_limit()
+    protocol = type("HeaderDeadlineProtocol", (_HeaderDeadlineProtocol,), {"header_timeout": header_timeout})
     config = uvicorn.Config(
         app,
-        http="httptools",
+        http=protocol,
         loop="uvloop",
         lifespan="off",
         access_log=False,
@@ -98,17 +165,36 @@ class RunningMock:
 
 @contextlib.contextmanager
 def running_mock(
-    *, fault: str | None = None, api_key: str = DEFAULT_API_KEY, extra_jobs: int = 0, startup_timeout: float = 30.0
+    *,
+    fault: str | None = None,
+    all_faults: bool = False,
+    api_key: str = DEFAULT_API_KEY,
+    extra_jobs: int = 0,
+    marshal: Profile = DEFAULT_PROFILE,
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT,
+    startup_timeout: float = 30.0,
 ) -> Iterator[RunningMock]:
     """Start `python -m gateway_mock` on a free loopback port, wait until it listens, stop it on exit.
 
-    `extra_jobs` adds `sft-extra-001`... to the served (and reported) job ids, for runs over many ids.
+    `extra_jobs` adds `sft-extra-001`... to the served (and reported) job ids, for runs over many ids;
+    `all_faults` adds one `fault-<name>` job per applicable fault (see `MockGateway`); `marshal` picks the
+    marshaling profile (`gateway_mock.marshal`).
     """
+    if marshal not in PROFILES:
+        raise ValueError(f"unknown marshal profile {marshal!r}; valid: {', '.join(PROFILES)}")
     if fault is not None and fault not in FAULTS:
         raise ValueError(f"unknown fault {fault!r}; valid faults: {', '.join(FAULTS)}")
-    command = [sys.executable, "-m", "gateway_mock", "--host", DEFAULT_HOST, "--port", "0", "--api-key", api_key]
-    job_ids = tuple(with_extra_jobs(build_fixtures(load_spec()), extra_jobs))  # raises on a bad count, early
+    if fault is not None and all_faults:
+        raise ValueError("fault and all_faults contradict each other; pick one")
+    # `--api-key=KEY` in one word: a key may start with "-", which argparse would take for an option.
+    command = [sys.executable, "-m", "gateway_mock", "--host", DEFAULT_HOST, "--port", "0", f"--api-key={api_key}"]
+    spec = load_spec()
+    fixtures = with_extra_jobs(build_fixtures(spec), extra_jobs)  # raises on a bad count, early
+    marshaler = Marshaler(spec, marshal)
+    job_ids = tuple(fixtures) + (tuple(fault_jobs(fixtures, job_name, marshaler.full)) if all_faults else ())
     command += ["--extra-jobs", str(extra_jobs), "--stop-when-stdin-closes", *(["--fault", fault] if fault else [])]
+    command += [*(["--all-faults"] if all_faults else []), "--marshal", marshal]
+    command += ["--header-timeout", str(header_timeout)]
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_SRC_DIR), env.get("PYTHONPATH")]))
     # stderr is inherited: the child's warnings and errors show where the caller's own output goes.

@@ -1,0 +1,80 @@
+"""`python -m contract_tests`: run the suite, against the embedded mock or a live gateway (CONTRACT_BASE_URL).
+
+Exit 0: no rule failed. 1: violations. 2: the target could not be checked (settings, unreachable target,
+refused key, unknown job, answers that could not be read, run budget exceeded). Every run removes the previous
+reports first and writes `contract.json` with its `outcome` and `reason`, setup errors included.
+Extra arguments go to pytest (e.g. `-k money`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from .outcome import Verdict, append_step_summary, last_verdict, remove_reports, step_summary, write_report
+from .report import Redactor
+from .settings import SettingsError, report_dir_from_env, settings_from_env
+
+__all__ = ["main"]
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _fail(report_dir: Path | None, reason: str, secrets: list[str]) -> int:
+    """A run that could not start: one sentence, and contract.json saying so."""
+    redactor = Redactor(secrets)
+    print(f"error: {redactor.scrub_secrets(reason)}", file=sys.stderr)
+    verdict = Verdict("error", reason)
+    if report_dir is not None:
+        report = report_dir / "contract.json"
+        try:
+            write_report(report, verdict, {}, [], redactor)
+            print(f"report: {report}", file=sys.stderr)
+        except OSError as exc:
+            print(f"error: cannot write {report}: {exc.strerror or type(exc).__name__}", file=sys.stderr)
+    problem = append_step_summary(step_summary(verdict, "not started", [], redactor))
+    if problem:
+        print(f"warning: {problem}", file=sys.stderr)
+    return verdict.exit_code
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    secrets = [os.environ.get("FIREWORKS_API_KEY", ""), os.environ.get("MOCK_API_KEY", "")]
+    report_dir = report_dir_from_env()
+    try:
+        report_dir.mkdir(parents=True, exist_ok=True)
+        remove_reports(report_dir)
+    except OSError as exc:
+        return _fail(None, f"cannot use CONTRACT_REPORT_DIR {report_dir}: {exc.strerror or exc}", secrets)
+    try:
+        settings = settings_from_env()
+    except SettingsError as exc:
+        return _fail(report_dir, str(exc), secrets)
+    # Resolved once: pytest runs from the suite's root (schemathesis reads its config from the working
+    # directory), and the plugin reads the same directory back from the environment.
+    os.environ["CONTRACT_REPORT_DIR"] = str(settings.report_dir)
+    os.chdir(ROOT)
+    args = [
+        str(ROOT / "contract_tests"),
+        f"--junitxml={settings.report_dir / 'contract.xml'}",
+        "-o", "junit_suite_name=contract",
+        "-o", "junit_family=xunit2",
+        "-p", "no:cacheprovider",
+        "-p", "no:xdist",  # one process: the run's state (target, findings) lives in it
+        "--tb=no",  # the contract section prints each finding once, with its curl
+        "--assert=plain",  # nothing here asserts bare; rewriting the plugins' modules costs seconds per run
+        "-q",
+        "-rN",  # the contract section lists each failure; the per-test list would repeat it
+        *argv,
+    ]  # fmt: skip
+    code = pytest.main(args)
+    verdict = last_verdict()
+    if verdict is None:
+        return _fail(settings.report_dir, f"the suite did not run (pytest exit status {int(code)})", secrets)
+    if not (settings.report_dir / "contract.json").exists():
+        return _fail(settings.report_dir, verdict.reason, secrets)  # stopped before the plugin could report
+    return verdict.exit_code

@@ -1,0 +1,150 @@
+"""The run's verdict and where it is published: exit code, `contract.json`, the GitHub step summary.
+
+Exit codes: 0 no rule failed; 1 violations of the contract; 2 the target could not be checked (settings,
+unreachable target, refused key, unknown job, answers that could not be read, run budget exceeded).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from .report import Finding, Redactor, first_of_each_pair, summarize
+
+__all__ = [
+    "EXIT_CODES",
+    "REPORT_NAMES",
+    "RUN_PROBLEM",
+    "Verdict",
+    "append_step_summary",
+    "judge",
+    "last_verdict",
+    "record_verdict",
+    "remove_reports",
+    "write_report",
+]
+
+Outcome = Literal["passed", "violations", "error"]
+EXIT_CODES: dict[Outcome, int] = {"passed": 0, "violations": 1, "error": 2}
+REPORT_NAMES = ("contract.json", "contract.xml")
+RUN_PROBLEM = "run"  # not a rule of the spec: the run could not check what it was asked to
+_MAX_ROWS = 100  # rows of the step summary's table; the JSON report has them all
+_MAX_CELL = 200
+_PYTEST_OK, _PYTEST_FAILED = 0, 1
+
+
+@dataclass(frozen=True)
+class Verdict:
+    outcome: Outcome
+    reason: str
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self.outcome]
+
+
+def judge(violations: Iterable[Finding], pytest_status: int, stopped: str | None = None) -> Verdict:
+    """Violations of a rule win (exit 1); anything that kept the run from checking is an error (exit 2)."""
+    findings = list(violations)
+    broken = [f for f in findings if f.rule != RUN_PROBLEM]
+    problems = [f for f in findings if f.rule == RUN_PROBLEM]
+    if broken:
+        rules = sorted({f.rule for f in broken})
+        jobs = sorted({f.job_id for f in broken if f.job_id is not None})
+        also = f"; {len(problems)} check(s) could not run" if problems else ""
+        return Verdict("violations", f"rule(s) {', '.join(rules)} failed on {len(jobs)} job id(s){also}")
+    if stopped is not None:
+        return Verdict("error", stopped)
+    if problems:
+        jobs = list(dict.fromkeys(f.job_id for f in problems if f.job_id is not None))
+        where = f" job(s) {', '.join(jobs)}" if jobs else ""
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        return Verdict("error", f"could not check{where}: {problems[0].got}{more}")
+    if pytest_status == _PYTEST_OK:
+        return Verdict("passed", "no rule failed")
+    if pytest_status == _PYTEST_FAILED:
+        return Verdict("error", "tests failed without a recorded finding (see contract.xml)")
+    return Verdict("error", f"the run did not complete (pytest exit status {pytest_status})")
+
+
+_LAST: list[Verdict] = []
+
+
+def record_verdict(verdict: Verdict) -> None:
+    _LAST.append(verdict)
+
+
+def last_verdict() -> Verdict | None:
+    return _LAST[-1] if _LAST else None
+
+
+def remove_reports(report_dir: Path) -> None:
+    """A run never leaves the previous run's reports behind, whatever stops it."""
+    for name in REPORT_NAMES:
+        (report_dir / name).unlink(missing_ok=True)
+        (report_dir / name).with_suffix(".tmp").unlink(missing_ok=True)
+
+
+def write_report(
+    path: Path,
+    verdict: Verdict,
+    meta: Mapping[str, Any],
+    findings: Iterable[Finding],
+    redactor: Redactor,
+) -> None:
+    """contract.json, written whole (temp file, then rename) and scrubbed."""
+    all_findings = list(findings)
+    violations = [f for f in all_findings if not f.advisory]
+    document = {
+        "outcome": verdict.outcome,
+        "reason": verdict.reason,
+        **meta,
+        "violations": [asdict(f) for f in violations],
+        "advisories": [asdict(f) for f in all_findings if f.advisory],
+        "failed_rules": sorted({f.rule for f in violations}),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(redactor.scrub(json.dumps(document, indent=2)) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def _cell(text: str | None) -> str:
+    text = (text or "-").replace("\r", " ").replace("\n", " ").replace("|", "\\|").replace("`", "'")
+    return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 3] + "..."
+
+
+def step_summary(verdict: Verdict, target: str, findings: Iterable[Finding], redactor: Redactor) -> str:
+    """Markdown for GitHub's job summary: the outcome, a table of violations, the curl lines to reproduce."""
+    icon = {"passed": "✅", "violations": "❌", "error": "⚠️"}[verdict.outcome]
+    lines = [f"## Contract suite: {icon} {verdict.outcome}", "", f"{_cell(verdict.reason)} ({_cell(target)})", ""]
+    distinct = first_of_each_pair(summarize(f for f in findings if not f.advisory))
+    if distinct:
+        lines += ["| rule | job id | JSON path | expected | got | seen |", "|---|---|---|---|---|---|"]
+        for finding, times in distinct[:_MAX_ROWS]:
+            cells = (finding.rule, finding.job_id, finding.path, finding.expected, finding.got)
+            lines.append("| " + " | ".join(_cell(c) for c in cells) + f" | {times} |")
+        if len(distinct) > _MAX_ROWS:
+            lines.append(f"\n... and {len(distinct) - _MAX_ROWS} more distinct violations in contract.json")
+        curls = list(dict.fromkeys(f.curl for f, _ in distinct[:_MAX_ROWS] if f.curl))
+        if curls:
+            lines += ["", "Reproduce:", "", "```sh", *curls, "```"]
+    return redactor.scrub("\n".join(lines)) + "\n"
+
+
+def append_step_summary(markdown: str, env: Mapping[str, str] | None = None) -> str | None:
+    """Append to $GITHUB_STEP_SUMMARY when set; a one-sentence problem (never raised) when it cannot."""
+    env = os.environ if env is None else env
+    target = env.get("GITHUB_STEP_SUMMARY", "").strip()
+    if not target:
+        return None
+    try:
+        with open(target, "a", encoding="utf-8") as summary:
+            summary.write(markdown)
+    except OSError as exc:
+        return f"cannot append to GITHUB_STEP_SUMMARY: {exc.strerror or type(exc).__name__}"
+    return None

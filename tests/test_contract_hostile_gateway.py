@@ -1,0 +1,240 @@
+"""A hostile gateway cannot stall the suite or make it leak: a key reflected into the body never shows (not even
+an 8-character piece of it), and trickling, endless, oversized or too-slow answers each end the run quickly with
+a non-zero exit and one finding that names the job and what happened, in bounded memory."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import resource
+import subprocess
+import sys
+import threading
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
+
+import httpx
+import pytest
+
+from gateway_mock.constants import job_name
+from gateway_mock.fixtures import build_fixtures
+from gateway_mock.marshal import Marshaler
+from gateway_mock.server import running_mock
+from spec_tools.paths import REPO_ROOT
+from spec_tools.spec import load_spec
+
+KEY = "sk-live-Q7vN2pX9rT4mW8kZ3bY6"  # what a hostile gateway reflects
+DEADLINE = 1.0  # CONTRACT_REQUEST_DEADLINE of these runs: the default (15 s) is bounded the same way
+RUN_LIMIT = 60  # seconds: the issue's "within about a minute"
+MEMORY_LIMIT_MB = 300
+SPEC = load_spec()
+BASE_JOB = Marshaler(SPEC).full(build_fixtures(SPEC)["sft-running"])
+
+
+_MODES = {"reflect", "trickle", "endless", "oversized", "slow-headers", "slow"}
+
+
+class _Hostile(BaseHTTPRequestHandler):
+    """Misbehaves by job id: reflect, trickle, endless, oversized, slow-headers, slow, and *-later variants that
+    answer properly the first time (the preflight read) and misbehave afterwards."""
+
+    protocol_version = "HTTP/1.1"
+    seen: ClassVar[dict[str, int]] = {}
+    upstream = ""  # a faithful mock: every other job id is forwarded to it
+
+    def do_GET(self) -> None:
+        job_id = self.path.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
+        count = self.seen[job_id] = self.seen.get(job_id, 0) + 1
+        mode = job_id.removesuffix("-later") if (count > 1 or not job_id.endswith("-later")) else "plain"
+        mode = mode if mode in _MODES else "plain"
+        token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
+        if mode == "plain" and not job_id.endswith("-later"):
+            answer = httpx.get(
+                self.upstream + self.path, headers={k: v for k, v in self.headers.items() if k != "Host"}
+            )
+            self._json(answer.status_code, answer.json())
+        elif mode == "plain" or not token:
+            self._json(401 if not token else 200, {"code": 16, "message": "no", "details": []} if not token else
+                       {**BASE_JOB, "name": job_name(job_id)})  # fmt: skip
+        elif mode == "reflect":
+            body = {**BASE_JOB, "name": job_name(job_id), "displayName": "x" * 70 + token}
+            body["estimatedCost"] = {"currencyCode": token, "units": "x" * 60 + token[:11], "nanos": 0}
+            self._json(200, body)
+        elif mode == "trickle":
+            self._start(100_000)
+            self._drip(b"{", 0.1)
+        elif mode == "endless":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            chunk = b" " * 65536
+            for _ in range(20_000):  # about 1.3 GB at most, far past any cap
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        elif mode == "oversized":
+            self._start(64 * 1024 * 1024)
+            for _ in range(1024):
+                self.wfile.write(b" " * 65536)
+        elif mode == "slow-headers":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            self._drip(b"X", 0.1)
+        elif mode == "slow":
+            time.sleep(DEADLINE * 3)
+            self._json(200, {**BASE_JOB, "name": job_name(job_id)})
+
+    def _start(self, length: int) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(length))
+        self.end_headers()
+
+    def _drip(self, byte: bytes, every: float) -> None:
+        for _ in range(int(RUN_LIMIT / every)):
+            self.wfile.write(byte)
+            self.wfile.flush()
+            time.sleep(every)
+
+    def _json(self, status: int, body: dict[str, Any]) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def handle(self) -> None:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the suite hung up, as it should
+            super().handle()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet."""
+
+
+@pytest.fixture(scope="module")
+def hostile() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hostile)
+    server.daemon_threads = True
+    with running_mock(api_key=KEY) as mock:
+        _Hostile.upstream = mock.base_url
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}"
+        finally:
+            server.shutdown()
+            server.server_close()
+
+
+def _suite(base_url: str, job_ids: str, report_dir: Path) -> tuple[int, str, float]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CONTRACT_", "FIREWORKS_", "GITHUB_STEP"))}
+    env.update(
+        CONTRACT_BASE_URL=base_url,
+        FIREWORKS_API_KEY=KEY,
+        FIREWORKS_ACCOUNT_ID="mock-account",
+        CONTRACT_JOB_IDS=job_ids,
+        CONTRACT_REPORT_DIR=str(report_dir),
+        CONTRACT_REQUEST_DEADLINE=str(DEADLINE),
+        CONTRACT_EXAMPLES="4",
+    )
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "contract_tests"],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=RUN_LIMIT * 2,
+        check=False,
+    )
+    return result.returncode, result.stdout + result.stderr, time.monotonic() - started
+
+
+@dataclass(frozen=True)
+class Outcome:
+    code: int
+    output: str
+    elapsed: float
+    report_dir: Path
+
+    def report(self) -> dict[str, Any]:
+        return dict(json.loads((self.report_dir / "contract.json").read_text()))
+
+
+PREFLIGHT = {
+    "trickle": "trickling or stalled body",
+    "endless": "exceeded 4 MiB",
+    "oversized": "exceeded 4 MiB",
+    "slow-headers": "headers had not arrived",
+    "slow": "headers had not arrived",
+}
+MID_RUN = {"trickle-later": "trickling", "endless-later": "exceeded 4 MiB"}
+
+
+@pytest.fixture(scope="module")
+def outcomes(hostile: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
+    """Every scenario's suite run, started together: they mostly wait on deadlines, so they overlap well."""
+
+    def one(name: str, job_ids: list[str]) -> tuple[str, Outcome]:
+        report_dir = tmp_path_factory.mktemp(name)
+        return name, Outcome(*_suite(hostile, ",".join(job_ids), report_dir), report_dir)
+
+    runs = {"reflect": ["reflect"], "preflight": ["sft-running", *PREFLIGHT], "mid-run": ["sft-running", *MID_RUN]}
+    with ThreadPoolExecutor(max_workers=len(runs)) as pool:
+        return dict(pool.map(lambda item: one(*item), runs.items()))
+
+
+def _pieces(secret: str, size: int = 8) -> set[str]:
+    return {secret[i : i + size] for i in range(len(secret) - size + 1)}
+
+
+def test_a_reflected_key_never_shows_not_even_in_pieces(outcomes: dict[str, Outcome]) -> None:
+    """Key echoed into Money and a long string (cut where truncation used to cut): no 8-character piece of it
+    in stdout, contract.json or contract.xml, while the violations are still reported."""
+    run = outcomes["reflect"]
+    assert run.code == 1, run.output[-3000:]
+    texts = {"output": run.output, "json": (run.report_dir / "contract.json").read_text()}
+    texts["xml"] = (run.report_dir / "contract.xml").read_text()
+    ET.fromstring(texts["xml"])  # still well-formed after scrubbing
+    for where, text in texts.items():
+        leaked = [piece for piece in _pieces(KEY) if piece in text]
+        assert not leaked, (where, leaked)
+    assert "[money] violation on reflect" in run.output
+
+
+@pytest.mark.parametrize("job_id", list(PREFLIGHT))
+def test_a_hostile_answer_to_the_preflight_ends_the_run_naming_the_job(
+    outcomes: dict[str, Outcome], job_id: str
+) -> None:
+    """The preflight read has the same limits: exit 2 within the limit, naming each bad job and its cause."""
+    run = outcomes["preflight"]
+    assert run.code == 2, run.output[-3000:]
+    assert run.elapsed < RUN_LIMIT
+    assert f"cannot read job {job_id} at " in run.output
+    assert PREFLIGHT[job_id] in run.output.split(f"cannot read job {job_id} at ", 1)[1].split(";")[0]
+    assert run.report()["outcome"] == "error" and job_id in str(run.report()["reason"])
+
+
+@pytest.mark.parametrize("job_id", list(MID_RUN))
+def test_a_job_that_turns_hostile_mid_run_is_one_finding(outcomes: dict[str, Outcome], job_id: str) -> None:
+    """Past the preflight: one `run` finding names the job and what happened, its other checks are not sent,
+    the healthy job is still checked, and the run exits 2 quickly."""
+    run = outcomes["mid-run"]
+    assert run.code == 2, run.output[-3000:]
+    assert run.elapsed < RUN_LIMIT
+    report = run.report()
+    mine = [f for f in report["violations"] if f["job_id"] == job_id]
+    assert len(mine) == 1 and mine[0]["rule"] == "run" and MID_RUN[job_id] in mine[0]["got"], mine
+    assert report["outcome"] == "error" and job_id in report["reason"]
+    assert f"[run] violation on {job_id}" in run.output
+
+
+def test_memory_stays_bounded_against_endless_and_oversized_bodies(outcomes: dict[str, Outcome]) -> None:
+    """The body cap holds memory: no suite process (nor any other child) peaked past a few hundred MB."""
+    assert outcomes["preflight"].code == outcomes["mid-run"].code == 2
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 < MEMORY_LIMIT_MB

@@ -1,0 +1,51 @@
+"""The contract suite proves itself against the embedded mock: green on the faithful mock (from any working
+directory), red with a mock fault, and settings problems named without a traceback."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from contract_tests import cli
+from gateway_mock.faults import FAULTS
+from tests.helpers import SECRET_KEY, all_text, run_suite
+
+
+def test_clean_mock_is_green_with_reports_together_whatever_the_cwd(tmp_path: Path) -> None:
+    """Against the faithful mock no rule fails and the run exits 0; started from another directory with a relative
+    CONTRACT_REPORT_DIR, both reports land in that one folder and the printed paths are theirs."""
+    run = run_suite(Path("out"), tmp_path, CONTRACT_REPORT_DIR="out", MOCK_API_KEY=SECRET_KEY)
+    assert run.exit_code == 0, run.output[-3000:]
+    assert (run.report["outcome"], run.failed_rules) == ("passed", [])
+    assert run.junit is not None and run.failed_test_names() == []
+    out = tmp_path / "out"
+    assert {p.name for p in out.iterdir()} == {"contract.json", "contract.xml"}
+    assert f"{out / 'contract.xml'}, {out / 'contract.json'}" in run.output
+    assert SECRET_KEY not in all_text(run, out)
+
+
+def test_a_mock_fault_turns_the_run_red(tmp_path: Path) -> None:
+    """CONTRACT_MOCK_FAULT breaks the whole embedded mock: exit 1, and the fault's rule is named."""
+    name = next(iter(FAULTS))
+    run = run_suite(tmp_path, CONTRACT_MOCK_FAULT=name, MOCK_API_KEY=SECRET_KEY)
+    assert run.exit_code == 1, run.output[-3000:]
+    assert (run.report["outcome"], run.failed_rules) == ("violations", [FAULTS[name].rule])
+    assert f"[{FAULTS[name].rule}] violation" in run.output
+
+
+def test_live_mode_names_missing_settings_without_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """CONTRACT_BASE_URL alone: exit 2 and a message naming each missing setting, no traceback."""
+    for name in list(os.environ):
+        if name.startswith(("CONTRACT_", "FIREWORKS_", "GITHUB_STEP")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("CONTRACT_BASE_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("CONTRACT_REPORT_DIR", str(tmp_path))
+    assert cli.main([]) == 2
+    err = capsys.readouterr().err
+    for name in ("FIREWORKS_API_KEY", "FIREWORKS_ACCOUNT_ID", "CONTRACT_JOB_IDS"):
+        assert name in err
+    assert "Traceback" not in err

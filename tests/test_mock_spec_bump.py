@@ -1,0 +1,160 @@
+"""After a spec bump, with no edit, the mock, its fixtures, the rules and the fault catalogue follow the spec.
+
+Built in the test from the vendored spec: a frozen copy that adds a state, a new enum type, a new object holding
+another new object and an object with no properties, and removes `jobProgress`, `purpose` and a state. The new
+state gets a fixture, new objects are filled by their schema, every fixture passes every rule in both marshal
+profiles, every applicable fault still breaks exactly its rule, and the progress fault is not applicable.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+
+from contract_tests.exchange import Exchange
+from contract_tests.rules import RULES, check_exchange
+from contract_tests.spec_facts import SpecFacts, build_facts
+from gateway_mock.app import MockGateway
+from gateway_mock.constants import DEFAULT_API_KEY, MINIMAL_JOB_ID
+from gateway_mock.faults import FAULTS, build_faults, fault_job_id
+from gateway_mock.fixtures import build_fixtures, state_job_id
+from gateway_mock.marshal import PROFILES
+from spec_tools.spec import Spec, load_spec
+from tests.helpers import asgi_request
+
+VENDORED = load_spec()
+JOBS = "/v1/accounts/mock-account/supervisedFineTuningJobs/"
+NEW_STATE = "JOB_STATE_DRAINING_QUEUE"
+REMOVED = ("jobProgress", "purpose")
+NEW_ENUM = ("ROLLOUT_MODE_UNSPECIFIED", "ROLLOUT_MODE_CANARY", "ROLLOUT_MODE_FULL")
+
+
+def _schema_key(spec: Spec, node: dict[str, Any]) -> str:
+    name = spec.schema_name(node)
+    assert name is not None
+    return name
+
+
+def bumped() -> tuple[Spec, str]:
+    """The frozen copy, and the state it removed (the last one that is not the zero value)."""
+    document = copy.deepcopy(VENDORED.document)
+    spec = Spec(document)
+    schemas = document["components"]["schemas"]
+    job = schemas[spec.job_schema_name()]
+    states = schemas[_schema_key(spec, job["properties"]["state"])]["enum"]
+    removed_state = states.pop()
+    states.append(NEW_STATE)
+    for name in REMOVED:
+        del job["properties"][name]
+    schemas["zzRolloutMode"] = {"type": "string", "enum": list(NEW_ENUM), "default": NEW_ENUM[0]}
+    schemas["zzEmptyMarker"] = {"type": "object", "description": "An empty message, like google.protobuf.Empty."}
+    schemas["zzRolloutPolicy"] = {
+        "type": "object",
+        "properties": {"maxSurge": {"type": "integer", "format": "int32"}, "label": {"type": "string"}},
+    }
+    schemas["zzRolloutConfig"] = {
+        "type": "object",
+        "properties": {
+            "policy": {"$ref": "#/components/schemas/zzRolloutPolicy"},
+            "mode": {"$ref": "#/components/schemas/zzRolloutMode"},
+            "marker": {"$ref": "#/components/schemas/zzEmptyMarker"},
+            "startTime": {"type": "string", "format": "date-time"},
+        },
+    }
+    job["properties"]["rollout"] = {"$ref": "#/components/schemas/zzRolloutConfig"}
+    return spec, removed_state
+
+
+SPEC, REMOVED_STATE = bumped()
+FACTS = build_facts(SPEC)
+FIXTURES = build_fixtures(SPEC)
+
+
+def _exchange(app: MockGateway, job_id: str, *, mask: str | None = None, auth: str | None = "valid") -> Exchange:
+    query = f"?readMask={mask}" if mask is not None else ""
+    authorization = {"valid": f"Bearer {DEFAULT_API_KEY}", "wrong": "Bearer wrong-key", None: None}[auth]
+    status, headers, body = asgi_request(app, JOBS + job_id + query, authorization=authorization)
+    return Exchange.build(
+        method="GET",
+        url=f"http://mock{JOBS}{job_id}{query}",
+        status=status,
+        headers={"content-type": headers["content-type"]},
+        content=body,
+        authorization=authorization,
+        api_key=DEFAULT_API_KEY,
+    )
+
+
+def broken_rules(app: MockGateway, job_id: str, facts: SpecFacts) -> set[str]:
+    """The rules the suite's per-job reads find broken: masks of every kind, no and wrong credentials, a bad mask."""
+    props = list(facts.job_properties)
+    masks = [None, "", "*", "name,dataset", f"state,{props[-1]}", "noSuchField", "rollout.mode"]
+    exchanges = [_exchange(app, job_id, mask=mask) for mask in masks]
+    exchanges += [_exchange(app, job_id, auth=None), _exchange(app, job_id, auth="wrong")]
+    return {v.rule for exchange in exchanges for v in check_exchange(exchange, facts, RULES)}
+
+
+def test_the_new_state_gets_a_fixture_and_the_removed_one_none() -> None:
+    """One fixture per state of the bumped spec: the new one is served, the removed one is gone."""
+    assert FIXTURES[state_job_id(NEW_STATE)]["state"] == NEW_STATE
+    assert state_job_id(REMOVED_STATE) not in FIXTURES
+
+
+def test_new_objects_are_filled_by_their_schema_and_removed_properties_are_gone() -> None:
+    """A new object holding a new object, a new enum and an empty object: every state job has them, shaped by
+    their schemas; `jobProgress` and `purpose` appear nowhere."""
+    state_jobs = [job for job_id, job in FIXTURES.items() if job_id != MINIMAL_JOB_ID]
+    for job in state_jobs:
+        assert not set(REMOVED) & set(job)
+        rollout = job["rollout"]
+        assert isinstance(rollout["policy"]["maxSurge"], int) and isinstance(rollout["policy"]["label"], str)
+        assert rollout["mode"] in NEW_ENUM and rollout["marker"] in ({}, None)
+    assert {job["rollout"]["mode"] for job in state_jobs} == set(NEW_ENUM)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_every_fixture_passes_every_rule_of_the_bumped_spec(profile: str) -> None:
+    """The mock serving the bumped spec is green under the rules built from it, in both marshal profiles."""
+    app = MockGateway(SPEC, api_key=DEFAULT_API_KEY, marshal=profile)  # type: ignore[arg-type]
+    for job_id in FIXTURES:
+        assert broken_rules(app, job_id, FACTS) == set(), job_id
+
+
+def test_a_fault_whose_target_is_gone_is_not_applicable() -> None:
+    """The progress fault has no `jobProgress` to break: the mock serves no job for it, and says why."""
+    faults = build_faults(SPEC)
+    assert faults["progress-out-of-range"].target is None
+    assert "not applicable" in faults["progress-out-of-range"].description
+    app = MockGateway(SPEC, api_key=DEFAULT_API_KEY, all_faults=True)
+    assert fault_job_id("progress-out-of-range") not in app.job_ids
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("name", [name for name in FAULTS if name != "progress-out-of-range"])
+def test_every_applicable_fault_still_breaks_exactly_its_rule(profile: str, name: str) -> None:
+    """On the bumped spec each fault's job breaks its own rule and no other (re-aimed by the spec, no edit)."""
+    app = MockGateway(SPEC, api_key=DEFAULT_API_KEY, all_faults=True, marshal=profile)  # type: ignore[arg-type]
+    assert broken_rules(app, fault_job_id(name), FACTS) == {FAULTS[name].rule}
+
+
+def test_the_vendored_spec_has_a_target_for_every_fault() -> None:
+    """Today every body fault finds the property it aims at, so the catalogue's kill rate covers all of it."""
+    for fault in FAULTS.values():
+        if fault.target is not None:
+            head = fault.target.split(".")[0]
+            assert head in VENDORED.job_schema()["properties"], fault.name
+    assert all("not applicable" not in fault.description for fault in FAULTS.values())
+
+
+def test_faults_re_aim_when_their_property_moves() -> None:
+    """A spec whose first Money is another property aims the money faults there, by schema, not by name."""
+    document = copy.deepcopy(VENDORED.document)
+    spec = Spec(document)
+    properties = document["components"]["schemas"][spec.job_schema_name()]["properties"]
+    money = properties.pop(FAULTS["bad-currency"].target or "")
+    document["components"]["schemas"][spec.job_schema_name()]["properties"] = {"aaBudget": money, **properties}
+    assert build_faults(spec)["bad-currency"].target == "aaBudget"
+    assert json.dumps(build_fixtures(spec)).count('"aaBudget"') > 0
