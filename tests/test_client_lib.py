@@ -30,6 +30,16 @@ def test_remembered_secrets_are_redacted_from_text_and_log_records(caplog: pytes
     assert "lib-test-secret-42" not in caplog.text and masking.REDACTED in caplog.text
 
 
+def test_a_short_token_is_redacted_from_its_own_errors_only() -> None:
+    """A client keyed "wrong" keeps its key out of its own errors, but another client's "it went wrong" stays."""
+    short = "wrong"
+    AuthenticatedClient(base_url="http://127.0.0.1:9", token=short)
+    assert masking.redact("it went wrong") == "it went wrong"
+    assert masking.redact("it went wrong", [short]) == f"it went {masking.REDACTED}"
+    masking.remember_secrets([f"Bearer {short}"])
+    assert masking.redact("it went wrong") == "it went wrong"
+
+
 def test_retry_policy_decides_by_status_error_and_retry_after() -> None:
     """Retryable statuses and transport errors get a delay; others none; Retry-After wins, capped."""
     policy = RetryPolicy(max_retries=2, backoff=1.0, backoff_max=8.0, retry_after_max=5.0)

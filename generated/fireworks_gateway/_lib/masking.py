@@ -21,6 +21,10 @@ __all__ = [
 REDACTED = "[REDACTED]"
 # Shorter values would redact ordinary words; tokens and passwords are longer.
 _MIN_SECRET_LENGTH = 4
+# Remembered values outlive their client and apply to every client's text: a short one ("wrong", "test") would
+# redact words of unrelated messages. Real keys are far longer; a short one is still redacted from its own
+# requests' errors, which pass it explicitly.
+_MIN_REMEMBERED_LENGTH = 8
 # Loggers that may print request URLs or response headers (httpcore logs the latter at DEBUG).
 _LOGGERS = (
     "fireworks_gateway",
@@ -49,10 +53,10 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
 
 def remember_secrets(values: Iterable[str]) -> None:
     """Register values that log records and errors must never show (tokens, header values, URL passwords)."""
-    fresh = {value for value in values if isinstance(value, str) and len(value) >= _MIN_SECRET_LENGTH}
+    fresh = {value for value in values if isinstance(value, str) and len(value) >= _MIN_REMEMBERED_LENGTH}
     for value in list(fresh):
         credential = value.partition(" ")[2]
-        if credential and len(credential) >= _MIN_SECRET_LENGTH:
+        if len(credential) >= _MIN_REMEMBERED_LENGTH:
             fresh.add(credential)  # "Bearer sk-..." -> the key alone too
     with _lock:
         _secrets.update(fresh)
