@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from spec_tools.spec import Spec
+from spec_tools.spec import Spec, json_type
 
 from .constants import JOB_ID_PREFIX, MINIMAL_JOB_ID, MOCK_ACCOUNT, job_name
 
@@ -219,7 +219,7 @@ def _money_case(schema: dict[str, Any], job: _Job) -> dict[str, Any] | None:
 
 def _generated(spec: Spec, job: _Job, path: str, schema: dict[str, Any]) -> Any:
     """A value from the type and format alone: what a property the hints do not know gets."""
-    kind = _type(schema)
+    kind = json_type(schema)
     leaf = path.rsplit(".", 1)[-1]
     if "enum" in schema:
         return schema["enum"][job.index % len(schema["enum"])]
@@ -258,19 +258,11 @@ def _string(job: _Job, leaf: str, fmt: Any) -> str:
     return "" if job.index % 2 == 0 else f"mock-{_kebab(leaf)}-{job.index}"
 
 
-def _type(schema: dict[str, Any]) -> str | None:
-    kind = schema.get("type")
-    if isinstance(kind, list):
-        kinds = [k for k in kind if k != "null"]
-        return str(kinds[0]) if kinds else None
-    return str(kind) if kind is not None else None
-
-
 def _fits(schema: dict[str, Any], value: Any) -> bool:
     """Whether a hinted value still has the type (and int64 string shape) its property's schema asks for."""
     if "enum" in schema and value not in schema["enum"]:
         return False
-    kind = _type(schema)
+    kind = json_type(schema)
     if kind == "string":
         if not isinstance(value, str):
             return False

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from spec_tools.spec import Spec
+from spec_tools.spec import Spec, json_type
 
 __all__ = ["DEFAULT_PROFILE", "PROFILES", "Marshaler", "Profile"]
 
@@ -24,14 +24,6 @@ _INT64_FORMATS = ("int64", "uint64", "fixed64", "sfixed64", "sint64")
 _MAX_DEPTH = 8
 
 Paths = tuple[str, ...] | None  # canonical read mask paths (top level or `parent.child`); None = every field
-
-
-def _type(schema: dict[str, Any]) -> str | None:
-    kind = schema.get("type")
-    if isinstance(kind, list):
-        kinds = [k for k in kind if k != "null"]
-        return str(kinds[0]) if kinds else None
-    return str(kind) if kind is not None else None
 
 
 class Marshaler:
@@ -95,7 +87,7 @@ class Marshaler:
         """The proto3 JSON zero value of a property: null for messages and Timestamps."""
         if schema.get("enum"):
             return schema["enum"][0]
-        kind = _type(schema)
+        kind = json_type(schema)
         if kind == "object":
             # A map (additionalProperties, no fields) is never null in proto3 JSON; a message is.
             return {} if "additionalProperties" in schema and not schema.get("properties") else None

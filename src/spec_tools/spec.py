@@ -13,6 +13,7 @@ __all__ = [
     "JOB_OPERATION_ID",
     "JOB_PATH",
     "Spec",
+    "json_type",
     "load_spec",
     "parse_spec_text",
 ]
@@ -27,6 +28,15 @@ def parse_spec_text(text: str) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise ValueError(f"not an OpenAPI document: the top level is a {type(document).__name__}, not a mapping")
     return document
+
+
+def json_type(schema: dict[str, Any]) -> str | None:
+    """A schema's JSON type; of a type list (OpenAPI 3.1 `[string, "null"]`), the first that is not null."""
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kinds = [k for k in kind if k != "null"]
+        return str(kinds[0]) if kinds else None
+    return str(kind) if kind is not None else None
 
 
 class Spec:
