@@ -131,6 +131,7 @@ def additive_spec(document: dict[str, Any]) -> SyntheticSpec:
         name
         for name, prop in properties.items()
         if name not in required
+        and not prop.get("readOnly")
         and prop.get("type") == "string"
         and "format" not in prop
         and not str(prop.get("description", "")).startswith("Deprecated")
