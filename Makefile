@@ -46,8 +46,8 @@ TEST_WORKERS ?= auto
 unit: $(STAMP)  ## unit tests of hand-written code, less the slow proofs (TEST_WORKERS=0 runs them in one process)
 	$(PY) -m pytest tests -n $(TEST_WORKERS) --dist loadfile -m "not slow"
 
-# One at a time: each slow proof bumps a copy of the project and runs that copy's whole make test.
-test-slow: $(STAMP)  ## the slow proofs: make bump of synthetic and published pages in a project copy; CI runs them
+# One at a time: each bump proof runs a copy's whole make test, the wheel proof a fresh venv's pip install.
+test-slow: $(STAMP)  ## the slow proofs: the installed wheel, make bump of synthetic and published pages in a copy; CI runs them
 	$(PY) -m pytest tests -m slow
 
 # The three run side by side: lint (mypy) is one process and the unit tests spend much of their time waiting on

@@ -80,6 +80,8 @@ def _wheelhouse(tmp: Path) -> Path:
     return WHEELHOUSE
 
 
+# A fresh venv and a pip install: ~15 s, so it runs with the slow proofs (make test-slow, CI), not make test.
+@pytest.mark.slow
 @pytest.mark.timeout(900)
 def test_installed_wheel_is_alone_and_survives_hostile_servers(tmp_path: Path) -> None:
     """make dist's wheel: named after the spec version, only the package and py.typed, three runtime deps; in a
