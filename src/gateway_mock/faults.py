@@ -50,6 +50,9 @@ class Fault:
     error_style: ErrorStyle = "status"
     json_content_type: str = "application/json"
     target: str | None = None  # the property path a body fault edits, when the spec has one
+    # False when the vendored spec lacks what the fault would break (say, no Money-shaped property): it is
+    # kept in the catalogue and reported as not applicable, never counted as a fault the suite missed.
+    applicable: bool = True
 
 
 def apply_fault(fault: Fault | None, fixtures: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -182,7 +185,8 @@ def _with_target(
 ) -> Fault:
     """A body fault aimed at a property the spec has; without one it is kept, not applicable (no patch applies)."""
     if target is None:
-        return Fault(name, rule, f"not applicable: the spec has no property for it ({describe('<none>')})", _never)
+        description = f"not applicable: the spec has no property for it ({describe('<none>')})"
+        return Fault(name, rule, description, _never, applicable=False)
     return Fault(name, rule, describe(target), patch(target), target=target)
 
 
