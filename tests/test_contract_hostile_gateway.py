@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -144,9 +145,23 @@ def hostile() -> Iterator[str]:
             server.server_close()
 
 
+# Runs the suite as its own child and writes that child's peak RSS (KiB) to argv[1]. The indirection matters: a
+# process's ru_maxrss starts from the memory image it exec'd from, so a suite started straight from this xdist
+# worker would report the worker's own few hundred MB; started from this small launcher it reports its own.
+_LAUNCHER = """
+import os, subprocess, sys
+child = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(child.pid, 0)
+with open(sys.argv[1], "w") as peak:
+    peak.write(str(usage.ru_maxrss))
+code = os.waitstatus_to_exitcode(status)
+sys.exit(code if code >= 0 else 128 - code)
+"""
+
+
 def _suite(base_url: str, job_ids: str, report_dir: Path) -> tuple[int, str, float]:
     """Run the suite against `base_url`, killed after RUN_LIMIT seconds: its exit code, output and peak memory
-    in MB (of that process alone, from os.wait4, not of every child this worker ever waited for)."""
+    in MB (of the suite process alone, not of every child this worker ever waited for)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CONTRACT_", "FIREWORKS_", "GITHUB_STEP"))}
     env.update(
         CONTRACT_BASE_URL=base_url,
@@ -157,21 +172,22 @@ def _suite(base_url: str, job_ids: str, report_dir: Path) -> tuple[int, str, flo
         CONTRACT_REQUEST_DEADLINE=str(DEADLINE),
         CONTRACT_EXAMPLES="4",
     )
+    peak = report_dir / "peak-rss-kib"
+    command = [sys.executable, "-c", _LAUNCHER, str(peak), sys.executable, "-m", "contract_tests"]
     with tempfile.TemporaryFile() as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "contract_tests"], env=env, cwd=REPO_ROOT, stdout=output, stderr=subprocess.STDOUT
+            command, env=env, cwd=REPO_ROOT, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
         )
-        # The time bound: a run that does not end within the limit is killed, and its exit code says so (-9).
-        timer = threading.Timer(RUN_LIMIT, process.kill)
-        timer.start()
         try:
-            _, status, usage = os.wait4(process.pid, 0)
-        finally:
-            timer.cancel()
-        process.returncode = os.waitstatus_to_exitcode(status)
+            # The time bound: a run that does not end within the limit is killed, and its exit code says so.
+            process.wait(timeout=RUN_LIMIT)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
         output.seek(0)
         text = output.read().decode("utf-8", "replace")
-    return process.returncode, text, usage.ru_maxrss / 1024
+    peak_mb = int(peak.read_text()) / 1024 if peak.exists() else float("inf")
+    return process.returncode, text, peak_mb
 
 
 @dataclass(frozen=True)
