@@ -7,6 +7,7 @@ Each fault names the contract rule id it violates. Body faults edit every fixtur
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -172,6 +173,15 @@ def _is_money(schema: dict[str, Any]) -> bool:
     return {"currencyCode", "units", "nanos"} <= set(props)
 
 
+# The progress rule's field, found as the suite finds it (the mock may not import the suite): an integer the
+# spec describes as a percent within 0..100 ("Progress percent, within the range from 0 to 100.").
+_PERCENT = re.compile(r"(?is)\bpercent\b.*\b0 (?:to|and|-|\.\.) ?100\b")
+
+
+def _is_percent(schema: dict[str, Any]) -> bool:
+    return schema.get("type") == "integer" and bool(_PERCENT.search(str(schema.get("description", ""))))
+
+
 def _is_int32(schema: dict[str, Any]) -> bool:
     return schema.get("type") == "integer" and schema.get("format") == "int32"
 
@@ -204,6 +214,7 @@ def build_faults(spec: Spec) -> dict[str, Fault]:
     money = _first(spec, _is_money)
     int32 = _first(spec, _is_int32)
     stamp = _first(spec, _is_timestamp)
+    percent = _first(spec, _is_percent)
     has = set(job.get("properties", {}))
     return _catalogue(
         _with_target(
@@ -255,10 +266,10 @@ def build_faults(spec: Spec) -> dict[str, Fault]:
             lambda t: _set(t, "2026-01-05T08:00:00.123456789"),
         ),
         _with_target(
-            # The progress rule reads this one field; once the spec drops it, the fault has nothing to break.
+            # Once the spec drops its percent (say, with `jobProgress`), the fault has nothing to break.
             "progress-out-of-range",
             "progress",
-            "jobProgress.percent" if "jobProgress" in has else None,
+            percent,
             lambda t: f"{t} is 101, outside 0..100",
             lambda t: _set(t, 101),
         ),
