@@ -15,7 +15,7 @@ from contract_tests.spec_facts import build_facts
 from gateway_mock.constants import MINIMAL_JOB_ID, MOCK_ACCOUNT, job_name
 from gateway_mock.fixtures import build_fixtures, state_job_id
 from spec_tools.spec import Spec, load_spec
-from tests.client_spec_bodies import MONEY_FIELDS
+from tests.client_spec_bodies import MONEY_FIELDS, NESTED_SCALAR, scalar_property
 
 SPEC = load_spec()
 FIXTURES = build_fixtures(SPEC)
@@ -190,58 +190,87 @@ def test_no_fixture_holds_a_secret_looking_value() -> None:
     assert [s for job in FIXTURES.values() for s in strings(job) if secretish.search(s)] == []
 
 
+def _unused(name: str, taken: Any) -> str:
+    """`name`, lengthened until `taken` does not hold it: a later spec may define any name we pick."""
+    while name in taken:
+        name += "_X"
+    return name
+
+
 def test_a_new_job_state_in_the_spec_adds_a_fixture_job() -> None:
-    """Adding JOB_STATE_ROLLING_OUT to the spec's enum yields a valid `sft-rolling-out` job in that state."""
-    spec = _modified(lambda schemas: schemas[_key("state")]["enum"].append("JOB_STATE_ROLLING_OUT"))
+    """Adding a state (JOB_STATE_ROLLING_OUT, unless the spec has it) yields a valid job in that state."""
+    new = _unused("JOB_STATE_ROLLING_OUT", SPEC.enum_values(_key("state")))
+    spec = _modified(lambda schemas: schemas[_key("state")]["enum"].append(new))
     fixtures = build_fixtures(spec)
-    assert fixtures["sft-rolling-out"]["state"] == "JOB_STATE_ROLLING_OUT"
-    assert _rule_violations(spec, "sft-rolling-out", fixtures["sft-rolling-out"]) == []
+    assert fixtures[state_job_id(new)]["state"] == new
+    assert _rule_violations(spec, state_job_id(new), fixtures[state_job_id(new)]) == []
 
 
+TOP_STRING = scalar_property("string")
+
+
+@pytest.mark.skipif(TOP_STRING is None or NESTED_SCALAR is None, reason="the spec has no optional string property")
 def test_a_property_removed_from_the_spec_disappears_from_every_fixture() -> None:
-    """Dropping `jinjaTemplate` and `wandbConfig.runId` from the spec removes them from all fixture jobs."""
+    """Dropping a top-level string (`jinjaTemplate`...) and a nested field (`jobProgress.percent`...), both found in
+    the spec, removes them from all fixture jobs."""
+    assert TOP_STRING is not None and NESTED_SCALAR is not None
 
     def drop(schemas: dict[str, Any]) -> None:
-        del schemas[_key()]["properties"]["jinjaTemplate"]
-        del schemas[_key("wandbConfig")]["properties"]["runId"]
+        del schemas[_key()]["properties"][TOP_STRING]
+        del schemas[NESTED_SCALAR.schema_key]["properties"][NESTED_SCALAR.field]
 
     fixtures = build_fixtures(_modified(drop))
-    assert not any("jinjaTemplate" in job for job in fixtures.values())
-    assert not any("runId" in job.get("wandbConfig", {}) for job in fixtures.values())
-    assert any("jinjaTemplate" in job for job in FIXTURES.values())
+    message, field = NESTED_SCALAR.message, NESTED_SCALAR.field
+    assert not any(TOP_STRING in job for job in fixtures.values())
+    assert not any(field in (job.get(message) or {}) for job in fixtures.values())
+    assert any(TOP_STRING in job for job in FIXTURES.values())
+    assert any(field in (job.get(message) or {}) for job in FIXTURES.values())
 
 
+RETYPED = (scalar_property("integer"), scalar_property("boolean"))
+
+
+@pytest.mark.skipif(None in RETYPED, reason="the spec has no optional plain integer or boolean property")
 def test_a_retyped_property_is_reshaped_to_its_new_schema() -> None:
-    """Retyping `epochs` to an int64 string and `earlyStop` to int32 re-shapes them; fixtures stay valid."""
+    """Retyping an integer (`epochs`) to an int64 string and a boolean (`earlyStop`) to int32 re-shapes them;
+    fixtures stay valid."""
+    integer, boolean = (str(name) for name in RETYPED)
 
     def retype(schemas: dict[str, Any]) -> None:
         properties = schemas[_key()]["properties"]
-        properties["epochs"] = {"type": "string", "format": "int64"}
-        properties["earlyStop"] = {"type": "integer", "format": "int32"}
+        properties[integer] = {"type": "string", "format": "int64"}
+        properties[boolean] = {"type": "integer", "format": "int32"}
 
     spec = _modified(retype)
     fixtures = build_fixtures(spec)
-    assert all(re.fullmatch(r"-?\d+", job["epochs"]) for job in fixtures.values() if "epochs" in job)
-    assert all(type(job["earlyStop"]) is int for job in fixtures.values() if "earlyStop" in job)
+    assert all(re.fullmatch(r"-?\d+", job[integer]) for job in fixtures.values() if integer in job)
+    assert all(type(job[boolean]) is int for job in fixtures.values() if boolean in job)
     assert [v for job_id, job in fixtures.items() for v in _rule_violations(spec, job_id, job)] == []
 
 
 def test_a_property_added_to_the_spec_appears_with_every_enum_value_covered() -> None:
     """A new int32 field and a new enum-typed field appear in every state job; every value of the new enum is used."""
 
+    properties = SPEC.job_schema()["properties"]
+    retries, priority = _unused("maxRetries", properties), _unused("priority", properties)
+    teapot = _unused("TEAPOT", SPEC.enum_values(_key("status", "code")))
+
     def add(schemas: dict[str, Any]) -> None:
-        schemas["zzPriority"] = {"type": "string", "enum": ["PRIORITY_LOW", "PRIORITY_HIGH", "PRIORITY_URGENT"]}
+        schemas[_unused("zzPriority", schemas)] = {
+            "type": "string",
+            "enum": ["PRIORITY_LOW", "PRIORITY_HIGH", "PRIORITY_URGENT"],
+        }
         properties = schemas[_key()]["properties"]
-        properties["maxRetries"] = {"type": "integer", "format": "int32"}
-        properties["priority"] = {"$ref": "#/components/schemas/zzPriority"}
-        schemas[_key("status", "code")]["enum"].append("TEAPOT")
+        properties[retries] = {"type": "integer", "format": "int32"}
+        properties[priority] = {"$ref": f"#/components/schemas/{_unused('zzPriority', SPEC.schemas)}"}
+        schemas[_key("status", "code")]["enum"].append(teapot)
 
     spec = _modified(add)
     fixtures = build_fixtures(spec)
     state_jobs = [job for job_id, job in fixtures.items() if job_id != MINIMAL_JOB_ID]
-    assert all(type(job["maxRetries"]) is int for job in state_jobs)
-    assert {job["priority"] for job in state_jobs} == {"PRIORITY_LOW", "PRIORITY_HIGH", "PRIORITY_URGENT"}
-    assert "TEAPOT" in {job["status"]["code"] for job in state_jobs}
+    assert all(type(job[retries]) is int for job in state_jobs)
+    assert {job[priority] for job in state_jobs} == {"PRIORITY_LOW", "PRIORITY_HIGH", "PRIORITY_URGENT"}
+    assert teapot in {job["status"]["code"] for job in state_jobs}
     assert [v for job_id, job in fixtures.items() for v in _rule_violations(spec, job_id, job)] == []
 
 
