@@ -58,13 +58,20 @@ def read_masks(run: ContractRun) -> list[tuple[str, str | None]]:
     """Masks each job is read with: all fields three ways, top-level fields, Money, one nested field."""
     props = run.facts.job_properties
     masks: list[tuple[str, str | None]] = [("no-mask", None), ("star", "*"), ("empty", "")]
-    masks.append(("name-dataset", ",".join(p for p in ("name", "dataset") if p in props)))
+    masks.append(("name-dataset", ",".join(p for p in ("name", *run.facts.required) if p in props)))
     money = [name for name, prop in props.items() if run.facts.spec.schema_name(prop) in run.facts.money_schema_names]
     if money:
         masks.append(("state-money", ",".join(["state", *money]) if "state" in props else ",".join(money)))
-    nested = run.facts.property_schema(("jobProgress",))
-    if nested and nested.get("properties"):
-        masks.append(("nested", f"jobProgress.{next(iter(nested['properties']))}"))
+    # One nested leaf: the progress percent when the spec has one (`jobProgress.percent` today), else the first
+    # sub-field of the first message property.
+    nested = next((path for path in run.facts.percent_paths if len(path) == 2), None)
+    for name, prop in props.items() if nested is None else ():
+        sub_fields = run.facts.resolve(prop).get("properties") or {}
+        if sub_fields and run.facts.spec.schema_name(prop) not in run.facts.money_schema_names:
+            nested = (name, next(iter(sub_fields)))
+            break
+    if nested:
+        masks.append(("nested", ".".join(nested)))
     return masks
 
 

@@ -11,9 +11,12 @@ from typing import Any
 from spec_tools.rpc_codes import CODE_NUMBERS, code_schema_name, http_status_by_code
 from spec_tools.spec import Spec, load_spec
 
-__all__ = ["SpecFacts", "spec_facts"]
+__all__ = ["SpecFacts", "is_percent", "spec_facts"]
 
 _SECRET_NAME = re.compile(r"(?i)(api_?key|secret|password|token|credential)")
+# A percent the spec bounds in prose ("Progress percent, within the range from 0 to 100."): the progress rule's
+# field, found by what the spec says of it rather than by its name.
+_PERCENT = re.compile(r"(?is)\bpercent\b.*\b0 (?:to|and|-|\.\.) ?100\b")
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class SpecFacts:
     code_names: tuple[str, ...]
     code_http_status: dict[str, int]
     money_schema_names: frozenset[str]
+    percent_paths: tuple[tuple[str, ...], ...]
     root_schema: dict[str, Any] = field(repr=False)
 
     def code_number(self, name: str) -> int | None:
@@ -78,6 +82,24 @@ def _is_money(schema: dict[str, Any]) -> bool:
     return "currencyCode" in props and units.get("format") == "int64" and nanos.get("format") == "int32"
 
 
+def is_percent(schema: dict[str, Any]) -> bool:
+    """An integer the spec describes as a percent within 0..100."""
+    return schema.get("type") == "integer" and bool(_PERCENT.search(str(schema.get("description", ""))))
+
+
+def _percent_paths(spec: Spec, properties: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
+    """Property paths (top level, then one message deep) of every percent-within-0..100 field of the job."""
+    found: list[tuple[str, ...]] = []
+    for name, node in properties.items():
+        schema = spec.resolve(node)
+        if is_percent(schema):
+            found.append((name,))
+        for inner, inner_node in (schema.get("properties") or {}).items():
+            if is_percent(spec.resolve(inner_node)):
+                found.append((name, inner))
+    return tuple(found)
+
+
 def build_facts(spec: Spec) -> SpecFacts:
     job = spec.job_schema()
     code_names = spec.enum_values(code_schema_name(spec))
@@ -91,6 +113,7 @@ def build_facts(spec: Spec) -> SpecFacts:
         code_names=code_names,
         code_http_status=http_status_by_code(spec),
         money_schema_names=frozenset(key for key, schema in spec.schemas.items() if _is_money(schema)),
+        percent_paths=_percent_paths(spec, job.get("properties", {})),
         # JSON Schema 2020-12 resolves "#/components/..." against this root; OAS 3.1 schemas are 2020-12.
         root_schema={"$ref": f"#/components/schemas/{name}", "components": spec.document.get("components", {})},
     )

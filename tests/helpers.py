@@ -21,7 +21,69 @@ from gateway_mock.server import RunningMock
 from spec_tools import paths
 from spec_tools.paths import REPO_ROOT
 
-__all__ = ["SECRET_KEY", "SuiteRun", "all_text", "asgi_request", "load_script", "raw_request", "run_suite"]
+__all__ = [
+    "SECRET_KEY",
+    "MaskSamples",
+    "SuiteRun",
+    "all_text",
+    "asgi_request",
+    "load_script",
+    "mask_samples",
+    "raw_request",
+    "run_suite",
+]
+
+
+def _is_zero(value: Any) -> bool:
+    return value in (None, "", 0, "0", False, [], {})
+
+
+def _snake(json_name: str) -> str:
+    """The proto field name of a camelCase JSON name (displayName -> display_name)."""
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in json_name)
+
+
+@dataclass(frozen=True)
+class MaskSamples:
+    """Read-mask paths for one fixture job, found in the spec and the job (not by name), so a bump re-aims them.
+
+    `scalar`: a multi-word top-level property the job sets to a non-zero non-message value (`displayName`);
+    `message`: a multi-word message property the job sets, Money first (`estimatedCost`);
+    `nested`, `leaves`: a message property the job sets with two non-zero scalar leaves (`jobProgress`:
+    `percent`, `epoch`), or None when the job has none.
+    """
+
+    scalar: str
+    message: str
+    nested: str | None
+    leaves: tuple[str, str] | None
+
+    @staticmethod
+    def snake(path: str) -> str:
+        return ".".join(_snake(part) for part in path.split("."))
+
+
+def mask_samples(
+    properties: dict[str, dict[str, Any]], job: dict[str, Any], money: tuple[str, ...] = ()
+) -> MaskSamples:
+    """`properties`: the job schema's properties, resolved; `job`: a fixture job as the mock serves it."""
+    multiword = [name for name in properties if _snake(name) != name and not _is_zero(job.get(name))]
+    scalar = next(n for n in multiword if not isinstance(job[n], dict) and not {"enum", "format"} & set(properties[n]))
+    messages = [n for n in multiword if isinstance(job[n], dict)]
+    message = next((n for n in money if n in messages), messages[0])
+    nested = [
+        (name, tuple(k for k, v in job[name].items() if not isinstance(v, dict | list) and not _is_zero(v)))
+        for name in properties
+        if isinstance(job.get(name), dict)
+    ]
+    # Integer leaves first (the most telling: a zero is unmistakable), Money last (its own rule reads it).
+    ranked = sorted(
+        ((name not in money, all(isinstance(job[name][leaf], int) for leaf in leaves[:2]), -i), name, leaves[:2])
+        for i, (name, leaves) in enumerate(nested)
+        if len(leaves) >= 2
+    )
+    pick = (ranked[-1][1], ranked[-1][2]) if ranked else None
+    return MaskSamples(scalar, message, *(pick if pick else (None, None)))  # type: ignore[arg-type]
 
 
 def raw_request(

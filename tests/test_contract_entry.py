@@ -8,7 +8,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -188,10 +187,9 @@ def test_retry_after_values(value: str, seconds: float | None) -> None:
     assert retry_after_seconds(value) == seconds
 
 
+@pytest.mark.timeout(30)  # the bound on "not a hang": a time-out, not an assertion on wall time
 def test_a_run_over_its_budget_stops(mock: RunningMock, tmp_path: Path) -> None:
     """CONTRACT_RUN_BUDGET bounds the whole run, preflight included: a 1 s budget against a 1 s answer stops the
     run saying so (exit 2), not a hang and not a rule violation."""
     env = _live(mock.base_url, "scenario-slow", CONTRACT_REPORT_DIR=str(tmp_path), CONTRACT_RUN_BUDGET="1")
-    started = time.monotonic()
     assert "budget of 1 s" in _preflight_error(env)
-    assert time.monotonic() - started < 5

@@ -6,7 +6,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -113,10 +112,8 @@ def test_the_child_stops_when_its_parent_goes_away() -> None:
             assert process.stdout is not None and process.stdin is not None
             if not any(line.startswith(READY_MARKER) for line in process.stdout):
                 pytest.fail("the mock exited without printing its ready line")
-            started = time.perf_counter()
             process.stdin.close()
-            assert process.wait(timeout=10) == 0
-            assert time.perf_counter() - started < 10
+            assert process.wait(timeout=10) == 0  # the time bound: TimeoutExpired fails the test
         finally:
             if process.poll() is None:
                 process.kill()

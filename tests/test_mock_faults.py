@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -14,11 +15,11 @@ from jsonschema import FormatChecker
 
 from gateway_mock.app import MockGateway
 from gateway_mock.constants import DEFAULT_API_KEY, job_name
-from gateway_mock.faults import FAULTS, RULES, fault_job_id, fault_jobs
+from gateway_mock.faults import FAULTS, RULES, build_faults, fault_job_id, fault_jobs
 from gateway_mock.fixtures import build_fixtures
 from gateway_mock.rpc_status import CODE_NUMBERS, http_status_by_code
 from gateway_mock.server import RunningMock, running_mock
-from spec_tools.spec import load_spec
+from spec_tools.spec import Spec, load_spec
 from tests.helpers import asgi_request, raw_request
 
 JOBS = "/v1/accounts/mock-account/supervisedFineTuningJobs/"
@@ -28,6 +29,9 @@ FAULT_JOBS = fault_jobs(FIXTURES, job_name)
 HTTP_STATUS = http_status_by_code(SPEC)
 CODE_BY_NUMBER = {number: name for name, number in CODE_NUMBERS.items()}
 MISSING = object()
+# Faults the vendored spec has a target for (or that aim at no body property), and those it lacks one for.
+APPLICABLE = [name for name, fault in FAULTS.items() if fault.applicable]
+NOT_APPLICABLE = [name for name, fault in FAULTS.items() if not fault.applicable]
 # The fault names and rule ids the contract suite relies on.
 REQUIRED = {
     "dataset-missing": "dataset",
@@ -210,7 +214,7 @@ def test_every_fault_has_an_expectation_here() -> None:
     assert set(EXPECTATIONS) == set(FAULTS)
 
 
-@pytest.mark.parametrize("name", list(FAULTS))
+@pytest.mark.parametrize("name", APPLICABLE)
 def test_no_expectation_holds_against_the_faithful_jobs(all_faults_mock: RunningMock, name: str) -> None:
     """Each expectation detects its fault: it fails against the faithful jobs, over HTTP and in-process."""
     clean = [job_id for job_id in all_faults_mock.job_ids if job_id in FIXTURES]
@@ -220,7 +224,7 @@ def test_no_expectation_holds_against_the_faithful_jobs(all_faults_mock: Running
         EXPECTATIONS[name](Served.in_process(MockGateway(SPEC, api_key=DEFAULT_API_KEY)))
 
 
-@pytest.mark.parametrize("name", list(FAULTS))
+@pytest.mark.parametrize("name", APPLICABLE)
 def test_each_fault_visibly_breaks_its_rule(name: str) -> None:
     """`--fault NAME` makes the served responses break the declared rule, in every fixture job it applies to."""
     app = MockGateway(SPEC, api_key=DEFAULT_API_KEY, fault=FAULTS[name])
@@ -228,13 +232,49 @@ def test_each_fault_visibly_breaks_its_rule(name: str) -> None:
     EXPECTATIONS[name](Served.in_process(app))
 
 
-@pytest.mark.parametrize("name", list(FAULTS))
+@pytest.mark.parametrize("name", APPLICABLE)
 def test_all_faults_serves_each_fault_on_its_own_job(all_faults_mock: RunningMock, name: str) -> None:
     """`--all-faults` serves `fault-<name>`, whose answers break the fault's rule while the fixtures stay faithful."""
     job_id = fault_job_id(name)
     assert job_id in all_faults_mock.job_ids
     base = FAULT_JOBS[job_id].base
     EXPECTATIONS[name](Served.over_http(all_faults_mock, [job_id], {job_id: FIXTURES[base]}))
+
+
+def _assert_not_applicable(faults: dict[str, Any], name: str, app: MockGateway, fixtures: dict[str, Any]) -> None:
+    """Not applicable: no target, said so in its description, no job of its own, and no body it changes."""
+    fault = faults[name]
+    assert (fault.applicable, fault.target) == (False, None)
+    assert fault.description.startswith("not applicable"), fault.description
+    assert fault_job_id(name) not in app.job_ids
+    assert all(fault.patch is None or not fault.patch(copy.deepcopy(job)) for job in fixtures.values())
+    assert fault_jobs(fixtures, job_name, faults={name: fault}) == {}
+
+
+@pytest.mark.parametrize("name", NOT_APPLICABLE)
+def test_a_fault_the_vendored_spec_has_no_target_for_is_not_applicable(all_faults_mock: RunningMock, name: str) -> None:
+    """A fault whose target the vendored spec lacks (say, Money) is reported as not applicable, not served."""
+    _assert_not_applicable(FAULTS, name, MockGateway(SPEC, api_key=DEFAULT_API_KEY, all_faults=True), FIXTURES)
+    assert fault_job_id(name) not in all_faults_mock.job_ids
+
+
+def _is_money_shaped(spec: Spec, node: dict[str, Any]) -> bool:
+    return {"currencyCode", "units", "nanos"} <= set(spec.resolve(node).get("properties", {}))
+
+
+def test_money_faults_are_not_applicable_once_the_spec_has_no_money() -> None:
+    """Dropping every Money-shaped property from a copy of the spec retires the money-rule faults, and only them."""
+    document = copy.deepcopy(SPEC.document)
+    spec = Spec(document)
+    job = document["components"]["schemas"][spec.job_schema_name()]
+    job["properties"] = {k: v for k, v in job["properties"].items() if not _is_money_shaped(spec, v)}
+    faults, fixtures = build_faults(spec), build_fixtures(spec)
+    app = MockGateway(spec, api_key=DEFAULT_API_KEY, all_faults=True)
+    money = {name for name, fault in FAULTS.items() if fault.rule == "money"}
+    assert money, "the catalogue has no money-rule fault"
+    for name in money:
+        _assert_not_applicable(faults, name, app, fixtures)
+    assert {name for name in faults if not faults[name].applicable} == money | set(NOT_APPLICABLE)
 
 
 def test_faults_and_all_faults_are_not_combined() -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import ast
 import inspect
 import socket
-import time
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -36,10 +35,8 @@ def test_a_half_sent_request_is_closed_after_the_header_deadline(mock: RunningMo
     """Headers that never complete: the mock closes the connection (EOF) soon after its deadline, not never."""
     with _connect(mock) as sock:
         sock.sendall(b"GET " + JOB.encode() + b" HTTP/1.1\r\nHost: x\r\nX-Slow: ")
-        started = time.monotonic()
         sock.settimeout(HEADER_TIMEOUT * 10)
         assert sock.recv(1024) == b""  # closed by the server; a timeout here raises instead
-        assert time.monotonic() - started < HEADER_TIMEOUT * 10
 
 
 def test_a_silent_connection_is_closed_too(mock: RunningMock) -> None:

@@ -13,13 +13,16 @@ from gateway_mock.fixtures import build_fixtures
 from gateway_mock.rpc_status import http_status_by_code
 from gateway_mock.server import RunningMock, running_mock
 from spec_tools.spec import load_spec
-from tests.helpers import raw_request
+from tests.client_spec_bodies import MONEY_FIELDS, NESTED_SCALAR
+from tests.helpers import mask_samples, raw_request
 
 JOBS = "/v1/accounts/mock-account/supervisedFineTuningJobs/"
 SPEC = load_spec()
 FIXTURES = build_fixtures(SPEC)
 HTTP_STATUS = http_status_by_code(SPEC)
 PROPERTIES = {name: SPEC.resolve(node) for name, node in SPEC.job_schema()["properties"].items()}
+# Mask paths found in the spec and the running job (a multi-word scalar, a message, two nested leaves).
+SAMPLE = mask_samples(PROPERTIES, FIXTURES["sft-running"], MONEY_FIELDS)
 
 
 def is_zero(name: str, value: Any) -> bool:
@@ -123,8 +126,8 @@ def test_any_other_path_is_404_code_5(mock: RunningMock, path: str) -> None:
     ("mask", "expected"),
     [
         ("name", {"name"}),
-        ("name,state,estimatedCost", {"name", "state", "estimatedCost"}),
-        ("display_name,estimated_cost", {"displayName", "estimatedCost"}),
+        (f"name,state,{SAMPLE.message}", {"name", "state", SAMPLE.message}),
+        (f"{SAMPLE.snake(SAMPLE.scalar)},{SAMPLE.snake(SAMPLE.message)}", {SAMPLE.scalar, SAMPLE.message}),
         (" name , state ", {"name", "state"}),
     ],
 )
@@ -137,17 +140,21 @@ def test_read_mask_keeps_only_the_named_top_level_fields(mock: RunningMock, mask
 
 
 def test_read_mask_selects_one_nested_level(mock: RunningMock) -> None:
-    """`jobProgress.percent` (or `job_progress.percent`) keeps only that leaf of the nested object; its other
-    leaves are zero values."""
-    progress = FIXTURES["sft-running"]["jobProgress"]
-    for mask in ("jobProgress.percent", "job_progress.percent", "name,jobProgress.percent,jobProgress.epoch"):
+    """`jobProgress.percent` (or `job_progress.percent`; whichever message the spec and job have) keeps only that
+    leaf of the nested object; its other leaves are zero values."""
+    if SAMPLE.nested is None or SAMPLE.leaves is None:
+        pytest.skip("the running job sets no message with two non-zero scalar leaves")
+    message, (first, second) = SAMPLE.nested, SAMPLE.leaves
+    nested = FIXTURES["sft-running"][message]
+    one, two = f"{message}.{first}", f"{message}.{second}"
+    for mask in (one, SAMPLE.snake(one), f"name,{one},{two}"):
         job = json.loads(raw_request(mock, f"{JOBS}sft-running?readMask={mask}")[2])
-        assert job["jobProgress"]["percent"] == progress["percent"] != 0
-        assert set(job["jobProgress"]) == set(progress)
-        kept = {"percent", "epoch"} if "epoch" in mask else {"percent"}
-        assert all(v in (0, "0", "") for k, v in job["jobProgress"].items() if k not in kept)
-    job = json.loads(raw_request(mock, f"{JOBS}sft-running?readMask=jobProgress.percent")[2])
-    assert all(is_zero(name, value) for name, value in job.items() if name != "jobProgress")
+        assert job[message][first] == nested[first] not in (0, "0", "", False)
+        assert set(job[message]) == set(nested)
+        kept = {first, second} if two in mask else {first}
+        assert all(v in (0, "0", "", False) for k, v in job[message].items() if k not in kept)
+    job = json.loads(raw_request(mock, f"{JOBS}sft-running?readMask={one}")[2])
+    assert all(is_zero(name, value) for name, value in job.items() if name != message)
 
 
 def test_read_mask_may_be_repeated_and_uses_the_proto_name(mock: RunningMock) -> None:
@@ -169,13 +176,17 @@ def test_an_empty_or_star_read_mask_returns_every_field(mock: RunningMock, query
 
 def test_read_mask_on_the_minimal_job_zeroes_fields_it_does_not_have(mock: RunningMock) -> None:
     """Masking a field the job lacks is valid: the field comes back as its zero value (null for a message)."""
-    job = json.loads(raw_request(mock, f"{JOBS}sft-minimal?readMask=name,jobProgress")[2])
-    assert job["jobProgress"] is None
+    absent = next(name for name, schema in PROPERTIES.items() if schema.get("type") == "object")
+    assert absent not in FIXTURES["sft-minimal"]
+    job = json.loads(raw_request(mock, f"{JOBS}sft-minimal?readMask=name,{absent}")[2])
+    assert job[absent] is None
     assert_emit_unpopulated(job, "sft-minimal", {"name"})
 
 
 @pytest.mark.parametrize(
-    "mask", ["bogus", "name,bogus", "jobProgress.bogus", "name.first", "jobProgress.percent.value", "Name", "."]
+    "mask",
+    ["bogus", "name,bogus", "name.first", "Name", "."]
+    + ([f"{NESTED_SCALAR.message}.bogus", f"{NESTED_SCALAR.path}.value"] if NESTED_SCALAR else []),
 )
 def test_an_unknown_read_mask_path_is_400_code_3(mock: RunningMock, mask: str) -> None:
     """A path that names no field (or nests too deep, or into a scalar) is 400 with code 3 naming the path."""

@@ -17,13 +17,20 @@ from gateway_mock.fixtures import build_fixtures
 from gateway_mock.marshal import PROFILES, Marshaler
 from gateway_mock.server import running_mock
 from spec_tools.spec import load_spec
-from tests.helpers import asgi_request
+from tests.client_spec_bodies import MONEY_FIELDS
+from tests.helpers import asgi_request, mask_samples
 
 JOBS = "/v1/accounts/mock-account/supervisedFineTuningJobs/"
 SPEC = load_spec()
 FIXTURES = build_fixtures(SPEC)
 PROPERTIES = {name: SPEC.resolve(node) for name, node in SPEC.job_schema()["properties"].items()}
-MASKS = ["", "name", "name,dataset", "state,estimatedCost", "jobProgress.percent", "display_name,job_progress"]
+REQUIRED = next(iter(SPEC.job_schema().get("required", ())), "name")
+# Masks of every kind, their paths found in the spec and the running job: none, top level, a message, a nested
+# leaf, proto (snake_case) names.
+SAMPLE = mask_samples(PROPERTIES, FIXTURES["sft-running"], MONEY_FIELDS)
+NESTED = [f"{SAMPLE.nested}.{SAMPLE.leaves[0]}"] if SAMPLE.nested and SAMPLE.leaves else []
+MASKS = ["", "name", f"name,{REQUIRED}", f"state,{SAMPLE.message}", *NESTED]
+MASKS += [f"{SAMPLE.snake(SAMPLE.scalar)},{SAMPLE.snake(SAMPLE.nested or SAMPLE.message)}"]
 
 
 def served(profile: str, job_id: str, mask: str = "") -> dict[str, Any]:
@@ -76,8 +83,8 @@ def test_masked_out_fields_are_zero_values_or_absent(mask: str) -> None:
     assert set(omitted) <= named
     for name in set(PROPERTIES) - named:
         assert emitted[name] in (None, "", 0, "0", False, [], PROPERTIES[name].get("enum", [None])[0]), name
-    if "dataset" not in mask:
-        assert emitted["dataset"] == "" and "dataset" not in omitted
+    if REQUIRED not in mask:
+        assert emitted[REQUIRED] == "" and REQUIRED not in omitted
 
 
 def _same(camel: str, path: str) -> bool:

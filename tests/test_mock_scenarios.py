@@ -46,15 +46,17 @@ def test_bad_gateway_is_502_with_a_non_json_html_body(mock: RunningMock) -> None
 
 
 def test_slow_waits_for_delay_ms_then_serves_a_job_named_after_the_id(mock: RunningMock) -> None:
-    """`scenario-slow?delayMs=400` answers 200 no sooner than 0.4 s later, with `name` carrying the scenario id."""
+    """`scenario-slow?delayMs=400` answers 200 no sooner than 0.4 s later, with `name` carrying the scenario id;
+    `delayMs=0` waits not at all. Upper bounds are request timeouts, not wall-time assertions (a loaded machine
+    may be slow; it cannot be early)."""
     started = time.perf_counter()
-    status, _, body = raw_request(mock, JOBS + "scenario-slow?delayMs=400")
+    status, _, body = raw_request(mock, JOBS + "scenario-slow?delayMs=400", timeout=10)
     elapsed = time.perf_counter() - started
     assert (status, json.loads(body)["name"]) == (200, job_name("scenario-slow"))
-    assert 0.4 <= elapsed < 5
-    started = time.perf_counter()
-    assert raw_request(mock, JOBS + "scenario-slow?delayMs=0&readMask=name")[0] == 200
-    assert time.perf_counter() - started < 0.4
+    assert elapsed >= 0.4
+    zero = Scenarios().resolve("scenario-slow", "0")
+    assert zero is not None and zero.delay == 0
+    assert raw_request(mock, JOBS + "scenario-slow?delayMs=0&readMask=name", timeout=10)[0] == 200
 
 
 def test_slow_rejects_a_delay_that_is_not_milliseconds(mock: RunningMock) -> None:
