@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from spec_tools.spec import JOB_PATH
+from spec_tools.spec import load_spec
 
 __all__ = ["NOT_JSON", "Credentials", "Exchange", "job_ids_from_path", "job_resource_name"]
 
@@ -22,7 +22,7 @@ class _NotJson:
 NOT_JSON: Any = _NotJson()
 
 # From the spec's job path `/v1/accounts/{account_id}/supervisedFineTuningJobs/{..._job_id}`.
-_PARTS = JOB_PATH.strip("/").split("/")
+_PARTS = load_spec().job_operation().path.template.strip("/").split("/")
 _PREFIX = tuple(_PARTS[:2])
 _COLLECTION = _PARTS[3]
 

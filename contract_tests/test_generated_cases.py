@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import zlib
 from typing import Any
 
@@ -10,8 +9,8 @@ import schemathesis
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
-from spec_tools.paths import SPEC_PATH
-from spec_tools.spec import JOB_PATH
+from spec_tools.selection import select_document
+from spec_tools.spec import load_spec
 
 from .bounded_http import RunBudgetExceeded, TransportProblem
 from .exchange import Exchange
@@ -19,7 +18,7 @@ from .rules import ADVISORIES, RULES, Rule, check_exchange
 from .run import ContractRun, current_run
 
 # The path's parameters, in order (account, then job), as the spec's job path names them.
-ACCOUNT_PARAM, JOB_PARAM = re.findall(r"{(\w+)}", JOB_PATH)
+ACCOUNT_PARAM, JOB_PARAM = load_spec().job_operation().path.variables
 
 
 def _exchange(response: Any) -> Exchange:
@@ -61,7 +60,8 @@ CONTRACT_CHECKS = [_as_check(rule) for rule in RULES + ADVISORIES]
 
 def _api_schema(run: ContractRun) -> Any:
     """The vendored spec, aimed at the run's target; seeded so a run can be repeated case for case."""
-    api = schemathesis.openapi.from_path(str(SPEC_PATH))
+    spec = load_spec()
+    api = schemathesis.openapi.from_dict(select_document(spec.document, (spec.job_operation().operation_id,)))
     api.config.update(base_url=run.target.base_url, headers={"Authorization": f"Bearer {run.target.api_key}"})
     api.config.seed = run.settings.seed
     if run.target.live:

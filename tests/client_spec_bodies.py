@@ -117,7 +117,7 @@ def _enum_fields() -> dict[tuple[str, ...], str]:
             found[(name,)] = key
         for sub, sub_raw in (schema.get("properties") or {}).items() if schema.get("type") == "object" else ():
             sub_key = _SPEC.schema_name(sub_raw)
-            if sub_key and _SPEC.schemas[sub_key].get("enum"):
+            if sub_key and _SPEC.selected_schemas[sub_key].get("enum"):
                 found[(name, sub)] = sub_key
     return found
 
@@ -133,7 +133,7 @@ def _is_money(schema: dict[str, Any]) -> bool:
 
 
 # Schema keys shaped like google.type.Money, and the job properties (JSON names) holding one.
-MONEY_SCHEMAS: tuple[str, ...] = tuple(key for key, schema in _SPEC.schemas.items() if _is_money(schema))
+MONEY_SCHEMAS: tuple[str, ...] = tuple(key for key, schema in _SPEC.selected_schemas.items() if _is_money(schema))
 MONEY_FIELDS: tuple[str, ...] = tuple(
     name for name, raw in _RAW_PROPERTIES.items() if _SPEC.schema_name(raw) in MONEY_SCHEMAS
 )

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from spec_tools import paths
-from spec_tools.spec import JOB_PATH, Spec, load_spec
+from spec_tools.spec import Spec, load_spec
+
+_JOB_PATH = load_spec().job_operation().path.template
 
 __all__ = [
     "FROZEN_SPEC",
@@ -69,7 +71,10 @@ def deprecated_properties(spec: Spec) -> set[str]:
 
 def docs_page(path: Path, spec_text: str) -> Path:
     """A docs page shaped like the published one: prose, then the spec in a four-backtick ```yaml fence."""
-    path.write_text(f"# Get Supervised Fine-tuning Job\n\n````yaml get {JOB_PATH}\n{spec_text}````\n", "utf-8")
+    path.write_text(
+        f"# Get Supervised Fine-tuning Job\n\n````yaml get {_JOB_PATH}\n{spec_text}````\n",
+        "utf-8",
+    )
     return path
 
 

@@ -21,9 +21,11 @@ from spec_tools.bump import CHANGELOG_HEADER, BumpFailed, BumpRefused, Project, 
 from spec_tools.codegen import generate
 from spec_tools.extract import read_spec_text
 from spec_tools.provenance import build_provenance, sha256_text, write_provenance
-from spec_tools.spec import JOB_PATH, load_spec, parse_spec_text
+from spec_tools.spec import load_spec, parse_spec_text
 from spec_tools.validate import SpecInputError
 from tests.helpers import load_script
+
+_JOB_PATH = load_spec().job_operation().path.template
 
 # The bump is proven on a frozen 4.259.0 project, so these tests hold whatever spec is vendored later.
 FROZEN_SPEC = Path(__file__).parent / "specs" / "gateway-4.259.0.yaml"
@@ -77,7 +79,7 @@ def _snapshot(project: Project) -> dict[str, bytes]:
 def _docs_page(path: Path, spec_text: str) -> Path:
     """A docs page shaped like the published one: prose, then the spec in a four-backtick ```yaml fence."""
     path.write_text(
-        f"# Get Supervised Fine-tuning Job\n\n## OpenAPI\n\n````yaml get {JOB_PATH}\n{spec_text}````\n",
+        f"# Get Supervised Fine-tuning Job\n\n## OpenAPI\n\n````yaml get {_JOB_PATH}\n{spec_text}````\n",
         encoding="utf-8",
     )
     return path

@@ -15,7 +15,9 @@ if not MONEY_SCHEMAS:
     pytest.skip("the vendored spec has no google.type.Money-shaped schema", allow_module_level=True)
 Money: Any = model_class(MONEY_SCHEMAS[0])
 OTHER_MESSAGES = [
-    key for key, schema in load_spec().schemas.items() if schema.get("type") == "object" and key not in MONEY_SCHEMAS
+    key
+    for key, schema in load_spec().selected_schemas.items()
+    if schema.get("type") == "object" and key not in MONEY_SCHEMAS
 ]
 
 INT64_MAX = "9223372036854775807"

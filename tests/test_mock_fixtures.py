@@ -40,7 +40,7 @@ def _rule_violations(spec: Spec, job_id: str, job: dict[str, Any]) -> list[Viola
 def _modified(edit: Any) -> Spec:
     document = copy.deepcopy(SPEC.document)
     edit(document["components"]["schemas"])
-    return Spec(document)
+    return Spec(document, SPEC.selection)
 
 
 def _key(*path: str) -> str:

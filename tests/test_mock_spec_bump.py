@@ -70,7 +70,7 @@ def _schema_key(spec: Spec, node: dict[str, Any]) -> str:
 def bumped() -> tuple[Spec, str]:
     """The frozen copy, and the state it removed (the last one that is not the zero value)."""
     document = copy.deepcopy(VENDORED.document)
-    spec = Spec(document)
+    spec = Spec(document, VENDORED.selection)
     schemas = document["components"]["schemas"]
     job = schemas[spec.job_schema_name()]
     states = schemas[_schema_key(spec, job["properties"]["state"])]["enum"]
@@ -188,7 +188,7 @@ def test_every_fault_of_the_vendored_spec_aims_at_a_property_it_has_or_says_it_i
 def test_faults_re_aim_when_their_property_moves() -> None:
     """A spec whose first Money is another property aims the money faults there, by schema, not by name."""
     document = copy.deepcopy(VENDORED.document)
-    spec = Spec(document)
+    spec = Spec(document, VENDORED.selection)
     properties = document["components"]["schemas"][spec.job_schema_name()]["properties"]
     if FAULTS["bad-currency"].target is None:
         pytest.skip("the vendored spec's job has no google.type.Money-shaped property to move")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spec_tools.spec import JOB_PATH
+from spec_tools.spec import load_spec
 
 __all__ = [
     "DEFAULT_API_KEY",
@@ -19,7 +19,7 @@ MOCK_ACCOUNT = "mock-account"
 DEFAULT_API_KEY = "mock-api-key"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
-JOB_COLLECTION = JOB_PATH.strip("/").split("/")[3]  # the spec's job path names the collection
+JOB_COLLECTION = load_spec().job_operation().path.collection or ""  # the spec's job path names the collection
 JOB_ID_PREFIX = "sft-"
 MINIMAL_JOB_ID = "sft-minimal"
 

@@ -18,6 +18,8 @@ from typing import Any
 import yaml
 
 from .paths import GENERATED_DIR, GENERATOR_CONFIG, PACKAGE_NAME, SPEC_PATH, TEMPLATES_DIR
+from .selection import select_document, selection_beside
+from .spec import parse_spec_text
 
 __all__ = [
     "GenerationError",
@@ -132,11 +134,13 @@ def _property(schema: Any, names: dict[str, str]) -> Any:
     return rewritten
 
 
-def generator_input(spec: dict[str, Any]) -> dict[str, Any]:
-    """The spec as the generator should see it: schema keys replaced by their class names, no titles.
+def generator_input(spec: dict[str, Any], selection: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """The spec as the generator should see it: only the selected operations (every one when None) and the
+    components they reach, schema keys replaced by their class names, no titles.
 
     The vendored spec stays verbatim; only this derived copy feeds openapi-python-client.
     """
+    spec = select_document(spec, selection)
     names = class_names(spec)
     # Only schemas and operations: `info.title` is the API's name, not a schema title.
     derived = {key: _rewrite(value, names) if key in ("components", "paths") else value for key, value in spec.items()}
@@ -168,13 +172,18 @@ def _run_generator(out_dir: Path, spec: Path, config: Path, templates: Path) -> 
 def _generate_package(workdir: Path, spec: Path, config: Path, templates: Path) -> Path:
     validate_config(config)
     try:
-        document = yaml.safe_load(spec.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
+        document = parse_spec_text(spec.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
         raise GenerationError(f"{spec}: cannot read the spec ({type(error).__name__})") from error
     if not isinstance(document, dict):
         raise GenerationError(f"{spec}: expected an OpenAPI document")
     derived = workdir / "generator-input.json"
-    derived.write_text(json.dumps(generator_input(document), indent=1), encoding="utf-8")
+    selection = selection_beside(spec)  # openapi/operations.yaml; a spec without one generates everything
+    try:
+        derived_document = generator_input(document, selection)
+    except LookupError as exc:
+        raise GenerationError(f"{spec}: {exc}") from None
+    derived.write_text(json.dumps(derived_document, indent=1), encoding="utf-8")
     package_dir = workdir / PACKAGE_NAME
     _run_generator(package_dir, derived, config, templates)
     _copy_lib(templates.parent / "lib", package_dir / "_lib")
@@ -292,7 +301,7 @@ def stage_client_project(
     import string
 
     dist_inputs = dist_inputs or spec.parent / "dist"
-    document = yaml.safe_load(spec.read_text(encoding="utf-8")) or {}
+    document = parse_spec_text(spec.read_text(encoding="utf-8"))
     version = str((document.get("info") or {}).get("version") or "")
     if not re.fullmatch(r"[0-9]+(\.[0-9]+)*(\.post[0-9]+)?", version):
         raise GenerationError(f"{spec}: info.version {version[:40]!r} is not a release version a wheel can carry")

@@ -11,6 +11,7 @@ __all__ = [
     "PACKAGE_NAME",
     "PROVENANCE_PATH",
     "REPO_ROOT",
+    "SELECTION_PATH",
     "SPEC_PATH",
     "TEMPLATES_DIR",
 ]
@@ -19,6 +20,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 OPENAPI_DIR = REPO_ROOT / "openapi"
 SPEC_PATH = OPENAPI_DIR / "gateway.yaml"
 PROVENANCE_PATH = OPENAPI_DIR / "provenance.json"
+SELECTION_PATH = OPENAPI_DIR / "operations.yaml"
 GENERATOR_CONFIG = OPENAPI_DIR / "generator.yaml"
 TEMPLATES_DIR = OPENAPI_DIR / "templates"
 GENERATED_DIR = REPO_ROOT / "generated"

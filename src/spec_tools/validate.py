@@ -16,7 +16,8 @@ import yaml
 from .extract import SpecSourceError, read_spec_source
 from .refs import NO_RETRIEVAL, ExternalReference, non_local_references
 from .safe_text import inline
-from .spec import JOB_PATH, Spec, parse_spec_text
+from .selection import load_selection
+from .spec import Spec, parse_spec_text
 from .versions import VERSION_RULE, is_version
 
 __all__ = ["Candidate", "SpecInputError", "load_candidate"]
@@ -59,7 +60,7 @@ def load_candidate(source: Path) -> Candidate:
     _require_version(document, text, where)
     _require_resolvable_refs(document, text, where)
     _validate_openapi(document, text, where)
-    spec = Spec(document)
+    spec = Spec(document, load_selection())
     _require_job_operation(spec, text, where)
     return Candidate(source=source, text=text, spec=spec)
 
@@ -156,8 +157,8 @@ def _require_job_operation(spec: Spec, text: str, where: str) -> None:
         ) from None
     if schema.get("type") != "object" or not isinstance(schema.get("properties"), dict):
         raise SpecInputError(
-            f"{where}: the 200 response of GET {JOB_PATH} is not an object schema with properties, "
-            "so there is no job to generate a client for."
+            f"{where}: the 200 response of {spec.job_operation().operation_id} is not an object schema with "
+            "properties, so there is no job to generate a client for."
         )
 
 

@@ -1,0 +1,199 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ..._lib.responses import parse_model
+from ...client import AuthenticatedClient, Client
+from ...models.gateway_cancel_supervised_fine_tuning_job_body import (
+    GatewayCancelSupervisedFineTuningJobBody,
+)
+from ...models.gateway_cancel_supervised_fine_tuning_job_response_200 import (
+    GatewayCancelSupervisedFineTuningJobResponse200,
+)
+from ...types import Response
+
+
+def _get_kwargs(
+    account_id: str,
+    supervised_fine_tuning_job_id: str,
+    *,
+    body: GatewayCancelSupervisedFineTuningJobBody,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/accounts/{account_id}/supervisedFineTuningJobs/{supervised_fine_tuning_job_id}:cancel".format(
+            account_id=quote(str(account_id), safe=""),
+            supervised_fine_tuning_job_id=quote(
+                str(supervised_fine_tuning_job_id), safe=""
+            ),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> GatewayCancelSupervisedFineTuningJobResponse200:
+    return parse_model(
+        response,
+        GatewayCancelSupervisedFineTuningJobResponse200.from_dict,
+        "GatewayCancelSupervisedFineTuningJobResponse200",
+        range(200, 201),
+    )
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[GatewayCancelSupervisedFineTuningJobResponse200]:
+    # Parsed first: a non-2xx raises its typed error before HTTPStatus() could refuse an unofficial status.
+    parsed = _parse_response(client=client, response=response)
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=parsed,
+    )
+
+
+def sync_detailed(
+    account_id: str,
+    supervised_fine_tuning_job_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: GatewayCancelSupervisedFineTuningJobBody,
+) -> Response[GatewayCancelSupervisedFineTuningJobResponse200]:
+    """Cancel Supervised Fine-tuning Job
+
+    Args:
+        account_id (str):
+        supervised_fine_tuning_job_id (str):
+        body (GatewayCancelSupervisedFineTuningJobBody):
+
+    Raises:
+        errors.GatewayClientError: On any failure, after any retries: errors.APIStatusError (a subclass per non-2xx
+            kind), errors.ResponseContractError (errors.MissingFieldError), errors.TransportFailure (cause: the httpx
+            exception; errors.GatewayTimeoutError when an attempt outlasts Client.timeout), errors.UnexpectedStatus.
+
+    Returns:
+        Response[GatewayCancelSupervisedFineTuningJobResponse200]
+    """
+
+    kwargs = _get_kwargs(
+        account_id=account_id,
+        supervised_fine_tuning_job_id=supervised_fine_tuning_job_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    account_id: str,
+    supervised_fine_tuning_job_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: GatewayCancelSupervisedFineTuningJobBody,
+) -> GatewayCancelSupervisedFineTuningJobResponse200:
+    """Cancel Supervised Fine-tuning Job
+
+    Args:
+        account_id (str):
+        supervised_fine_tuning_job_id (str):
+        body (GatewayCancelSupervisedFineTuningJobBody):
+
+    Raises:
+        errors.GatewayClientError: On any failure, after any retries: errors.APIStatusError (a subclass per non-2xx
+            kind), errors.ResponseContractError (errors.MissingFieldError), errors.TransportFailure (cause: the httpx
+            exception; errors.GatewayTimeoutError when an attempt outlasts Client.timeout), errors.UnexpectedStatus.
+
+    Returns:
+        GatewayCancelSupervisedFineTuningJobResponse200
+    """
+
+    return sync_detailed(
+        account_id=account_id,
+        supervised_fine_tuning_job_id=supervised_fine_tuning_job_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    account_id: str,
+    supervised_fine_tuning_job_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: GatewayCancelSupervisedFineTuningJobBody,
+) -> Response[GatewayCancelSupervisedFineTuningJobResponse200]:
+    """Cancel Supervised Fine-tuning Job
+
+    Args:
+        account_id (str):
+        supervised_fine_tuning_job_id (str):
+        body (GatewayCancelSupervisedFineTuningJobBody):
+
+    Raises:
+        errors.GatewayClientError: On any failure, after any retries: errors.APIStatusError (a subclass per non-2xx
+            kind), errors.ResponseContractError (errors.MissingFieldError), errors.TransportFailure (cause: the httpx
+            exception; errors.GatewayTimeoutError when an attempt outlasts Client.timeout), errors.UnexpectedStatus.
+
+    Returns:
+        Response[GatewayCancelSupervisedFineTuningJobResponse200]
+    """
+
+    kwargs = _get_kwargs(
+        account_id=account_id,
+        supervised_fine_tuning_job_id=supervised_fine_tuning_job_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    account_id: str,
+    supervised_fine_tuning_job_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: GatewayCancelSupervisedFineTuningJobBody,
+) -> GatewayCancelSupervisedFineTuningJobResponse200:
+    """Cancel Supervised Fine-tuning Job
+
+    Args:
+        account_id (str):
+        supervised_fine_tuning_job_id (str):
+        body (GatewayCancelSupervisedFineTuningJobBody):
+
+    Raises:
+        errors.GatewayClientError: On any failure, after any retries: errors.APIStatusError (a subclass per non-2xx
+            kind), errors.ResponseContractError (errors.MissingFieldError), errors.TransportFailure (cause: the httpx
+            exception; errors.GatewayTimeoutError when an attempt outlasts Client.timeout), errors.UnexpectedStatus.
+
+    Returns:
+        GatewayCancelSupervisedFineTuningJobResponse200
+    """
+
+    return (
+        await asyncio_detailed(
+            account_id=account_id,
+            supervised_fine_tuning_job_id=supervised_fine_tuning_job_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,181 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ..._lib.responses import parse_model
+from ...client import AuthenticatedClient, Client
+from ...models.estimate_supervised_fine_tuning_job_cost_response import (
+    EstimateSupervisedFineTuningJobCostResponse,
+)
+from ...models.supervised_fine_tuning_job import SupervisedFineTuningJob
+from ...types import Response
+
+
+def _get_kwargs(
+    account_id: str,
+    *,
+    body: SupervisedFineTuningJob,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/accounts/{account_id}/supervisedFineTuningJobs:estimateCost".format(
+            account_id=quote(str(account_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> EstimateSupervisedFineTuningJobCostResponse:
+    return parse_model(
+        response,
+        EstimateSupervisedFineTuningJobCostResponse.from_dict,
+        "EstimateSupervisedFineTuningJobCostResponse",
+        range(200, 201),
+    )
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[EstimateSupervisedFineTuningJobCostResponse]:
+    # Parsed first: a non-2xx raises its typed error before HTTPStatus() could refuse an unofficial status.
+    parsed = _parse_response(client=client, response=response)
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=parsed,
+    )
+
+
+def sync_detailed(
+    account_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: SupervisedFineTuningJob,
+) -> Response[EstimateSupervisedFineTuningJobCostResponse]:
+    """Estimate the cost of a Supervised Fine-tuning Job
+
+    Args:
+        account_id (str):
+        body (SupervisedFineTuningJob):
+
+    Raises:
+        errors.GatewayClientError: On any failure, after any retries: errors.APIStatusError (a subclass per non-2xx
+            kind), errors.ResponseContractError (errors.MissingFieldError), errors.TransportFailure (cause: the httpx
+            exception; errors.GatewayTimeoutError when an attempt outlasts Client.timeout), errors.UnexpectedStatus.
+
+    Returns:
+        Response[EstimateSupervisedFineTuningJobCostResponse]
+    """
+
+    kwargs = _get_kwargs(
+        account_id=account_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    account_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: SupervisedFineTuningJob,
+) -> EstimateSupervisedFineTuningJobCostResponse:
+    """Estimate the cost of a Supervised Fine-tuning Job
+
+    Args:
+        account_id (str):
+        body (SupervisedFineTuningJob):
+
+    Raises:
+        errors.GatewayClientError: On any failure, after any retries: errors.APIStatusError (a subclass per non-2xx
+            kind), errors.ResponseContractError (errors.MissingFieldError), errors.TransportFailure (cause: the httpx
+            exception; errors.GatewayTimeoutError when an attempt outlasts Client.timeout), errors.UnexpectedStatus.
+
+    Returns:
+        EstimateSupervisedFineTuningJobCostResponse
+    """
+
+    return sync_detailed(
+        account_id=account_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    account_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: SupervisedFineTuningJob,
+) -> Response[EstimateSupervisedFineTuningJobCostResponse]:
+    """Estimate the cost of a Supervised Fine-tuning Job
+
+    Args:
+        account_id (str):
+        body (SupervisedFineTuningJob):
+
+    Raises:
+        errors.GatewayClientError: On any failure, after any retries: errors.APIStatusError (a subclass per non-2xx
+            kind), errors.ResponseContractError (errors.MissingFieldError), errors.TransportFailure (cause: the httpx
+            exception; errors.GatewayTimeoutError when an attempt outlasts Client.timeout), errors.UnexpectedStatus.
+
+    Returns:
+        Response[EstimateSupervisedFineTuningJobCostResponse]
+    """
+
+    kwargs = _get_kwargs(
+        account_id=account_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    account_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: SupervisedFineTuningJob,
+) -> EstimateSupervisedFineTuningJobCostResponse:
+    """Estimate the cost of a Supervised Fine-tuning Job
+
+    Args:
+        account_id (str):
+        body (SupervisedFineTuningJob):
+
+    Raises:
+        errors.GatewayClientError: On any failure, after any retries: errors.APIStatusError (a subclass per non-2xx
+            kind), errors.ResponseContractError (errors.MissingFieldError), errors.TransportFailure (cause: the httpx
+            exception; errors.GatewayTimeoutError when an attempt outlasts Client.timeout), errors.UnexpectedStatus.
+
+    Returns:
+        EstimateSupervisedFineTuningJobCostResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            account_id=account_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from .._lib.fields import checked as _checked
+from ..types import UNSET
+
+T = TypeVar("T", bound="GatewayCancelSupervisedFineTuningJobResponse200")
+_FIELD_KINDS: dict[str, str] = {}
+
+
+@_attrs_define
+class GatewayCancelSupervisedFineTuningJobResponse200:
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+
+        return {
+            key: value for key, value in field_dict.items() if value is not UNSET
+        }  # a masked required field
+
+    @classmethod
+    def from_dict(
+        cls: type[T],
+        src_dict: Mapping[str, Any],
+        *,
+        read_mask: Collection[str] | None = None,
+    ) -> T:
+        """The model of a JSON object; ResponseContractError (MissingFieldError) names a field of the wrong type.
+
+        read_mask: the top-level JSON names a read mask covered; required fields outside it are then UNSET.
+        """
+        d = _checked(
+            "GatewayCancelSupervisedFineTuningJobResponse200",
+            src_dict,
+            _FIELD_KINDS,
+            (),
+            read_mask,
+        )
+        gateway_cancel_supervised_fine_tuning_job_response_200 = cls()
+
+        gateway_cancel_supervised_fine_tuning_job_response_200.additional_properties = d
+        return gateway_cancel_supervised_fine_tuning_job_response_200
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
