@@ -262,15 +262,24 @@ def test_reprs_show_no_secret(server: str) -> None:
     _assert_no_secret(caught.value, TOKEN, PASSWORD)
 
 
-def test_debug_logs_of_the_package_httpx_and_httpcore_show_no_secret(
-    server: str, caplog: pytest.LogCaptureFixture
-) -> None:
-    """At DEBUG, with the server echoing the credential in a header and the body, no log record shows a secret."""
+def test_debug_logs_show_no_secret_and_no_logger_is_reconfigured(server: str, caplog: pytest.LogCaptureFixture) -> None:
+    """At DEBUG, with the server echoing the credential in a header and the body: the package's and httpx's records
+    never show a secret; httpcore's trace of the echoed header is redacted by the client's opt-in log filter; and
+    building the client added no filter to any logger."""
     host = server.removeprefix("http://")
+    loggers = ("", "fireworks_gateway", "httpx", "httpcore", "httpcore.http11", "httpcore.connection")
+    before = {name: list(logging.getLogger(name).filters) for name in loggers}
     with caplog.at_level(logging.DEBUG):
         client = _client(f"http://user:{PASSWORD}@{host}")
         with pytest.raises(ResponseContractError):
             _get(client, "reflect")
+        own = [r.getMessage() for r in caplog.records if r.name.startswith(("fireworks_gateway", "httpx"))]
+        assert own and not any(TOKEN in text or PASSWORD in text for text in own), own
+        caplog.clear()
+        caplog.handler.addFilter(client.log_filter())
+        with pytest.raises(ResponseContractError):
+            _get(_client(f"http://user:{PASSWORD}@{host}"), "reflect")
+    assert {name: list(logging.getLogger(name).filters) for name in loggers} == before
     text = "\n".join(record.getMessage() for record in caplog.records)
     assert any(record.name.startswith("httpcore") for record in caplog.records), "httpcore logged nothing"
     assert TOKEN not in text and PASSWORD not in text
