@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from contract_tests import cli
-from contract_tests.bounded_http import BoundedSender, Limits, retry_after_seconds
+from contract_tests.bounded_http import BoundedSender, Limits
 from contract_tests.run import PreflightError, start_run
 from contract_tests.settings import settings_from_env
 from gateway_mock.server import RunningMock, running_mock
@@ -176,15 +176,6 @@ def test_max_rps_spaces_requests(mock: RunningMock) -> None:
     finally:
         sender.close()
     assert len(waits) == 2 and 0.2 < waits[0] <= 0.25 and 0.45 < waits[1] <= 0.5
-
-
-@pytest.mark.parametrize(
-    ("value", "seconds"),
-    [("3", 3.0), (" 0 ", 0.0), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0), ("soon", None), ("", None), ("9" * 5000, None)],
-)
-def test_retry_after_values(value: str, seconds: float | None) -> None:
-    """delta-seconds and HTTP dates are read (a date in the past is no wait); junk is ignored, not raised."""
-    assert retry_after_seconds(value) == seconds
 
 
 @pytest.mark.timeout(30)  # the bound on "not a hang": a time-out, not an assertion on wall time

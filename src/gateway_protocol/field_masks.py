@@ -73,7 +73,7 @@ def parse_paths(raw: str | Iterable[str]) -> tuple[str, ...] | None:
 
 
 def resolve_paths(
-    paths: Iterable[str], schema: Mapping[str, Any], resolve: Callable[[Mapping[str, Any]], Mapping[str, Any]]
+    paths: Iterable[str], schema: Mapping[str, Any], resolve: Callable[[Any], Mapping[str, Any]]
 ) -> tuple[str, ...]:
     """`paths` (from `parse_paths`) checked against a message schema at any depth: each name a property of the
     message it is in; `*` only after a repeated or map field, where it means that whole field.

@@ -52,17 +52,25 @@ def is_currency_shape(code: object) -> bool:
 
 @dataclass(frozen=True)
 class MoneyProblem:
-    """One broken Money rule: the field (`units`, `nanos`, `currencyCode`), what the rule requires, what is there
-    (None: absent)."""
+    """One broken Money rule: the field (`units`, `nanos`, `currencyCode`), what the rule requires, and what is
+    there (None: absent; a (units, nanos) pair for the sign rule)."""
 
     field: str
     expected: str
     got: Any
 
+    def got_text(self) -> str:
+        """What is there, as a finding shows it: `absent`, `units 2, nanos -1`, `"XYZ"`, `12`."""
+        if self.got is None:
+            return "absent"
+        if isinstance(self.got, tuple):
+            return f"units {self.got[0]}, nanos {self.got[1]}"
+        return f'"{self.got}"' if isinstance(self.got, str) else repr(self.got)
+
     def __str__(self) -> str:
         if self.got is None:
             return f"{self.field} is missing: expected {self.expected}"
-        return f"{self.field}: expected {self.expected}, got {self.got!r}"
+        return f"{self.field}: expected {self.expected}, got {self.got_text()}"
 
 
 def money_problems(
@@ -92,7 +100,7 @@ def money_problems(
             MoneyProblem(
                 "nanos",
                 "the sign of units (units > 0 => nanos >= 0; units < 0 => nanos <= 0)",
-                f"units {units_value}, nanos {nanos_value}",
+                (units_value, nanos_value),
             )
         )
     if currency_code is None or currency_code == "":

@@ -210,7 +210,7 @@ def _is_plain_default(value: Any) -> bool:
 
 
 def is_unpopulated(
-    value: Any, schema: Mapping[str, Any] | None, resolve: Callable[[Mapping[str, Any]], Mapping[str, Any]]
+    value: Any, schema: Mapping[str, Any] | None, resolve: Callable[[Any], Mapping[str, Any]]
 ) -> bool:
     """A value a marshaler may write for a field it leaves unset (outside a read mask): `null`, a default, or a
     message whose fields are all unpopulated. Proto3 cannot tell such a value from "not set".

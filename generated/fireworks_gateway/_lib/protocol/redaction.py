@@ -239,6 +239,7 @@ class Redactor:
         self._literals: set[str] = set()  # the secrets and their base64 forms
         self._short: set[str] = set()  # literals shorter than a piece (matched whole even with `pieces`)
         self._windows: set[str] = set()  # with `pieces`: every PIECE-long run of a literal
+        self.known_characters = 0  # of all secrets known: what the memory they take grows with
         for secret in secrets:
             self.add(secret)
 
@@ -248,12 +249,15 @@ class Redactor:
     def __contains__(self, value: object) -> bool:
         return value in self._secrets
 
-    def add(self, secret: str) -> bool:
-        """Remember a secret (and its base64 forms); False when it is too short to be one or already known."""
+    def add(self, secret: str, *, encoded: bool = True) -> bool:
+        """Remember a secret (with `encoded`, its base64 forms too); False when it is too short to be one or is
+        already known."""
         if not isinstance(secret, str) or len(secret) < MIN_SECRET_LENGTH or secret in self._secrets:
             return False
         self._secrets.add(secret)
-        for literal in {secret, *(form for form in _base64_forms(secret) if len(form) >= PIECE)}:
+        self.known_characters += len(secret)
+        forms = {form for form in _base64_forms(secret) if len(form) >= PIECE} if encoded else set()
+        for literal in {secret, *forms}:
             self._literals.add(literal)
             if not self.pieces:
                 continue
@@ -271,7 +275,8 @@ class Redactor:
     def learn(self, body: Any, *, check: Callable[[], None] | None = None) -> int:
         """Remember every non-empty string a JSON body holds under a secret-looking name, at any depth (fields the
         spec does not know included); returns how many were new. Iterative and linear in the body's size;
-        `check` is called now and then (it may raise to stop a long walk)."""
+        `check` is called now and then (it may raise to stop a long walk). A body's values come back as they
+        were sent, so their base64 forms are not looked for (a credential's are: see `add`)."""
         learned, seen = 0, 0
         pending = [body]
         while pending:
@@ -283,11 +288,11 @@ class Redactor:
                 for key, value in node.items():
                     secret = isinstance(key, str) and is_secret_name(key)
                     if isinstance(value, str):
-                        learned += secret and self.add(value)
+                        learned += secret and self.add(value, encoded=False)
                     elif isinstance(value, Mapping | list):
                         pending.append(value)
                         if secret and isinstance(value, list):  # `"apiKeys": ["...", "..."]`
-                            learned += sum(self.add(item) for item in value if isinstance(item, str))
+                            learned += sum(self.add(item, encoded=False) for item in value if isinstance(item, str))
             elif isinstance(node, list):
                 pending.extend(item for item in node if isinstance(item, Mapping | list))
         return learned
