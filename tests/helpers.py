@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from gateway_mock.server import RunningMock
+from gateway_protocol.proto_json import snake_case
 from spec_tools import paths
 from spec_tools.paths import REPO_ROOT
 
@@ -38,11 +39,6 @@ def _is_zero(value: Any) -> bool:
     return value in (None, "", 0, "0", False, [], {})
 
 
-def _snake(json_name: str) -> str:
-    """The proto field name of a camelCase JSON name (displayName -> display_name)."""
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in json_name)
-
-
 @dataclass(frozen=True)
 class MaskSamples:
     """Read-mask paths for one fixture job, found in the spec and the job (not by name), so a bump re-aims them.
@@ -60,14 +56,14 @@ class MaskSamples:
 
     @staticmethod
     def snake(path: str) -> str:
-        return ".".join(_snake(part) for part in path.split("."))
+        return ".".join(snake_case(part) for part in path.split("."))
 
 
 def mask_samples(
     properties: dict[str, dict[str, Any]], job: dict[str, Any], money: tuple[str, ...] = ()
 ) -> MaskSamples:
     """`properties`: the job schema's properties, resolved; `job`: a fixture job as the mock serves it."""
-    multiword = [name for name in properties if _snake(name) != name and not _is_zero(job.get(name))]
+    multiword = [name for name in properties if snake_case(name) != name and not _is_zero(job.get(name))]
     scalar = next(n for n in multiword if not isinstance(job[n], dict) and not {"enum", "format"} & set(properties[n]))
     messages = [n for n in multiword if isinstance(job[n], dict)]
     message = next((n for n in money if n in messages), messages[0])
