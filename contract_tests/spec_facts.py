@@ -35,7 +35,7 @@ class SpecFacts:
     code_http_status: dict[str, int]
     money_schema_names: frozenset[str]
     percent_paths: tuple[tuple[str, ...], ...]
-    job_path: PathTemplate  # the job's get: `/v1/accounts/{account_id}/supervisedFineTuningJobs/{..._job_id}`
+    job_path: PathTemplate  # the path template of the job read (the selected get operation)
     root_schema: dict[str, Any] = field(repr=False)
 
     def job_url_path(self, account: str, job_id: str) -> str:

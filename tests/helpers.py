@@ -21,6 +21,7 @@ from gateway_mock.server import RunningMock
 from gateway_protocol.proto_json import snake_case
 from spec_tools import paths
 from spec_tools.paths import REPO_ROOT
+from spec_tools.spec import load_spec
 
 __all__ = [
     "SECRET_KEY",
@@ -28,11 +29,25 @@ __all__ = [
     "SuiteRun",
     "all_text",
     "asgi_request",
+    "job_name",
+    "job_path",
     "load_script",
     "mask_samples",
     "raw_request",
     "run_suite",
 ]
+
+
+def job_path(account: str, job_id: str) -> str:
+    """The URL path of a job read, from the vendored spec's path template (ids percent-encoded whole)."""
+    template = load_spec().job_operation().path
+    return template.expand(dict(zip(template.variables, (account, job_id), strict=True)))
+
+
+def job_name(account: str, job_id: str) -> str:
+    """A job's resource name, from the vendored spec's path template."""
+    template = load_spec().job_operation().path
+    return template.resource_name(dict(zip(template.variables, (account, job_id), strict=True)))
 
 
 def _is_zero(value: Any) -> bool:

@@ -14,6 +14,8 @@ from fireworks_gateway._lib.retry import RETRYABLE_STATUSES, RetryPolicy
 from fireworks_gateway.api.gateway import gateway_get_supervised_fine_tuning_job as get_job
 from fireworks_gateway.types import UNSET
 
+from tests.helpers import job_path
+
 
 def test_mask_url_hides_passwords_and_query_strings() -> None:
     """userinfo passwords become [REDACTED]; signed-URL query strings are dropped; plain URLs pass unchanged."""
@@ -113,7 +115,7 @@ def test_jobs_facade_uses_the_clients_account_unless_given() -> None:
     )
     assert client.jobs.get("j1").dataset == "d"
     client.jobs.get("j2", account_id="other", read_mask=["dataset"])
-    assert seen == ["/v1/accounts/own/supervisedFineTuningJobs/j1", "/v1/accounts/other/supervisedFineTuningJobs/j2"]
+    assert seen == [job_path("own", "j1"), job_path("other", "j2")]
 
 
 def test_only_credential_like_header_values_are_redacted() -> None:

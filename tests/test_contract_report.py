@@ -9,6 +9,7 @@ import pytest
 
 from contract_tests.report import Redactor
 from contract_tests.settings import SettingsError, settings_from_env
+from tests.helpers import job_name, job_path
 
 
 def test_signed_url_queries_are_scrubbed_even_on_the_gateways_own_host() -> None:
@@ -164,16 +165,10 @@ def test_thousands_of_advisories_are_kept_once_each_with_a_count() -> None:
     from contract_tests.spec_facts import spec_facts
 
     facts = spec_facts()
-    body = {"name": "accounts/a/supervisedFineTuningJobs/j1", "dataset": "d"}
+    body = {"name": job_name("a", "j1"), "dataset": "d"}
     body |= {f"field{index}Password": f"secret-value-{index:05d}-xyz" for index in range(1500)}
-    exchange = Exchange.build(
-        method="GET",
-        url="http://h/v1/accounts/a/supervisedFineTuningJobs/j1",
-        status=200,
-        headers={"content-type": "application/json"},
-        content=json.dumps(body).encode(),
-        authorization="Bearer k",
-        api_key="k",
+    exchange = Exchange(
+        "GET", f"http://h{job_path('a', 'j1')}", 200, "application/json", "", "valid", "a", "j1", body=body
     )
     recorder = Recorder(Redactor(), "wrong")
     assert recorder.redactor.learn(exchange.body) == 1500

@@ -268,7 +268,7 @@ def test_backoff_doubles_within_its_cap_with_jitter() -> None:
     assert rpc.backoff_delay(10_000, 0.5, 8.0) <= 8.0
 
 
-# --- secrets -----------------------------------------------------------------------------------------------------------
+# --- secrets ---------------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -351,7 +351,7 @@ def test_learning_finds_secret_fields_at_any_depth_and_each_redactor_knows_its_o
     assert redaction.Redactor().scrub("learnt-key-1") == "learnt-key-1"
 
 
-# --- the bounded reader ------------------------------------------------------------------------------------------------
+# --- the bounded reader ----------------------------------------------------------------------------------------------
 
 
 def test_the_decoded_size_is_capped_with_bounded_memory() -> None:

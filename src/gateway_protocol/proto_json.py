@@ -20,6 +20,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
+from .spec_view import json_type
+
 __all__ = [
     "INT32_RANGE",
     "INT64_RANGE",
@@ -76,19 +78,11 @@ NULL_MEANS_UNSET: frozenset[ValueKind] = frozenset({MESSAGE, TIMESTAMP})
 """The kinds whose JSON `null` means "unset" (EmitUnpopulated writes it): messages and google.protobuf.Timestamp."""
 
 
-def _json_type(schema: Mapping[str, Any]) -> str | None:
-    kind = schema.get("type")
-    if isinstance(kind, list):
-        kinds = [k for k in kind if k != "null"]
-        return str(kinds[0]) if kinds else None
-    return str(kind) if kind is not None else None
-
-
 def kind_of(schema: Mapping[str, Any]) -> ValueKind:
     """What a (resolved) property schema holds, as proto3 JSON sees it."""
     if schema.get("enum"):
         return "enum"
-    kind = _json_type(schema)
+    kind = json_type(schema)
     if kind == "object" or (kind is None and "properties" in schema):
         # A map is an object of additionalProperties with no fields of its own; anything else is a message.
         return "map" if "additionalProperties" in schema and not schema.get("properties") else "message"
@@ -184,7 +178,7 @@ def zero_value(schema: Mapping[str, Any]) -> Any:
     if kind == "enum":
         return schema["enum"][0]
     if kind == "integer":
-        return "0" if _json_type(schema) == "string" else 0  # 64-bit integers are strings in proto3 JSON
+        return "0" if json_type(schema) == "string" else 0  # 64-bit integers are strings in proto3 JSON
     return {"message": None, "timestamp": None, "map": {}, "repeated": [], "boolean": False, "number": 0}.get(kind, "")
 
 
@@ -209,9 +203,7 @@ def _is_plain_default(value: Any) -> bool:
     return value in ("", [], {})
 
 
-def is_unpopulated(
-    value: Any, schema: Mapping[str, Any] | None, resolve: Callable[[Any], Mapping[str, Any]]
-) -> bool:
+def is_unpopulated(value: Any, schema: Mapping[str, Any] | None, resolve: Callable[[Any], Mapping[str, Any]]) -> bool:
     """A value a marshaler may write for a field it leaves unset (outside a read mask): `null`, a default, or a
     message whose fields are all unpopulated. Proto3 cannot tell such a value from "not set".
 

@@ -21,7 +21,7 @@ import time
 import typing
 import zlib
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import httpcore
 import httpx
@@ -296,8 +296,11 @@ class _AsyncResponseStream(httpx.AsyncByteStream):
             await aclose()
 
 
-class BoundedTransport(httpx.BaseTransport):
-    """`httpx.HTTPTransport`'s behaviour and arguments, with every socket operation bounded by `deadline_at()`."""
+class _Pooled:
+    """The arguments of `httpx.HTTPTransport`, building the httpcore pool (or proxy) of a subclass's kind."""
+
+    _POOLS: ClassVar[Mapping[str, Any]]
+    _BACKEND: ClassVar[type[Any]]
 
     def __init__(
         self,
@@ -316,12 +319,18 @@ class BoundedTransport(httpx.BaseTransport):
         kind, arguments = _pool_arguments(
             verify, cert, trust_env, http1, http2, limits, proxy, uds, local_address, retries, socket_options
         )
-        pools: Mapping[str, Any] = {
-            "pool": httpcore.ConnectionPool,
-            "http-proxy": httpcore.HTTPProxy,
-            "socks-proxy": httpcore.SOCKSProxy,
-        }
-        self._pool = pools[kind](**arguments, network_backend=_Backend())
+        self._pool = self._POOLS[kind](**arguments, network_backend=self._BACKEND())
+
+
+class BoundedTransport(_Pooled, httpx.BaseTransport):
+    """`httpx.HTTPTransport`'s behaviour and arguments, with every socket operation bounded by `deadline_at()`."""
+
+    _POOLS: ClassVar[Mapping[str, Any]] = {
+        "pool": httpcore.ConnectionPool,
+        "http-proxy": httpcore.HTTPProxy,
+        "socks-proxy": httpcore.SOCKSProxy,
+    }
+    _BACKEND: ClassVar[type[Any]] = _Backend
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         assert isinstance(request.stream, httpx.SyncByteStream)
@@ -336,32 +345,15 @@ class BoundedTransport(httpx.BaseTransport):
         self._pool.close()
 
 
-class AsyncBoundedTransport(httpx.AsyncBaseTransport):
+class AsyncBoundedTransport(_Pooled, httpx.AsyncBaseTransport):
     """The asynchronous twin of `BoundedTransport` (asyncio or trio, through AnyIO)."""
 
-    def __init__(
-        self,
-        verify: ssl.SSLContext | str | bool = True,
-        cert: Any = None,
-        trust_env: bool = True,
-        http1: bool = True,
-        http2: bool = False,
-        limits: httpx.Limits = httpx.Limits(max_connections=100, max_keepalive_connections=20),  # noqa: B008
-        proxy: httpx.Proxy | str | httpx.URL | None = None,
-        uds: str | None = None,
-        local_address: str | None = None,
-        retries: int = 0,
-        socket_options: Iterable[Any] | None = None,
-    ) -> None:
-        kind, arguments = _pool_arguments(
-            verify, cert, trust_env, http1, http2, limits, proxy, uds, local_address, retries, socket_options
-        )
-        pools: Mapping[str, Any] = {
-            "pool": httpcore.AsyncConnectionPool,
-            "http-proxy": httpcore.AsyncHTTPProxy,
-            "socks-proxy": httpcore.AsyncSOCKSProxy,
-        }
-        self._pool = pools[kind](**arguments, network_backend=_AsyncBackend())
+    _POOLS: ClassVar[Mapping[str, Any]] = {
+        "pool": httpcore.AsyncConnectionPool,
+        "http-proxy": httpcore.AsyncHTTPProxy,
+        "socks-proxy": httpcore.AsyncSOCKSProxy,
+    }
+    _BACKEND: ClassVar[type[Any]] = _AsyncBackend
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         assert isinstance(request.stream, httpx.AsyncByteStream)
