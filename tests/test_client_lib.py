@@ -24,11 +24,11 @@ def test_mask_url_hides_passwords_and_query_strings() -> None:
     assert masking.mask_url("http://127.0.0.1:8080/v1") == "http://127.0.0.1:8080/v1"
 
 
-def _echo_client(token: str) -> AuthenticatedClient:
-    """A client whose gateway answers 401 quoting the Authorization header it got and the word "wrong"."""
+def _echo_client(token: str, echo: str = "") -> AuthenticatedClient:
+    """A client whose gateway answers 401 quoting the Authorization header it got, the word "wrong" and `echo`."""
 
     def handler(request: httpx.Request) -> httpx.Response:
-        text = f"it went wrong for {request.headers.get('authorization')}"
+        text = f"it went wrong{echo} for {request.headers.get('authorization')}"
         return httpx.Response(401, json={"code": 16, "message": text, "details": []})
 
     return AuthenticatedClient(
@@ -43,13 +43,17 @@ def _error_of(client: AuthenticatedClient) -> str:
 
 
 def test_each_client_redacts_its_own_secrets_and_no_one_elses() -> None:
-    """A client's errors lose its own token; another client's error keeps text that is only the first client's
-    secret: nothing is remembered process-wide (a short key such as "wrong" cannot redact other clients' words)."""
-    short = _echo_client("wrong")
-    other = _echo_client("lib-test-secret-42")
+    """A client's errors lose its own token, however many other clients exist: their keys are not its secrets
+    (nothing is remembered process-wide, so its cost does not grow with them, and a short key such as "wrong"
+    redacts nothing of another client's text)."""
+    quiet = httpx.MockTransport(lambda request: httpx.Response(204))
+    for number in range(300):
+        other = AuthenticatedClient("https://gateway.test", f"other-key-{number:06d}", httpx_args={"transport": quiet})
+        other.get_httpx_client()
     prefix = "HTTP 401 Unauthorized, UNAUTHENTICATED (16): it went"
-    assert _error_of(short) == f"{prefix} {masking.REDACTED} for {masking.REDACTED}"
-    assert _error_of(other) == f"{prefix} wrong for {masking.REDACTED}"
+    assert _error_of(_echo_client("wrong")) == f"{prefix} {masking.REDACTED} for {masking.REDACTED}"
+    quoting = _echo_client("lib-test-secret-42", echo=" near other-key-000007")
+    assert _error_of(quoting) == f"{prefix} wrong near other-key-000007 for {masking.REDACTED}"
 
 
 def test_the_log_filter_is_opt_in_and_redacts_the_clients_secrets(caplog: pytest.LogCaptureFixture) -> None:
