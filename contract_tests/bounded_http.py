@@ -1,33 +1,38 @@
 """HTTP the gateway under test cannot stall or flood: a total deadline per request, capped bodies, a run
 budget, waits on 429/503 within a budget, and an optional request rate.
 
-The deadline covers connect, headers and the whole body: every socket read and write gets at most the time
-left until it (httpx's own timeouts are per read, so a body trickling a byte a second would never end).
+The network layer is `gateway_protocol.bounded_http`, the one the client reads with: the deadline covers
+connect, headers and the whole body (every socket read and write gets at most the time left until it, so a body
+trickling a byte a second ends there too), and the body cap counts decoded bytes as well as received ones.
+Retry-After and the backoff are `gateway_protocol.rpc`'s.
 """
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
-import email.utils
-import random
-import ssl
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import httpcore
 import httpx
 
-__all__ = ["BoundedSender", "Limits", "RunBudgetExceeded", "TransportProblem", "retry_after_seconds"]
+from gateway_protocol.bounded_http import (
+    ACCEPT_ENCODING,
+    BodyTooLarge,
+    BodyUndecodable,
+    BoundedTransport,
+    deadline_at,
+    decoded_headers,
+    read_body,
+)
+from gateway_protocol.rpc import backoff_delay, parse_retry_after
 
-_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("contract_request_deadline", default=None)
+__all__ = ["BoundedSender", "Limits", "RunBudgetExceeded", "TransportProblem"]
+
 _THROTTLED = (429, 503)
 _RETRY_AFTER_MAX = 30.0  # a Retry-After beyond this is not honoured in full (the retry budget bounds the total)
 _BACKOFF_FIRST, _BACKOFF_MAX = 0.5, 8.0
-_CHUNK = 64 * 1024
 
 
 class TransportProblem(Exception):
@@ -46,84 +51,6 @@ class Limits:
     retry_budget: float
     max_rps: float | None
     retry_throttled: bool  # live runs wait on 429/503; the embedded mock never throttles its fixture jobs
-
-
-def _left(timeout: float | None) -> float | None:
-    """The socket timeout for one read or write: the caller's, cut to what is left of the request deadline."""
-    deadline = _DEADLINE.get()
-    if deadline is None:
-        return timeout
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise httpcore.ReadTimeout("request deadline reached")
-    return left if timeout is None else min(timeout, left)
-
-
-class _DeadlineStream(httpcore.NetworkStream):
-    def __init__(self, inner: httpcore.NetworkStream) -> None:
-        self._inner = inner
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _left(timeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, _left(timeout))
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def start_tls(
-        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
-    ) -> httpcore.NetworkStream:
-        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, _left(timeout)))
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
-
-
-class _DeadlineBackend(httpcore.NetworkBackend):
-    def __init__(self) -> None:
-        self._inner = httpcore.SyncBackend()
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
-        return _DeadlineStream(self._inner.connect_tcp(host, port, _left(timeout), local_address, socket_options))
-
-    def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> httpcore.NetworkStream:
-        return _DeadlineStream(self._inner.connect_unix_socket(path, _left(timeout), socket_options))
-
-    def sleep(self, seconds: float) -> None:
-        self._inner.sleep(seconds)
-
-
-def _transport() -> httpx.HTTPTransport:
-    transport = httpx.HTTPTransport()
-    # httpx takes no network backend; its pool does. Same settings as httpx's default pool otherwise.
-    transport._pool = httpcore.ConnectionPool(
-        ssl_context=httpx.create_ssl_context(), network_backend=_DeadlineBackend()
-    )
-    return transport
-
-
-def retry_after_seconds(value: str | None, now: Callable[[], float] = time.time) -> float | None:
-    """Retry-After as seconds (delta-seconds or an HTTP date); None when absent or unreadable."""
-    if not value or len(value) > 64:
-        return None  # absent, or too long to be a delay or a date
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    with contextlib.suppress(TypeError, ValueError, IndexError, OverflowError):
-        moment = email.utils.parsedate_to_datetime(value)
-        return max(0.0, moment.timestamp() - now())
-    return None
 
 
 class BoundedSender:
@@ -145,8 +72,9 @@ class BoundedSender:
         self._next_slot = 0.0
         self.client = httpx.Client(
             base_url=base_url,
-            transport=_transport(),
+            transport=BoundedTransport(),
             timeout=httpx.Timeout(limits.request_deadline),
+            headers={"Accept-Encoding": ACCEPT_ENCODING},
             follow_redirects=False,
         )
 
@@ -173,9 +101,9 @@ class BoundedSender:
             response = self._once(method, url, params=params, headers=headers, content=content)
             if not self.limits.retry_throttled or response.status_code not in _THROTTLED:
                 return response
-            wait = retry_after_seconds(response.headers.get("retry-after"))
+            wait = parse_retry_after(response.headers.get("retry-after"))
             if wait is None:
-                wait = min(_BACKOFF_MAX, _BACKOFF_FIRST * 2**attempt) * random.uniform(0.5, 1.0)
+                wait = backoff_delay(attempt, _BACKOFF_FIRST, _BACKOFF_MAX)
             wait = min(wait, _RETRY_AFTER_MAX)
             if wait > self._retry_left or time.monotonic() + wait >= self._run_deadline:
                 return response  # throttling that outlasts the budget: the caller judges this answer
@@ -200,28 +128,31 @@ class BoundedSender:
         self.check_budget()
         self._pace()
         deadline = min(time.monotonic() + self.limits.request_deadline, self._run_deadline)
-        token = _DEADLINE.set(deadline)
         received, headers_done = 0, False
         try:
-            with self.client.stream(method, url, params=params, headers=headers, content=content) as response:
+            with (
+                deadline_at(deadline),
+                self.client.stream(method, url, params=params, headers=headers, content=content) as response,
+            ):
                 headers_done = True
-                chunks = []
-                for chunk in response.iter_bytes(_CHUNK):
-                    received += len(chunk)
-                    if received > self.limits.max_body_bytes:
-                        raise TransportProblem(
-                            f"the body exceeded {_mib(self.limits.max_body_bytes)} "
-                            "(an endless or oversized answer); reading stopped there"
-                        )
-                    chunks.append(chunk)
-                    if time.monotonic() > deadline:
-                        raise httpx.ReadTimeout("request deadline reached")
+
+                def chunks() -> Iterator[bytes]:
+                    nonlocal received
+                    for chunk in response.iter_raw():
+                        received += len(chunk)
+                        yield chunk
+
+                body = read_body(chunks(), response.headers.get("content-encoding"), self.limits.max_body_bytes)
                 return httpx.Response(
                     response.status_code,
-                    headers=_plain(response.headers),
-                    content=b"".join(chunks),
+                    headers=decoded_headers(response.headers, len(body)),
+                    content=body,
                     request=response.request,
                 )
+        except BodyTooLarge as problem:
+            raise TransportProblem(f"{problem} (an endless or oversized answer)") from None
+        except BodyUndecodable as problem:
+            raise TransportProblem(str(problem)) from None
         except httpx.TimeoutException:
             if deadline == self._run_deadline and time.monotonic() >= self._run_deadline:
                 raise RunBudgetExceeded(
@@ -237,14 +168,3 @@ class BoundedSender:
             ) from None
         except httpx.HTTPError as exc:
             raise TransportProblem(f"no answer ({type(exc).__name__}: {str(exc)[:160]})") from None
-        finally:
-            _DEADLINE.reset(token)
-
-
-def _plain(headers: httpx.Headers) -> list[tuple[str, str]]:
-    # The body is already decoded: the copy must not claim an encoding or a length it no longer has.
-    return [(k, v) for k, v in headers.multi_items() if k.lower() not in ("content-encoding", "content-length")]
-
-
-def _mib(size: int) -> str:
-    return f"{size / 1024 / 1024:g} MiB" if size >= 1024 * 1024 else f"{size} bytes"

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from .outcome import Verdict, append_step_summary, last_verdict, remove_reports, step_summary, write_report
-from .report import Redactor
+from gateway_protocol.redaction import UnusableKeyError, clean_key
+
+from .outcome import Verdict, append_step_summary, remove_reports, step_summary, write_private, write_report
+from .report import Redactor, printable
+from .run import SuiteState
 from .settings import SettingsError, report_dir_from_env, settings_from_env
 
 __all__ = ["main"]
@@ -26,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def _fail(report_dir: Path | None, reason: str, secrets: list[str]) -> int:
     """A run that could not start: one sentence, and contract.json saying so."""
     redactor = Redactor(secrets)
-    print(f"error: {redactor.scrub_secrets(reason)}", file=sys.stderr)
+    print(f"error: {printable(redactor.scrub_secrets(reason))}", file=sys.stderr)
     verdict = Verdict("error", reason)
     if report_dir is not None:
         report = report_dir / "contract.json"
@@ -41,9 +45,22 @@ def _fail(report_dir: Path | None, reason: str, secrets: list[str]) -> int:
     return verdict.exit_code
 
 
+def _keys() -> list[str]:
+    """The keys of the environment, as the settings will read them (and as given, in case they cannot be)."""
+    keys = []
+    for name in ("FIREWORKS_API_KEY", "MOCK_API_KEY"):
+        raw = os.environ.get(name, "")
+        keys.append(raw)
+        try:
+            keys.append(clean_key(raw, name))
+        except UnusableKeyError:
+            keys.extend(raw.split())
+    return keys
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    secrets = [os.environ.get("FIREWORKS_API_KEY", ""), os.environ.get("MOCK_API_KEY", "")]
+    secrets = _keys()
     report_dir = report_dir_from_env()
     try:
         report_dir.mkdir(parents=True, exist_ok=True)
@@ -58,9 +75,29 @@ def main(argv: list[str] | None = None) -> int:
     # directory), and the plugin reads the same directory back from the environment.
     os.environ["CONTRACT_REPORT_DIR"] = str(settings.report_dir)
     os.chdir(ROOT)
+    with tempfile.TemporaryDirectory(prefix="contract-junit-") as private:
+        state = SuiteState(stages_junit=True)
+        code = _pytest(argv, Path(private) / "contract.xml", state)
+        _place_junit(Path(private) / "contract.xml", settings.report_dir / "contract.xml", state.redactor)
+    verdict = state.verdict
+    if verdict is None:
+        return _fail(settings.report_dir, f"the suite did not run (pytest exit status {int(code)})", secrets)
+    if not (settings.report_dir / "contract.json").exists():
+        return _fail(settings.report_dir, verdict.reason, secrets)  # stopped before the plugin could report
+    return verdict.exit_code
+
+
+def _place_junit(written: Path, target: Path, redactor: Redactor) -> None:
+    """The JUnit report pytest wrote privately, scrubbed (schemathesis quotes bodies in failure text), put in
+    place without following a link planted there during the run."""
+    if written.is_file():
+        write_private(target, redactor.scrub(written.read_text("utf-8")))
+
+
+def _pytest(argv: list[str], junit: Path, state: SuiteState) -> int:
     args = [
         str(ROOT / "contract_tests"),
-        f"--junitxml={settings.report_dir / 'contract.xml'}",
+        f"--junitxml={junit}",
         "-o", "junit_suite_name=contract",
         "-o", "junit_family=xunit2",
         "-p", "no:cacheprovider",
@@ -71,10 +108,4 @@ def main(argv: list[str] | None = None) -> int:
         "-rN",  # the contract section lists each failure; the per-test list would repeat it
         *argv,
     ]  # fmt: skip
-    code = pytest.main(args)
-    verdict = last_verdict()
-    if verdict is None:
-        return _fail(settings.report_dir, f"the suite did not run (pytest exit status {int(code)})", secrets)
-    if not (settings.report_dir / "contract.json").exists():
-        return _fail(settings.report_dir, verdict.reason, secrets)  # stopped before the plugin could report
-    return verdict.exit_code
+    return int(pytest.main(args, plugins=[state]))

@@ -1,4 +1,9 @@
-"""The pytest plugin of the contract suite: starts the target, parametrizes by job id, reports findings."""
+"""The pytest plugin of the contract suite: starts the target, parametrizes by job id, reports findings.
+
+Nothing is built at import: the run (target, spec facts, sender, findings) is started in `pytest_configure` and
+kept in the session's `SuiteState` (`config.stash[STATE]`), which `python -m contract_tests` hands to pytest; the
+`run` fixture gives it to the tests.
+"""
 
 from __future__ import annotations
 
@@ -8,50 +13,60 @@ from pathlib import Path
 import hypothesis
 import pytest
 
-from .outcome import Verdict, append_step_summary, judge, record_verdict, step_summary, write_report
-from .report import Finding, first_of_each_pair, format_finding, summarize
-from .run import ContractRun, PreflightError, current_run, start_run, stop_run
+from .outcome import Verdict, append_step_summary, judge, step_summary, write_private, write_report
+from .report import Finding, first_of_each_pair, format_finding, printable, summarize
+from .run import STATE, ContractRun, PreflightError, SuiteState, start_run
 from .settings import SettingsError, settings_from_env
 
-# Pinned hypothesis defaults, whatever HYPOTHESIS_PROFILE the caller has: no example database (each run is
-# reproduced from CONTRACT_SEED alone) and no per-case deadline (a live gateway's latency is not a finding).
-hypothesis.settings.register_profile("contract", database=None, deadline=None, print_blob=False)
-hypothesis.settings.load_profile("contract")
-
-_STARTED = pytest.StashKey[float]()
 _MAX_ADVISORIES_SHOWN = 20
 _MAX_VIOLATIONS_SHOWN = 60  # a badly broken server would otherwise print thousands of lines
 _MAX_FIRST_SHOWN = 200  # the first violation of each (rule, job) pair is shown even past the cap above
 
 
+def _state(config: pytest.Config) -> SuiteState:
+    state = config.stash.get(STATE, None)
+    if state is None:  # a plain `pytest contract_tests`: no entry point handed one over
+        state = config.stash[STATE] = SuiteState()
+    return state
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    started = time.perf_counter()
+    # Pinned hypothesis settings, whatever HYPOTHESIS_PROFILE the caller has: no example database (each run is
+    # reproduced from CONTRACT_SEED alone) and no per-case deadline (a live gateway's latency is not a finding).
+    hypothesis.settings.register_profile("contract", database=None, deadline=None, print_blob=False)
+    hypothesis.settings.load_profile("contract")
+    state = _state(config)
     try:
-        settings = settings_from_env()
+        state.settings = settings_from_env()
     except SettingsError as exc:
-        record_verdict(Verdict("error", str(exc)))
+        state.verdict = Verdict("error", str(exc))
         raise pytest.UsageError(str(exc)) from None
-    config.stash[_STARTED] = started
     try:
-        start_run(settings, started=time.monotonic())
+        state.run = start_run(state.settings, started=time.monotonic())
     except PreflightError as exc:
-        record_verdict(Verdict("error", str(exc)))
-        raise pytest.UsageError(str(exc)) from None
+        state.verdict = Verdict("error", str(exc))
+        raise pytest.UsageError(printable(exc)) from None
     except (LookupError, ValueError, OSError) as exc:  # e.g. a vendored spec the suite cannot read
         reason = f"cannot start the run: {type(exc).__name__}: {str(exc)[:200]}"
-        record_verdict(Verdict("error", reason))
-        raise pytest.UsageError(reason) from None
+        state.verdict = Verdict("error", reason)
+        raise pytest.UsageError(printable(reason)) from None
+    state.redactor = state.run.recorder.redactor
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    run = stop_run()
-    junit = config.option.xmlpath if hasattr(config.option, "xmlpath") else None
-    if run is not None and junit:
+    state = _state(config)
+    run, state.run = state.run, None
+    if run is None:
+        return
+    run.close()
+    junit = getattr(config.option, "xmlpath", None)
+    if junit and not state.stages_junit:
         # schemathesis quotes response bodies in its failure text, which pytest writes into the JUnit report:
-        # scrub the written file like every other output (secrets seen in bodies, URL query strings).
+        # scrub the written file like every other output (secrets seen in bodies, URL query strings). Under the
+        # entry point, pytest writes it to a private place and the entry point scrubs and places it.
         path = Path(junit)
-        if path.exists():
-            path.write_text(run.recorder.redactor.scrub(path.read_text("utf-8")), "utf-8")
+        if path.is_file():
+            write_private(path, run.recorder.redactor.scrub(path.read_text("utf-8")))
 
 
 def read_masks(run: ContractRun) -> list[tuple[str, str | None]]:
@@ -75,8 +90,15 @@ def read_masks(run: ContractRun) -> list[tuple[str, str | None]]:
     return masks
 
 
+def _run_of(config: pytest.Config) -> ContractRun:
+    run = _state(config).run
+    if run is None:
+        raise RuntimeError("no contract run: run the suite through `python -m contract_tests` or pytest")
+    return run
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    run = current_run()
+    run = _run_of(metafunc.config)
     if "job_id" in metafunc.fixturenames:
         metafunc.parametrize("job_id", run.target.job_ids, ids=list(run.target.job_ids))
     if "probe_job_id" in metafunc.fixturenames:
@@ -88,8 +110,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 @pytest.fixture(scope="session")
-def run() -> ContractRun:
-    return current_run()
+def run(pytestconfig: pytest.Config) -> ContractRun:
+    return _run_of(pytestconfig)
 
 
 @pytest.fixture
@@ -98,17 +120,17 @@ def test_name(request: pytest.FixtureRequest) -> str:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config) -> None:
-    try:
-        run = current_run()
-    except RuntimeError:
+    state = _state(config)
+    run = state.run
+    if run is None:
         return
     recorder = run.recorder
     write = terminalreporter.write_line
     terminalreporter.section("contract")
     target = "live gateway " + run.target.base_url if run.target.live else "embedded mock"
     fault = f" with fault {run.settings.mock_fault!r}" if run.settings.mock_fault else ""
-    write(f"target: {target}{fault}; spec {run.facts.version}; {len(run.target.job_ids)} job id(s)")
-    violations, advisories = summarize(recorder.violations), summarize(recorder.advisories)
+    write(printable(f"target: {target}{fault}; spec {run.facts.version}; {len(run.target.job_ids)} job id(s)"))
+    violations, advisories = summarize(recorder.violations), recorder.advisory_counts()
     shown = _shown(violations)
     for finding, times in shown:
         write(format_finding(finding, times))
@@ -118,16 +140,18 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
         write(format_finding(finding, times))
     if len(advisories) > _MAX_ADVISORIES_SHOWN:
         write(f"... and {len(advisories) - _MAX_ADVISORIES_SHOWN} more distinct advisories (contract.json)")
+    if recorder.omitted:
+        write(f"... and {recorder.omitted} more findings only counted (too many to keep)")
     rules = sorted({f.rule for f in recorder.violations})
-    elapsed = time.perf_counter() - config.stash.get(_STARTED, time.perf_counter())
+    elapsed = time.perf_counter() - state.started
     failed = f"FAILED rules: {', '.join(rules)}" if rules else "no rule failed"
     write(
         f"{run.cases} exchanges checked in {elapsed:.1f} s; {len(violations)} distinct violations "
         f"({len(recorder.violations)} in all), {len(advisories)} distinct advisories; {failed}"
     )
     verdict = judge(recorder.violations, exitstatus, run.budget_exceeded)
-    record_verdict(verdict)
-    write(f"outcome: {verdict.outcome} ({verdict.reason})")
+    state.verdict = verdict
+    write(printable(f"outcome: {verdict.outcome} ({verdict.reason})"))
     report = run.settings.report_dir / "contract.json"
     write_report(
         report,
@@ -141,14 +165,16 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
             "generated_cases": run.generated_cases,
             "seed": run.settings.seed,
             "marshal": None if run.target.live else run.settings.marshal,
+            "omitted_findings": recorder.omitted,
         },
-        recorder.findings,
+        recorder.all_findings(),
         recorder.redactor,
+        advisories,
     )
-    write(f"reports: {run.settings.report_dir / 'contract.xml'}, {report}")
+    write(printable(f"reports: {run.settings.report_dir / 'contract.xml'}, {report}"))
     problem = append_step_summary(step_summary(verdict, target + fault, recorder.findings, recorder.redactor))
     if problem:
-        write(f"warning: {problem}")
+        write(printable(f"warning: {problem}"))
 
 
 def _shown(violations: list[tuple[Finding, int]]) -> list[tuple[Finding, int]]:
@@ -156,6 +182,13 @@ def _shown(violations: list[tuple[Finding, int]]) -> list[tuple[Finding, int]]:
     ordered = first_of_each_pair(violations)
     pairs = len({(f.rule, f.job_id) for f, _ in violations})
     return ordered[: max(min(pairs, _MAX_FIRST_SHOWN), _MAX_VIOLATIONS_SHOWN)]
+
+
+def pytest_collectstart(collector: pytest.Collector) -> None:
+    # The generated cases need the run's schema: built now, at collection, from the run (see that module).
+    if isinstance(collector, pytest.Module) and collector.path.name == "test_generated_cases.py":
+        module = collector.obj
+        module.test_generated_cases = module.collect(_run_of(collector.config))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
-from spec_tools.spec import load_spec
+from gateway_protocol.field_masks import FieldMaskError, parse_paths
+from gateway_protocol.resource_names import PathTemplate
 
-__all__ = ["NOT_JSON", "Credentials", "Exchange", "job_ids_from_path", "job_resource_name"]
+__all__ = ["NOT_JSON", "Credentials", "Exchange", "parse_body"]
 
 Credentials = Literal["valid", "missing", "wrong"]
+# Python refuses to convert longer decimal strings (sys.get_int_max_str_digits); a JSON number that long is not a
+# value any proto3 type can hold, so the body is reported rather than the conversion attempted.
+_MAX_INTEGER_DIGITS = 4300
 
 
 class _NotJson:
@@ -21,23 +25,36 @@ class _NotJson:
 
 NOT_JSON: Any = _NotJson()
 
-# From the spec's job path `/v1/accounts/{account_id}/supervisedFineTuningJobs/{..._job_id}`.
-_PARTS = load_spec().job_operation().path.template.strip("/").split("/")
-_PREFIX = tuple(_PARTS[:2])
-_COLLECTION = _PARTS[3]
+
+class _TooLong(ValueError):
+    pass
 
 
-def job_resource_name(account: str | None, job_id: str | None) -> str:
-    """The job's resource name, the job path without its version prefix: `accounts/{account}/<collection>/{job}`."""
-    return f"{_PREFIX[1]}/{account}/{_COLLECTION}/{job_id}"
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > _MAX_INTEGER_DIGITS:
+        raise _TooLong(text[:1])
+    return int(text)
 
 
-def job_ids_from_path(path: str) -> tuple[str | None, str | None]:
-    """(account, job id) of a raw job URL path, percent-decoded; (None, None) for other paths."""
-    parts = path.strip("/").split("/")
-    if len(parts) == 5 and tuple(parts[:2]) == _PREFIX and parts[3] == _COLLECTION:
-        return unquote(parts[2]), unquote(parts[4])
-    return None, None
+def parse_body(text: str) -> tuple[Any, str | None]:
+    """(the JSON value, None), or (NOT_JSON, why it could not be read) for an empty body, text that is not JSON,
+    JSON nested deeper than the parser goes, or a number longer than any proto3 type holds."""
+    if not text:
+        return NOT_JSON, "an empty body"
+    try:
+        return json.loads(text, parse_int=_bounded_int), None
+    except _TooLong:
+        return NOT_JSON, f"a JSON number of more than {_MAX_INTEGER_DIGITS} digits"
+    except RecursionError:
+        return NOT_JSON, "JSON nested too deep to read"
+    except ValueError:
+        return NOT_JSON, "not JSON"
+
+
+def _default_job_path() -> PathTemplate:
+    from spec_tools.spec import load_spec
+
+    return load_spec().job_operation().path
 
 
 def _credentials(authorization: str | None, api_key: str) -> Credentials:
@@ -60,6 +77,7 @@ class Exchange:
     job_id: str | None = None
     read_mask: str | None = None
     body: Any = field(default=NOT_JSON, repr=False)
+    body_problem: str | None = None  # why `body` is NOT_JSON
 
     @classmethod
     def build(
@@ -72,16 +90,21 @@ class Exchange:
         content: bytes,
         authorization: str | None,
         api_key: str,
+        job_path: PathTemplate | None = None,
     ) -> Exchange:
-        """From raw parts: `url` as sent (raw, percent-encoded path), response headers mapping, body bytes."""
+        """From raw parts: `url` as sent (raw, percent-encoded path), response headers mapping, body bytes.
+
+        `job_path` is the job's path template (the vendored spec's job read when not given): a URL it matches
+        names the account and job the exchange is about.
+        """
         split = urlsplit(url)
-        account, job_id = job_ids_from_path(split.path)
+        template = job_path or _default_job_path()
+        values = template.match(split.path) or {}
+        account = values.get(template.variables[0]) if template.variables else None
+        job_id = values.get(template.last_variable) if template.last_variable else None
         masks = parse_qs(split.query, keep_blank_values=True).get("readMask")
         text = content.decode("utf-8", errors="replace")
-        try:
-            body = json.loads(text) if text else NOT_JSON
-        except ValueError:
-            body = NOT_JSON
+        body, problem = parse_body(text)
         return cls(
             method=method.upper(),
             url=url,
@@ -93,6 +116,7 @@ class Exchange:
             job_id=job_id,
             read_mask=",".join(masks) if masks else None,  # repeated readMask parameters add up
             body=body,
+            body_problem=problem,
         )
 
     @property
@@ -102,8 +126,11 @@ class Exchange:
 
     @property
     def mask_paths(self) -> tuple[str, ...] | None:
-        """The read mask's field paths, or None when it asks for all fields (absent, empty or `*`)."""
+        """The read mask's canonical field paths, or None when it asks for all fields (absent, empty or `*`), or
+        is one no gateway can honour (`*` beside other paths): then no field is held to it."""
         if self.read_mask is None:
             return None
-        paths = tuple(p.strip() for p in self.read_mask.split(",") if p.strip())
-        return None if not paths or paths == ("*",) else paths
+        try:
+            return parse_paths(self.read_mask)
+        except FieldMaskError:
+            return None

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
+
+from spec_tools.safe_text import code_span, inline, markdown_text
 
 from .report import Finding, Redactor, first_of_each_pair, summarize
 
@@ -22,9 +26,8 @@ __all__ = [
     "Verdict",
     "append_step_summary",
     "judge",
-    "last_verdict",
-    "record_verdict",
     "remove_reports",
+    "write_private",
     "write_report",
 ]
 
@@ -71,22 +74,28 @@ def judge(violations: Iterable[Finding], pytest_status: int, stopped: str | None
     return Verdict("error", f"the run did not complete (pytest exit status {pytest_status})")
 
 
-_LAST: list[Verdict] = []
-
-
-def record_verdict(verdict: Verdict) -> None:
-    _LAST.append(verdict)
-
-
-def last_verdict() -> Verdict | None:
-    return _LAST[-1] if _LAST else None
-
-
 def remove_reports(report_dir: Path) -> None:
-    """A run never leaves the previous run's reports behind, whatever stops it."""
+    """A run never leaves the previous run's reports behind, whatever stops it (a symlink is removed, not
+    followed)."""
     for name in REPORT_NAMES:
         (report_dir / name).unlink(missing_ok=True)
-        (report_dir / name).with_suffix(".tmp").unlink(missing_ok=True)
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write `text` to `path` whole, never through a link: into a new file of a fresh random name beside it
+    (created exclusively, so a symlink planted there is not followed), then renamed over `path` (a rename replaces
+    a symlink at `path` itself, never its target)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.parent / f".{path.name}.{secrets.token_hex(8)}"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(temporary, flags, 0o666)  # the umask applies, as for any report
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def write_report(
@@ -95,33 +104,35 @@ def write_report(
     meta: Mapping[str, Any],
     findings: Iterable[Finding],
     redactor: Redactor,
+    advisory_counts: Iterable[tuple[Finding, int]] | None = None,
 ) -> None:
-    """contract.json, written whole (temp file, then rename) and scrubbed."""
+    """contract.json, written whole and scrubbed. Advisories are listed once each with how often they were seen
+    (`advisory_counts`; by default each advisory finding counts once)."""
     all_findings = list(findings)
     violations = [f for f in all_findings if not f.advisory]
+    counted = advisory_counts if advisory_counts is not None else [(f, 1) for f in all_findings if f.advisory]
     document = {
         "outcome": verdict.outcome,
         "reason": verdict.reason,
         **meta,
         "violations": [asdict(f) for f in violations],
-        "advisories": [asdict(f) for f in all_findings if f.advisory],
+        "advisories": [asdict(f) | {"seen": times} for f, times in counted],
         "failed_rules": sorted({f.rule for f in violations}),
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(redactor.scrub(json.dumps(document, indent=2)) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    write_private(path, redactor.scrub(json.dumps(document, indent=2)) + "\n")
 
 
 def _cell(text: str | None) -> str:
-    text = (text or "-").replace("\r", " ").replace("\n", " ").replace("|", "\\|").replace("`", "'")
-    return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 3] + "..."
+    """A table cell: gateway text as one code span (no Markdown, link, image or HTML inside it renders), with the
+    pipes GitHub would read as cell borders escaped."""
+    return code_span(text or "-", _MAX_CELL).replace("|", "\\|")
 
 
 def step_summary(verdict: Verdict, target: str, findings: Iterable[Finding], redactor: Redactor) -> str:
     """Markdown for GitHub's job summary: the outcome, a table of violations, the curl lines to reproduce."""
     icon = {"passed": "✅", "violations": "❌", "error": "⚠️"}[verdict.outcome]
-    lines = [f"## Contract suite: {icon} {verdict.outcome}", "", f"{_cell(verdict.reason)} ({_cell(target)})", ""]
+    reason, where = markdown_text(verdict.reason, 2 * _MAX_CELL), markdown_text(target, _MAX_CELL)
+    lines = [f"## Contract suite: {icon} {verdict.outcome}", "", f"{reason} ({where})", ""]
     distinct = first_of_each_pair(summarize(f for f in findings if not f.advisory))
     if distinct:
         lines += ["| rule | job id | JSON path | expected | got | seen |", "|---|---|---|---|---|---|"]
@@ -130,9 +141,11 @@ def step_summary(verdict: Verdict, target: str, findings: Iterable[Finding], red
             lines.append("| " + " | ".join(_cell(c) for c in cells) + f" | {times} |")
         if len(distinct) > _MAX_ROWS:
             lines.append(f"\n... and {len(distinct) - _MAX_ROWS} more distinct violations in contract.json")
-        curls = list(dict.fromkeys(f.curl for f, _ in distinct[:_MAX_ROWS] if f.curl))
+        curls = list(dict.fromkeys(inline(f.curl, 4 * _MAX_CELL) for f, _ in distinct[:_MAX_ROWS] if f.curl))
         if curls:
-            lines += ["", "Reproduce:", "", "```sh", *curls, "```"]
+            # A fenced block renders nothing inside it; its fence is longer than any run of backticks within.
+            fence = "`" * max([3, *(len(run) + 1 for curl in curls for run in re.findall(r"`+", curl))])
+            lines += ["", "Reproduce:", "", f"{fence}sh", *curls, fence]
     return redactor.scrub("\n".join(lines)) + "\n"
 
 

@@ -1,75 +1,65 @@
-"""How findings are shown: one line per violation with a curl to reproduce, secrets scrubbed everywhere."""
+"""How findings are shown: one line per violation with a curl to reproduce, secrets scrubbed everywhere, gateway
+text with its control characters escaped (an ANSI sequence cannot repaint the terminal)."""
 
 from __future__ import annotations
 
-import re
 import shlex
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from gateway_protocol import redaction
+from spec_tools.safe_text import inline
+
 from .exchange import Exchange
 from .rules import Violation
-from .spec_facts import SpecFacts
 
 __all__ = ["Finding", "Recorder", "Redactor", "curl_line", "first_of_each_pair", "format_finding", "summarize"]
 
 REDACTED = "[redacted]"  # no angle brackets: the JUnit XML is scrubbed as text
-_PIECE = 8  # no run of this many characters of a secret is ever shown, even a piece cut off by a gateway
 _MAX_SHOWN = 80  # what came back is shortened to this, after scrubbing
-# Signed URLs carry their credentials in the query string.
-_OWN_PARAMETERS = {"readMask"}
-_URL_QUERY = re.compile(r"(https?://[^\s?\"'<>]+)\?[^\s\"'<>]*")
+_MAX_LINE = 4000  # a printed line is cut here (after escaping)
+_OWN_PARAMETERS = {"readMask"}  # a query of only these is the suite's own, not a signed URL's credential
+# Learned secrets cost about 80 bytes of memory per character (one lookup entry per 8-character piece). Past this
+# many characters the redactor stops learning and shows no gateway text at all: nothing unlearned can slip out.
+_MAX_LEARNED_CHARACTERS = 1_000_000
+_SATURATED = "[withheld: the gateway sent more secret-looking values than the suite can track]"
 
 
-class Redactor:
-    """Scrubs known secrets (the API key, secret fields of bodies) and every URL query string from text."""
+class Redactor(redaction.Redactor):
+    """The suite's redactor: known secrets (the API key, secret fields of bodies) and any 8-character piece of
+    one, as written or escaped, and every URL query string but the suite's own (`readMask`)."""
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
-        self._secrets: set[str] = set()
-        self._pieces: re.Pattern[str] | None = None
-        for secret in secrets:
-            self.add(secret)
+        super().__init__(secrets, marker=REDACTED, pieces=True)
+        self._learned = 0
 
-    def add(self, secret: str) -> None:
-        if len(secret) < 4 or secret in self._secrets:
-            return
-        self._secrets.add(secret)
-        windows = {s[i : i + _PIECE] for s in self._secrets if len(s) >= _PIECE for i in range(len(s) - _PIECE + 1)}
-        longest_first = sorted(windows, key=lambda w: (-len(w), w))
-        self._pieces = re.compile("|".join(map(re.escape, longest_first))) if windows else None
+    @property
+    def saturated(self) -> bool:
+        """True once bodies held more secret-looking text than the suite tracks: gateway text is then withheld."""
+        return self._learned > _MAX_LEARNED_CHARACTERS
 
-    def learn(self, body: Any, facts: SpecFacts) -> None:
-        """Remember a body's secret-looking values, in fields the spec knows or not, so no message prints them."""
-        if isinstance(body, dict):
-            for key, value in body.items():
-                if isinstance(value, str) and value and facts.is_secret_name(key):
-                    self.add(value)
-                else:
-                    self.learn(value, facts)
-        elif isinstance(body, list):
-            for item in body:
-                self.learn(item, facts)
+    def learn(self, body: Any, *, check: Callable[[], None] | None = None) -> int:
+        """Remember a body's secret-looking values (see `gateway_protocol.redaction.Redactor.learn`)."""
+        if self.saturated:
+            return 0
+        before = self.known_characters
+        learned = super().learn(body, check=check)
+        self._learned += self.known_characters - before
+        return learned
 
     def scrub(self, text: str) -> str:
         """Scrub secrets and URL query strings: for text that may quote a response body."""
-        return _URL_QUERY.sub(self._scrub_query, self.scrub_secrets(text))
-
-    def _scrub_query(self, match: re.Match[str]) -> str:
-        # A query made only of the suite's own parameters (a readMask) is no secret; a signed URL's query is.
-        names = {part.split("=", 1)[0] for part in re.split(r"&(?:amp;)?", match.group(0).split("?", 1)[1])}
-        if names <= _OWN_PARAMETERS:
-            return match.group(0)
-        return f"{match.group(1)}?{REDACTED}"
+        return redaction.scrub_url_queries(self.scrub_secrets(text), keep=_OWN_PARAMETERS, marker=REDACTED)
 
     def scrub_secrets(self, text: str) -> str:
         """Scrub known secrets, and any piece of one 8 characters or longer (a secret cut off by someone)."""
-        for secret in sorted(self._secrets, key=len, reverse=True):
-            text = text.replace(secret, REDACTED)
-        return self._pieces.sub(REDACTED, text) if self._pieces is not None else text
+        return super().scrub(text)
 
     def shown(self, text: str, limit: int = _MAX_SHOWN) -> str:
         """Text quoting an answer, as printed and reported: scrubbed whole first, then shortened."""
+        if self.saturated:
+            return _SATURATED
         text = self.scrub(text)
         return text if len(text) <= limit else text[: limit - 3] + "..."
 
@@ -101,12 +91,20 @@ class Finding:
     advisory: bool
 
 
+def printable(text: object) -> str:
+    """Text for one terminal line: control characters (ANSI sequences, carriage returns, newlines) escaped."""
+    return inline(text, _MAX_LINE)
+
+
 def format_finding(finding: Finding, times: int = 1) -> str:
+    """The finding as printed: two lines at most, each with every control character escaped."""
     subject = finding.job_id if finding.job_id is not None else "(no job id)"
     label = "advisory" if finding.advisory else "violation"
     seen = f" (seen {times}x)" if times > 1 else ""
-    line = f"[{finding.rule}] {label} on {subject} at {finding.path}: expected {finding.expected}; got {finding.got}"
-    return f"{line}{seen}\n    reproduce: {finding.curl}" if finding.curl else f"{line}{seen}"
+    line = printable(
+        f"[{finding.rule}] {label} on {subject} at {finding.path}: expected {finding.expected}; got {finding.got}"
+    )
+    return f"{line}{seen}\n    reproduce: {printable(finding.curl)}" if finding.curl else f"{line}{seen}"
 
 
 def summarize(findings: Iterable[Finding]) -> list[tuple[Finding, int]]:
@@ -131,29 +129,65 @@ def first_of_each_pair(distinct: list[tuple[Finding, int]]) -> list[tuple[Findin
 
 
 class Recorder:
-    """Collects findings across a run, scrubbed as they arrive, and writes the machine-readable report."""
+    """Collects findings across a run, scrubbed as they arrive, and writes the machine-readable report.
 
-    def __init__(self, redactor: Redactor, wrong_key: str) -> None:
+    Violations are kept one per occurrence. Advisories are kept once per distinct finding with a count (a body
+    with thousands of secret-looking fields, answered to every request, must not hold thousands of findings per
+    answer); past `max_distinct` distinct ones, further ones are only counted.
+    """
+
+    def __init__(self, redactor: Redactor, wrong_key: str, max_distinct: int = 5000) -> None:
         self.redactor = redactor
         self.wrong_key = wrong_key
         self.findings: list[Finding] = []
+        self._advisories: dict[tuple[str, str | None, str, str, str], list[Any]] = {}
+        self.max_distinct = max_distinct
+        self.omitted = 0  # findings beyond max_distinct, counted only
 
-    def record(self, exchange: Exchange, violations: Iterable[Violation], test: str) -> list[Finding]:
-        new = [
-            Finding(
-                rule=v.rule,
+    def record(
+        self,
+        exchange: Exchange,
+        violations: Iterable[Violation],
+        test: str,
+        check: Callable[[], None] | None = None,
+    ) -> list[Finding]:
+        """The exchange's findings, scrubbed; `check` is called between them (it may raise to stop the run)."""
+        curl: str | None = None
+        new: list[Finding] = []
+        for count, violation in enumerate(violations, start=1):
+            if check is not None and count % 256 == 0:
+                check()
+            if curl is None:
+                curl = self.redactor.scrub_secrets(curl_line(exchange, self.wrong_key))
+            finding = Finding(
+                rule=violation.rule,
                 job_id=exchange.job_id,
-                path=v.path,
-                expected=self.redactor.shown(v.expected, 4 * _MAX_SHOWN),
-                got=self.redactor.shown(v.got),
-                curl=self.redactor.scrub_secrets(curl_line(exchange, self.wrong_key)),
+                path=violation.path,
+                expected=self.redactor.shown(violation.expected, 4 * _MAX_SHOWN),
+                got=self.redactor.shown(violation.got),
+                curl=curl,
                 test=test,
-                advisory=v.advisory,
+                advisory=violation.advisory,
             )
-            for v in violations
-        ]
-        self.findings.extend(new)
+            new.append(finding)
+            self._keep(finding)
         return new
+
+    def _keep(self, finding: Finding) -> None:
+        if not finding.advisory:
+            if len(self.findings) < self.max_distinct * 4:
+                self.findings.append(finding)
+            else:
+                self.omitted += 1
+            return
+        key = (finding.rule, finding.job_id, finding.path, finding.expected, finding.got)
+        entry = self._advisories.get(key)
+        if entry is not None:
+            entry[1] += 1
+        elif len(self._advisories) < self.max_distinct:
+            self._advisories[key] = [finding, 1]
+        else:
+            self.omitted += 1
 
     def record_problem(self, rule: str, job_id: str | None, message: str) -> Finding:
         """A failure that is not a rule on a body (no answer, a job that cannot be read)."""
@@ -163,8 +197,15 @@ class Recorder:
 
     @property
     def violations(self) -> list[Finding]:
-        return [f for f in self.findings if not f.advisory]
+        return list(self.findings)
 
     @property
     def advisories(self) -> list[Finding]:
-        return [f for f in self.findings if f.advisory]
+        """Each distinct advisory once (see `advisory_counts` for how often each was seen)."""
+        return [finding for finding, _ in self._advisories.values()]
+
+    def advisory_counts(self) -> list[tuple[Finding, int]]:
+        return [(finding, count) for finding, count in self._advisories.values()]
+
+    def all_findings(self) -> list[Finding]:
+        return [*self.findings, *self.advisories]

@@ -7,7 +7,6 @@ checks and the README's rule table are built from.
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -17,15 +16,17 @@ import jsonschema
 import pycountry
 from rfc3339_validator import validate_rfc3339  # type: ignore[import-untyped]
 
-from .exchange import NOT_JSON, Exchange, job_resource_name
+from gateway_protocol import proto_json
+from gateway_protocol.field_masks import KeepTree, keep_tree
+from gateway_protocol.money import money_problems
+from gateway_protocol.resource_names import ResourceValueError
+from gateway_protocol.rpc import code_name
+
+from .exchange import NOT_JSON, Exchange
 from .spec_facts import SpecFacts
 
 __all__ = ["ADVISORIES", "RULES", "Rule", "Violation", "check_exchange", "rule_by_id"]
 
-INT32 = (-(2**31), 2**31 - 1)
-INT64 = (-(2**63), 2**63 - 1)
-NANOS = (-999_999_999, 999_999_999)
-_INTEGER_STRING = re.compile(r"-?(0|[1-9][0-9]*)")
 _FRACTION = re.compile(r"T[0-9:]+\.([0-9]+)")
 
 
@@ -57,14 +58,9 @@ def _show(value: Any) -> str:
     return repr(value) if not isinstance(value, str) else f'"{value}"'
 
 
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
 def _covered_by_mask(exchange: Exchange, name: str) -> bool:
-    paths = exchange.mask_paths
-    return paths is None or any(_camel(p.split(".")[0]) == name for p in paths)
+    tree = keep_tree(exchange.mask_paths)
+    return tree is None or name in tree
 
 
 # --- schema ---------------------------------------------------------------------------------------
@@ -85,14 +81,13 @@ _FORMATS = jsonschema.FormatChecker(formats=())
 
 @_FORMATS.checks("int32")
 def _int32(value: Any) -> bool:
-    return not isinstance(value, int) or INT32[0] <= value <= INT32[1]
+    return not _is_int(value) or proto_json.integer_in_range(value, "int32")
 
 
 @_FORMATS.checks("int64")
 def _int64(value: Any) -> bool:
-    if isinstance(value, str):
-        return _INTEGER_STRING.fullmatch(value) is not None and INT64[0] <= int(value) <= INT64[1]
-    return not isinstance(value, int) or INT64[0] <= value <= INT64[1]
+    # A string or an integer within int64 (never converting a string longer than any int64).
+    return not isinstance(value, str | int) or isinstance(value, bool) or proto_json.integer_in_range(value, "int64")
 
 
 @_FORMATS.checks("date-time")
@@ -119,12 +114,6 @@ def _expected(error: jsonschema.ValidationError) -> str:
 
 
 _KEEP, _DROP = object(), object()
-_NON_FINITE = ("NaN", "Infinity", "-Infinity")
-
-
-def _is_message(schema: dict[str, Any]) -> bool:
-    """Proto3 message fields (objects, google.protobuf.Timestamp) that grpc-gateway writes as null when unset."""
-    return schema.get("type") == "object" or schema.get("format") == "date-time"
 
 
 def _proto3_json_allowance(value: Any, schema: dict[str, Any] | None) -> Any:
@@ -132,23 +121,28 @@ def _proto3_json_allowance(value: Any, schema: dict[str, Any] | None) -> Any:
     a number for a float written as "NaN"/"Infinity"/"-Infinity"; _KEEP otherwise."""
     if schema is None:
         return _KEEP
-    if value is None and _is_message(schema):
+    if value is None and proto_json.kind_of(schema) in proto_json.NULL_MEANS_UNSET:
         return _DROP
-    if schema.get("type") == "number" and value in _NON_FINITE:
+    if schema.get("type") == "number" and isinstance(value, str) and value in proto_json.NON_FINITE:
         return 0.0
     return _KEEP
 
 
 def _normalized(body: Any, facts: SpecFacts) -> Any:
-    """The body as JSON Schema should see it, after the proto3 JSON allowances."""
+    """The body as JSON Schema should see it, after the proto3 JSON allowances. Only the objects on the way to an
+    edit are copied (the rest is shared, whatever its size or depth)."""
     edits = [(path, _proto3_json_allowance(value, schema)) for path, value, schema, _ in facts.walk(body)]
     edits = [(path, edit) for path, edit in edits if edit is not _KEEP]
     if not edits:
         return body
-    cleaned = copy.deepcopy(body)
+    cleaned = dict(body)
+    copied: set[tuple[str, ...]] = {()}
     for path, edit in edits:
         node = cleaned
-        for key in path[:-1]:
+        for depth, key in enumerate(path[:-1], start=1):
+            if path[:depth] not in copied:
+                node[key] = dict(node[key])
+                copied.add(path[:depth])
             node = node[key]
         if edit is _DROP:
             del node[path[-1]]
@@ -162,7 +156,7 @@ def schema_rule(exchange: Exchange, facts: SpecFacts) -> Iterator[Violation]:
     if not exchange.is_job_read:
         return
     if exchange.body is NOT_JSON:
-        yield Violation("schema", "$", "a JSON job object", _show(exchange.text))
+        yield Violation("schema", "$", "a JSON job object", f"{exchange.body_problem}: {_show(exchange.text)}")
         return
     body = _normalized(exchange.body, facts)
     money = {path for path, _v, _s, name in facts.walk(body) if name in facts.money_schema_names}
@@ -213,34 +207,18 @@ def enums_rule(exchange: Exchange, facts: SpecFacts) -> Iterator[Violation]:
 # --- money ------------------------------------------------------------------------------------------
 
 
+def _is_iso4217(code: str) -> bool:
+    # pycountry looks codes up case-insensitively; the shape check (three upper-case letters) comes first.
+    return pycountry.currencies.get(alpha_3=code) is not None
+
+
 def _money_violations(path: tuple[str, ...], money: Any) -> Iterator[Violation]:
+    """Every Money rule (`gateway_protocol.money`) the value breaks, with the ISO 4217 list behind the code."""
     if not isinstance(money, dict):
         return
     units, nanos, currency = money.get("units"), money.get("nanos"), money.get("currencyCode")
-    units_value: int | None = 0 if units is None else None
-    if units is not None:
-        if isinstance(units, str) and _INTEGER_STRING.fullmatch(units) and INT64[0] <= int(units) <= INT64[1]:
-            units_value = int(units)
-        else:
-            yield Violation("money", _json_path((*path, "units")), "an int64 as a JSON string", _show(units))
-    nanos_ok = nanos is None or (_is_int(nanos) and NANOS[0] <= nanos <= NANOS[1])
-    if not nanos_ok:
-        yield Violation("money", _json_path((*path, "nanos")), "an integer in [-999999999, 999999999]", _show(nanos))
-    opposite = units_value is not None and nanos_ok and nanos is not None and units_value * nanos < 0
-    if opposite:
-        yield Violation(
-            "money",
-            _json_path((*path, "nanos")),
-            "the sign of units (units > 0 => nanos >= 0; units < 0 => nanos <= 0)",
-            f"units {units_value}, nanos {nanos}",
-        )
-    if currency not in (None, "") and not _is_iso4217(currency):
-        yield Violation("money", _json_path((*path, "currencyCode")), "an ISO 4217 currency code", _show(currency))
-
-
-def _is_iso4217(code: Any) -> bool:
-    # pycountry looks codes up case-insensitively; ISO 4217 alphabetic codes are upper case.
-    return isinstance(code, str) and code.isupper() and pycountry.currencies.get(alpha_3=code) is not None
+    for problem in money_problems(units, nanos, currency, is_currency=_is_iso4217):
+        yield Violation("money", _json_path((*path, problem.field)), problem.expected, problem.got_text())
 
 
 def money_rule(exchange: Exchange, facts: SpecFacts) -> Iterator[Violation]:
@@ -272,45 +250,38 @@ def progress_rule(exchange: Exchange, facts: SpecFacts) -> Iterator[Violation]:
 # --- mask -------------------------------------------------------------------------------------------
 
 
-def _is_zero(value: Any, schema: dict[str, Any] | None, facts: SpecFacts) -> bool:
-    """Proto3 cannot tell an unset field from its zero value; EmitUnpopulated writes masked-out fields so."""
-    if value is None:
-        return True
-    resolved = facts.resolve(schema) if schema is not None else {}
-    if resolved.get("enum"):
-        return bool(value == resolved["enum"][0])  # an enum's zero value is its first name (…_UNSPECIFIED)
-    if isinstance(value, dict):
-        props = resolved.get("properties", {})
-        return all(_is_zero(inner, props.get(key), facts) for key, inner in value.items())
-    if resolved.get("format") == "int64" and value == "0":
-        return True
-    return value in ("", 0, False) or value == []
+def _unmasked(
+    body: dict[str, Any], schema: dict[str, Any], tree: KeepTree, facts: SpecFacts
+) -> Iterator[tuple[str, ...]]:
+    """Paths of the fields outside the mask that hold a value (not one a marshaler writes for an unset field),
+    at any depth the mask reaches."""
+    properties: dict[str, Any] = facts.resolve(schema).get("properties") or {}
+    pending: list[tuple[dict[str, Any], dict[str, Any], KeepTree, tuple[str, ...]]] = [(body, properties, tree, ())]
+    while pending:
+        node, props, keep, where = pending.pop()
+        for key, value in node.items():
+            if key in keep:
+                inner = keep[key]
+                if inner is not None and isinstance(value, dict):
+                    resolved = facts.resolve(props[key]) if key in props else {}
+                    pending.append((value, resolved.get("properties") or {}, inner, (*where, key)))
+                continue  # kept, whole or in part
+            if not proto_json.is_unpopulated(value, props.get(key), facts.resolve):
+                yield (*where, key)
 
 
 def mask_rule(exchange: Exchange, facts: SpecFacts) -> Iterator[Violation]:
     """With a `readMask`, the body holds no field outside the mask."""
-    paths = exchange.mask_paths
-    if not exchange.is_job_read or paths is None or not isinstance(exchange.body, dict):
+    tree = keep_tree(exchange.mask_paths)
+    if not exchange.is_job_read or tree is None or not isinstance(exchange.body, dict):
         return
-    allowed: dict[str, set[str] | None] = {}
-    for path in paths:
-        head, _, rest = path.partition(".")
-        head = _camel(head)
-        if not rest:
-            allowed[head] = None
-        elif allowed.get(head, set()) is not None:
-            allowed.setdefault(head, set()).add(_camel(rest.split(".")[0]))  # type: ignore[union-attr]
     expected = f"only fields in readMask {exchange.read_mask!r} (others absent or zero-valued)"
-    for key, value in exchange.body.items():
-        schema = facts.job_properties.get(key)
-        if key not in allowed:
-            if not _is_zero(value, schema, facts):
-                yield Violation("mask", _json_path([key]), expected, f"{_show(value)}")
-        elif allowed[key] is not None and isinstance(value, dict):
-            inner_schemas = facts.resolve(schema).get("properties", {}) if schema is not None else {}
-            for inner in sorted(set(value) - allowed[key]):  # type: ignore[operator]
-                if not _is_zero(value[inner], inner_schemas.get(inner), facts):
-                    yield Violation("mask", _json_path([key, inner]), expected, f"{_show(value[inner])}")
+    outside = sorted(_unmasked(exchange.body, {"properties": facts.job_properties}, tree, facts))
+    for path in outside:
+        value: Any = exchange.body
+        for key in path:
+            value = value[key]
+        yield Violation("mask", _json_path(path), expected, _show(value))
 
 
 # --- name -------------------------------------------------------------------------------------------
@@ -320,7 +291,10 @@ def name_rule(exchange: Exchange, facts: SpecFacts) -> Iterator[Violation]:
     """`name`, when present, is `accounts/{account}/supervisedFineTuningJobs/{job}` of the request."""
     if not exchange.is_job_read or not isinstance(exchange.body, dict) or "name" not in exchange.body:
         return
-    want = job_resource_name(exchange.account, exchange.job_id)
+    try:
+        want = facts.job_name(exchange.account or "", exchange.job_id or "")
+    except ResourceValueError:
+        return  # an id no resource name can hold (an encoded `/`): the other rules judge that answer
     if exchange.body["name"] == "" and not _covered_by_mask(exchange, "name"):
         return  # masked out, written as its zero value
     if exchange.body["name"] != want:
@@ -342,7 +316,8 @@ def errors_rule(exchange: Exchange, facts: SpecFacts) -> Iterator[Violation]:
         yield Violation("errors", "$", 'a google.rpc.Status {"code", "message", "details"}', got)
         return
     code = body.get("code")
-    name = facts.code_name(code) if _is_int(code) else code if code in facts.code_names else None
+    name = code_name(code)
+    name = name if name in facts.code_names else None
     if name is None:
         yield Violation("errors", "$.code", "an integer google.rpc.Code 0-16 or its name", _show(code))
     if not isinstance(body.get("message"), str):
@@ -452,6 +427,17 @@ def rule_by_id(rule_id: str) -> Rule:
     return next(rule for rule in RULES + ADVISORIES if rule.id == rule_id)
 
 
-def check_exchange(exchange: Exchange, facts: SpecFacts, rules: Iterable[Rule] = RULES + ADVISORIES) -> list[Violation]:
-    """Every finding of the given rules on one exchange, rules in catalogue order."""
-    return [violation for rule in rules for violation in rule.check(exchange, facts)]
+def check_exchange(
+    exchange: Exchange,
+    facts: SpecFacts,
+    rules: Iterable[Rule] = RULES + ADVISORIES,
+    check: Callable[[], None] | None = None,
+) -> list[Violation]:
+    """Every finding of the given rules on one exchange, rules in catalogue order; `check` is called before each
+    rule (it may raise to stop a run whose budget is spent)."""
+    found: list[Violation] = []
+    for rule in rules:
+        if check is not None:
+            check()
+        found.extend(rule.check(exchange, facts))
+    return found

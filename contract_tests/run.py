@@ -1,26 +1,34 @@
-"""The state of one contract run: target, spec facts, findings. Set up by the pytest plugin in conftest.py."""
+"""The state of one contract run: target, spec facts, findings, held by objects, never by the module.
+
+`SuiteState` is what one invocation of the suite shares between its entry point and the pytest plugin
+(conftest.py): `python -m contract_tests` hands it to pytest as a plugin, and the plugin keeps it in
+`config.stash[STATE]` (building one itself under a plain `pytest`). Its `run` is the `ContractRun`: the target,
+the spec facts, the bounded sender and what was found. Tests get the run through the `run` fixture.
+"""
 
 from __future__ import annotations
 
 import secrets
+import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import NoReturn
-from urllib.parse import quote
+from typing import Any, NoReturn
 
 import httpx
 import pytest
 
+from spec_tools.spec import load_spec
+
 from .bounded_http import BoundedSender, Limits, RunBudgetExceeded, TransportProblem
 from .exchange import Exchange
-from .outcome import RUN_PROBLEM
-from .report import Recorder, Redactor, format_finding
+from .outcome import RUN_PROBLEM, Verdict
+from .report import Recorder, Redactor, format_finding, printable
 from .requests_bridge import bounded_session
 from .rules import ADVISORIES, RULES, Rule, check_exchange
 from .settings import MAX_BODY_BYTES, Settings
-from .spec_facts import SpecFacts, spec_facts
+from .spec_facts import SpecFacts, build_facts
 
-__all__ = ["RUN_PROBLEM", "ContractRun", "PreflightError", "Target", "current_run", "start_run", "stop_run"]
+__all__ = ["RUN_PROBLEM", "STATE", "ContractRun", "PreflightError", "SuiteState", "Target", "start_run"]
 
 WRONG_KEY = "contract-suite-wrong-key"
 
@@ -44,6 +52,7 @@ class ContractRun:
         self.target = target
         self.facts = facts
         self.recorder = Recorder(Redactor([target.api_key]), WRONG_KEY)
+        self._last_answer: tuple[Any, Exchange] | None = None  # schemathesis runs each check on the same answer
         self.cases = 0
         self.generated_cases = 0
         self.budget_exceeded: str | None = None
@@ -63,9 +72,8 @@ class ContractRun:
         stack.callback(self.case_session.close)
 
     def job_path(self, job_id: str, account: str | None = None) -> str:
-        """The job's URL path, each id percent-encoded whole (a `/` in an id stays inside it)."""
-        account = quote(account or self.target.account, safe="")
-        return f"/v1/accounts/{account}/supervisedFineTuningJobs/{quote(job_id, safe='')}"
+        """The job's URL path from the spec's template, each id percent-encoded whole (a `/` stays inside it)."""
+        return self.facts.job_url_path(account or self.target.account, job_id)
 
     def send(self, method: str, path: str, *, read_mask: str | None = None, credentials: str = "valid") -> Exchange:
         headers = {}
@@ -74,7 +82,7 @@ class ContractRun:
         elif credentials == "wrong":
             headers["Authorization"] = f"Bearer {WRONG_KEY}"
         params = {"readMask": read_mask} if read_mask is not None else None
-        job_id = _job_of(path)
+        job_id = self.facts.job_of_path(path.split("?", 1)[0])[1]
         self.skip_broken(job_id)
         try:
             response = self.sender.send(method, path, params=params, headers=headers)
@@ -105,7 +113,7 @@ class ContractRun:
         if isinstance(problem, RunBudgetExceeded):
             self.budget_exceeded = message
             self.recorder.record_problem(RUN_PROBLEM, job_id, self.recorder.redactor.scrub_secrets(message))
-            pytest.exit(f"contract run stopped: {message}", returncode=2)
+            pytest.exit(printable(f"contract run stopped: {message}"), returncode=2)
         if job_id is not None:
             self.broken_jobs[job_id] = message
         # Reported like a finding, so the summary says why a test failed even with tracebacks off.
@@ -117,23 +125,60 @@ class ContractRun:
         pytest.fail(format_finding(finding), pytrace=False)
 
     def exchange_of(self, response: httpx.Response) -> Exchange:
-        return Exchange.build(
-            method=response.request.method,
-            url=str(response.request.url),
-            status=response.status_code,
-            headers=response.headers,
-            content=response.content,
-            authorization=response.request.headers.get("authorization"),
-            api_key=self.target.api_key,
+        return self.learned(
+            Exchange.build(
+                method=response.request.method,
+                url=str(response.request.url),
+                status=response.status_code,
+                headers=response.headers,
+                content=response.content,
+                authorization=response.request.headers.get("authorization"),
+                api_key=self.target.api_key,
+                job_path=self.facts.job_path,
+            )
         )
+
+    def exchange_for(self, answer: Any) -> Exchange:
+        """The exchange of a schemathesis answer, built (and learnt from) once however many checks read it."""
+        if self._last_answer is not None and self._last_answer[0] is answer:
+            return self._last_answer[1]
+        request = answer.request
+        exchange = self.learned(
+            Exchange.build(
+                method=str(request.method),
+                url=str(request.url),
+                status=answer.status_code,
+                headers={k: v[0] for k, v in answer.headers.items() if v},
+                content=answer.content,
+                authorization=request.headers.get("Authorization"),
+                api_key=self.target.api_key,
+                job_path=self.facts.job_path,
+            )
+        )
+        self._last_answer = (answer, exchange)
+        return exchange
+
+    def learned(self, exchange: Exchange) -> Exchange:
+        """The exchange, once its body's secret-looking values are known to the redactor (within the budget)."""
+        if exchange.body is not None:
+            try:
+                self.recorder.redactor.learn(exchange.body, check=self.sender.check_budget)
+            except RunBudgetExceeded as problem:
+                self.transport_failed(problem, exchange.job_id, f"{exchange.method} {exchange.url}")
+        return exchange
+
+    def judge(self, exchange: Exchange, test: str, rules: tuple[Rule, ...] = RULES + ADVISORIES) -> list[Any]:
+        """The rules' findings on an exchange, recorded and scrubbed; the run budget bounds this too."""
+        try:
+            found = check_exchange(exchange, self.facts, rules, check=self.sender.check_budget)
+            return self.recorder.record(exchange, found, test, check=self.sender.check_budget)
+        except RunBudgetExceeded as problem:
+            self.transport_failed(problem, exchange.job_id, f"{exchange.method} {exchange.url}")
 
     def hold(self, exchange: Exchange, test: str, rules: tuple[Rule, ...] = RULES + ADVISORIES) -> None:
         """Run the rules on an exchange; fail the current test with every violation, scrubbed."""
         self.cases += 1
-        if exchange.body is not None:
-            self.recorder.redactor.learn(exchange.body, self.facts)
-        findings = self.recorder.record(exchange, check_exchange(exchange, self.facts, rules), test)
-        failures = [f for f in findings if not f.advisory]
+        failures = [f for f in self.judge(exchange, test, rules) if not f.advisory]
         if failures:
             pytest.fail("\n".join(format_finding(f) for f in failures), pytrace=False)
 
@@ -143,12 +188,6 @@ class ContractRun:
 
 class PreflightError(RuntimeError):
     """The live target cannot be checked as configured (unreachable, key refused, job ids unknown)."""
-
-
-def _job_of(path: str) -> str | None:
-    from .exchange import job_ids_from_path
-
-    return job_ids_from_path(path.split("?", 1)[0])[1]
 
 
 def _preflight(run: ContractRun) -> None:
@@ -196,10 +235,8 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.host}" + (f":{parts.port}" if parts.port else "")
 
 
-_CURRENT: list[ContractRun] = []
-
-
 def start_run(settings: Settings, started: float | None = None) -> ContractRun:
+    """Start the target (the embedded mock unless live) and, live, read each job id once; the caller closes it."""
     stack = ExitStack()
     try:
         if settings.live:
@@ -216,25 +253,31 @@ def start_run(settings: Settings, started: float | None = None) -> ContractRun:
             except (MockStartError, OSError) as exc:
                 raise PreflightError(f"the embedded mock did not start: {exc}") from None
             target = Target(mock.base_url, mock.api_key, mock.account, tuple(mock.job_ids), live=False)
-        run = ContractRun(settings, target, spec_facts(), stack, started)
+        run = ContractRun(settings, target, build_facts(load_spec()), stack, started)
         if target.live:
             _preflight(run)
     except BaseException:
         stack.close()
         raise
-    _CURRENT.append(run)
     return run
 
 
-def current_run() -> ContractRun:
-    if not _CURRENT:
-        raise RuntimeError("no contract run: run the suite through `python -m contract_tests` or pytest")
-    return _CURRENT[-1]
+@dataclass
+class SuiteState:
+    """One invocation of the suite: its settings, its run, its verdict, and the redactor that outlives the run
+    (the entry point scrubs the JUnit report with it after pytest has finished)."""
+
+    settings: Settings | None = None
+    run: ContractRun | None = None
+    verdict: Verdict | None = None
+    redactor: Redactor = field(default_factory=Redactor)
+    started: float = field(default_factory=time.perf_counter)
+    stages_junit: bool = False  # the entry point scrubs and places contract.xml itself (never through a link)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_configure(self, config: pytest.Config) -> None:
+        """Handed to pytest as a plugin: make this state the session's before the suite's plugin starts a run."""
+        config.stash[STATE] = self
 
 
-def stop_run() -> ContractRun | None:
-    if not _CURRENT:
-        return None
-    run = _CURRENT.pop()
-    run.close()
-    return run
+STATE = pytest.StashKey[SuiteState]()

@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Literal, TypedDict, overload
 from urllib.parse import urlsplit
 
+from gateway_protocol.redaction import UnusableKeyError, clean_key
+from gateway_protocol.resource_names import ResourceValueError, check_value
+
 __all__ = [
     "DEFAULT_REPORT_DIR",
     "LIVE_SETTINGS",
@@ -130,6 +133,29 @@ def _marshal(env: Mapping[str, str]) -> Marshal:
     raise SettingsError(f"CONTRACT_MOCK_MARSHAL must be one of {', '.join(MARSHAL_PROFILES)}, got {raw[:40]!r}")
 
 
+def _key(env: Mapping[str, str], name: str) -> str:
+    """A key from the environment, stripped; a SettingsError naming the variable (never quoting the key) when it
+    holds a control character."""
+    raw = env.get(name, "")
+    if not raw.strip():
+        return ""
+    try:
+        return clean_key(raw, name)
+    except UnusableKeyError as error:
+        raise SettingsError(str(error)) from None
+
+
+def _resource_id(name: str, value: str) -> str:
+    """An id the suite puts in a path: `.`, `..` would rewrite it (an HTTP client removes dot segments)."""
+    try:
+        return check_value(name, value)
+    except ResourceValueError:
+        raise SettingsError(
+            f"{name} holds {value!r}, which cannot name a resource: an HTTP client removes dot segments, so the "
+            "request would read another path"
+        ) from None
+
+
 def _check_fault(name: str | None) -> None:
     from gateway_mock.faults import FAULTS
 
@@ -154,9 +180,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
     marshal = _marshal(env)
     if base_url is None:
         _check_fault(fault)
-        return Settings(
-            None, env.get("MOCK_API_KEY", ""), None, (), seed, examples, fault, report_dir, marshal, **limits
-        )
+        return Settings(None, _key(env, "MOCK_API_KEY"), None, (), seed, examples, fault, report_dir, marshal, **limits)
     if fault is not None:
         raise SettingsError(
             "CONTRACT_MOCK_FAULT injects a fault into the embedded mock, but CONTRACT_BASE_URL runs against a live "
@@ -179,10 +203,12 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
     job_ids = tuple(dict.fromkeys(j.strip() for j in env["CONTRACT_JOB_IDS"].split(",") if j.strip()))
     if not job_ids:
         raise SettingsError("CONTRACT_JOB_IDS must name at least one existing job id (comma-separated)")
+    for job_id in job_ids:
+        _resource_id("CONTRACT_JOB_IDS", job_id)
     return Settings(
         base_url,
-        env["FIREWORKS_API_KEY"].strip(),
-        env["FIREWORKS_ACCOUNT_ID"].strip(),
+        _key(env, "FIREWORKS_API_KEY"),
+        _resource_id("FIREWORKS_ACCOUNT_ID", env["FIREWORKS_ACCOUNT_ID"].strip()),
         job_ids,
         seed,
         min(examples, MAX_LIVE_EXAMPLES),

@@ -8,12 +8,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from spec_tools.rpc_codes import CODE_NUMBERS, code_schema_name, http_status_by_code
+from gateway_protocol.money import is_money_schema
+from gateway_protocol.redaction import is_secret_name
+from gateway_protocol.resource_names import PathTemplate
+from gateway_protocol.rpc import CODE_NUMBERS
+from spec_tools.rpc_codes import code_schema_name, http_status_by_code
 from spec_tools.spec import Spec, load_spec
 
-__all__ = ["SpecFacts", "is_percent", "spec_facts"]
+__all__ = ["SpecFacts", "build_facts", "is_percent", "spec_facts"]
 
-_SECRET_NAME = re.compile(r"(?i)(api_?key|secret|password|token|credential)")
 # A percent the spec bounds in prose ("Progress percent, within the range from 0 to 100."): the progress rule's
 # field, found by what the spec says of it rather than by its name.
 _PERCENT = re.compile(r"(?is)\bpercent\b.*\b0 (?:to|and|-|\.\.) ?100\b")
@@ -32,7 +35,26 @@ class SpecFacts:
     code_http_status: dict[str, int]
     money_schema_names: frozenset[str]
     percent_paths: tuple[tuple[str, ...], ...]
+    job_path: PathTemplate  # the path template of the job read (the selected get operation)
     root_schema: dict[str, Any] = field(repr=False)
+
+    def job_url_path(self, account: str, job_id: str) -> str:
+        """The URL path of a job read, each id percent-encoded whole (ResourceValueError for `.`, `..`, empty)."""
+        account_variable, job_variable = self.job_path.variables
+        return self.job_path.expand({account_variable: account, job_variable: job_id})
+
+    def job_name(self, account: str, job_id: str) -> str:
+        """The job's resource name (`accounts/{account}/supervisedFineTuningJobs/{job}`)."""
+        account_variable, job_variable = self.job_path.variables
+        return self.job_path.resource_name({account_variable: account, job_variable: job_id})
+
+    def job_of_path(self, raw_path: str) -> tuple[str | None, str | None]:
+        """(account, job id) of a raw job URL path, percent-decoded; (None, None) for any other path."""
+        values = self.job_path.match(raw_path)
+        if values is None:
+            return None, None
+        account_variable, job_variable = self.job_path.variables
+        return values[account_variable], values[job_variable]
 
     def code_number(self, name: str) -> int | None:
         """google.rpc.Code's number for a name the spec lists (the spec's order is not the numbering)."""
@@ -57,29 +79,27 @@ class SpecFacts:
     def walk(
         self, body: Any, schema: dict[str, Any] | None = None, path: tuple[str, ...] = ()
     ) -> Iterator[tuple[tuple[str, ...], Any, dict[str, Any] | None, str | None]]:
-        """Yield (path, value, resolved schema or None, schema name) for every value of a job body."""
-        if schema is None:
-            schema = {"properties": self.job_properties}
+        """Yield (path, value, resolved schema or None, schema name) for every value of a job body, depth first,
+        into every object the spec describes (iterative: a hostile nesting depth cannot exhaust the stack)."""
         if not isinstance(body, dict):
             return
-        for key, value in body.items():
-            raw = schema.get("properties", {}).get(key)
+        stack = [(iter(body.items()), schema if schema is not None else {"properties": self.job_properties}, path)]
+        while stack:
+            items, node, where = stack[-1]
+            entry = next(items, None)
+            if entry is None:
+                stack.pop()
+                continue
+            key, value = entry
+            raw = node.get("properties", {}).get(key)
             resolved = self.resolve(raw) if raw is not None else None
-            name = self.spec.schema_name(raw) if raw is not None else None
-            yield (*path, key), value, resolved, name
-            if resolved is not None and resolved.get("type") == "object":
-                yield from self.walk(value, resolved, (*path, key))
+            yield (*where, key), value, resolved, self.spec.schema_name(raw) if raw is not None else None
+            if resolved is not None and resolved.get("type") == "object" and isinstance(value, dict):
+                stack.append((iter(value.items()), resolved, (*where, key)))
 
     def is_secret_name(self, name: str) -> bool:
-        """Secret-looking property names (apiKey, credentials…); `*Secret` references name a resource, not a value."""
-        return bool(_SECRET_NAME.search(name)) and not name.endswith("Secret")
-
-
-def _is_money(schema: dict[str, Any]) -> bool:
-    """google.type.Money's shape: currencyCode, int64 units (a string in JSON), int32 nanos."""
-    props = schema.get("properties", {})
-    units, nanos = props.get("units", {}), props.get("nanos", {})
-    return "currencyCode" in props and units.get("format") == "int64" and nanos.get("format") == "int32"
+        """Secret-looking property names (`apiKey`, `credentials`...): `gateway_protocol.redaction`'s rule."""
+        return is_secret_name(name)
 
 
 def is_percent(schema: dict[str, Any]) -> bool:
@@ -112,8 +132,9 @@ def build_facts(spec: Spec) -> SpecFacts:
         required=tuple(job.get("required", ())),
         code_names=code_names,
         code_http_status=http_status_by_code(spec),
-        money_schema_names=frozenset(key for key, schema in spec.schemas.items() if _is_money(schema)),
+        money_schema_names=frozenset(key for key, schema in spec.schemas.items() if is_money_schema(schema)),
         percent_paths=_percent_paths(spec, job.get("properties", {})),
+        job_path=spec.job_operation().path,
         # JSON Schema 2020-12 resolves "#/components/..." against this root; OAS 3.1 schemas are 2020-12.
         root_schema={"$ref": f"#/components/schemas/{name}", "components": spec.document.get("components", {})},
     )
@@ -121,5 +142,5 @@ def build_facts(spec: Spec) -> SpecFacts:
 
 @functools.cache
 def spec_facts() -> SpecFacts:
-    """Facts of the vendored spec (cached)."""
+    """Facts of the vendored spec, built on first use (a run builds its own with `build_facts`)."""
     return build_facts(load_spec())

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 import fireworks_gateway.models
 
+from gateway_protocol import proto_json
+from gateway_protocol.money import is_money_schema
 from spec_tools.codegen import class_name_for
 from spec_tools.spec import load_spec
 
@@ -50,12 +51,12 @@ def model_class(schema_key: str) -> Any:
 
 def attribute_of(json_name: str) -> str:
     """The generated attribute of a camelCase JSON name (createTime -> create_time)."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", json_name).lower()
+    return proto_json.snake_case(json_name)
 
 
 def is_message(schema: dict[str, Any]) -> bool:
-    """A proto message in JSON: an object, or google.protobuf.Timestamp (a date-time string)."""
-    return schema.get("type") == "object" or (schema.get("type") == "string" and schema.get("format") == "date-time")
+    """A field whose JSON null means unset: a message, or google.protobuf.Timestamp (a date-time string)."""
+    return proto_json.kind_of(schema) in proto_json.NULL_MEANS_UNSET
 
 
 # JSON names of every google.protobuf.Timestamp (date-time) job field.
@@ -65,22 +66,7 @@ TIMESTAMPS: tuple[str, ...] = tuple(name for name, s in JOB_PROPERTIES.items() i
 MESSAGE_FIELDS: dict[str, str] = {name: attribute_of(name) for name, s in JOB_PROPERTIES.items() if is_message(s)}
 
 
-def zero_value(schema: dict[str, Any]) -> Any:
-    """What grpc-gateway's EmitUnpopulated writes for an unset field of this schema."""
-    if is_message(schema):
-        return None
-    if schema.get("enum"):
-        return schema["enum"][0]
-    kind = schema.get("type")
-    if kind == "string":
-        return "0" if schema.get("format") in ("int64", "uint64") else ""
-    if kind in ("integer", "number"):
-        return 0
-    if kind == "boolean":
-        return False
-    if kind == "array":
-        return []
-    return None
+zero_value = proto_json.zero_value  # what grpc-gateway's EmitUnpopulated writes for an unset field
 
 
 def emit_unpopulated(**values: Any) -> dict[str, Any]:
@@ -125,15 +111,8 @@ def _enum_fields() -> dict[tuple[str, ...], str]:
 ENUM_FIELDS: dict[tuple[str, ...], str] = _enum_fields()
 
 
-def _is_money(schema: dict[str, Any]) -> bool:
-    """google.type.Money's shape: currencyCode, int64 units (a string in JSON), int32 nanos."""
-    props = schema.get("properties") or {}
-    units, nanos = props.get("units", {}), props.get("nanos", {})
-    return "currencyCode" in props and units.get("format") == "int64" and nanos.get("format") == "int32"
-
-
 # Schema keys shaped like google.type.Money, and the job properties (JSON names) holding one.
-MONEY_SCHEMAS: tuple[str, ...] = tuple(key for key, schema in _SPEC.selected_schemas.items() if _is_money(schema))
+MONEY_SCHEMAS: tuple[str, ...] = tuple(key for key, schema in _SPEC.selected_schemas.items() if is_money_schema(schema))
 MONEY_FIELDS: tuple[str, ...] = tuple(
     name for name, raw in _RAW_PROPERTIES.items() if _SPEC.schema_name(raw) in MONEY_SCHEMAS
 )

@@ -18,8 +18,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from gateway_mock.server import RunningMock
+from gateway_protocol.proto_json import snake_case
 from spec_tools import paths
 from spec_tools.paths import REPO_ROOT
+from spec_tools.spec import load_spec
 
 __all__ = [
     "SECRET_KEY",
@@ -27,6 +29,8 @@ __all__ = [
     "SuiteRun",
     "all_text",
     "asgi_request",
+    "job_name",
+    "job_path",
     "load_script",
     "mask_samples",
     "raw_request",
@@ -34,13 +38,20 @@ __all__ = [
 ]
 
 
+def job_path(account: str, job_id: str) -> str:
+    """The URL path of a job read, from the vendored spec's path template (ids percent-encoded whole)."""
+    template = load_spec().job_operation().path
+    return template.expand(dict(zip(template.variables, (account, job_id), strict=True)))
+
+
+def job_name(account: str, job_id: str) -> str:
+    """A job's resource name, from the vendored spec's path template."""
+    template = load_spec().job_operation().path
+    return template.resource_name(dict(zip(template.variables, (account, job_id), strict=True)))
+
+
 def _is_zero(value: Any) -> bool:
     return value in (None, "", 0, "0", False, [], {})
-
-
-def _snake(json_name: str) -> str:
-    """The proto field name of a camelCase JSON name (displayName -> display_name)."""
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in json_name)
 
 
 @dataclass(frozen=True)
@@ -60,14 +71,14 @@ class MaskSamples:
 
     @staticmethod
     def snake(path: str) -> str:
-        return ".".join(_snake(part) for part in path.split("."))
+        return ".".join(snake_case(part) for part in path.split("."))
 
 
 def mask_samples(
     properties: dict[str, dict[str, Any]], job: dict[str, Any], money: tuple[str, ...] = ()
 ) -> MaskSamples:
     """`properties`: the job schema's properties, resolved; `job`: a fixture job as the mock serves it."""
-    multiword = [name for name in properties if _snake(name) != name and not _is_zero(job.get(name))]
+    multiword = [name for name in properties if snake_case(name) != name and not _is_zero(job.get(name))]
     scalar = next(n for n in multiword if not isinstance(job[n], dict) and not {"enum", "format"} & set(properties[n]))
     messages = [n for n in multiword if isinstance(job[n], dict)]
     message = next((n for n in money if n in messages), messages[0])

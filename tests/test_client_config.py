@@ -8,6 +8,8 @@ from fireworks_gateway import AuthenticatedClient
 from fireworks_gateway.api.gateway import gateway_get_supervised_fine_tuning_job as get_job
 from fireworks_gateway.errors import ConfigurationError
 
+from tests.helpers import job_path
+
 FULL_ENV = {
     "FIREWORKS_API_KEY": "fw-key",
     "FIREWORKS_ACCOUNT_ID": "acme",
@@ -73,5 +75,5 @@ def test_configured_client_makes_the_call() -> None:
 
     client = AuthenticatedClient.from_env(environ=FULL_ENV, httpx_args={"transport": httpx.MockTransport(handler)})
     assert get_job.sync(client.account_id, "j1", client=client) is not None
-    assert seen[0].url.path == "/v1/accounts/acme/supervisedFineTuningJobs/j1"
+    assert seen[0].url.path == job_path("acme", "j1")
     assert seen[0].headers["Authorization"] == "Bearer fw-key"

@@ -12,9 +12,10 @@ from fireworks_gateway.errors import MissingFieldError, ResponseContractError
 from fireworks_gateway.models import SupervisedFineTuningJob
 
 from tests.client_spec_bodies import TIMESTAMPS
+from tests.helpers import job_name
 
 WITHOUT_DATASET = {
-    "name": "accounts/acme/supervisedFineTuningJobs/j1",
+    "name": job_name("acme", "j1"),
     "state": "JOB_STATE_RUNNING",
     "wandbConfig": {"apiKey": "wandb-secret-key"},
 }

@@ -8,6 +8,7 @@ installed model's own field table, never from a hand-kept list.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import logging
 import resource
@@ -15,21 +16,28 @@ import socket
 import sys
 import threading
 import time
+import traceback
+import tracemalloc
+import zlib
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import attrs
 import httpx
 import pytest
 from fireworks_gateway import AuthenticatedClient
 from fireworks_gateway.errors import (
+    ConfigurationError,
     GatewayClientError,
     GatewayTimeoutError,
+    InvalidResourceIdError,
     MissingFieldError,
     ResponseContractError,
+    ResponseDecodingError,
     ResponseTooLargeError,
+    TooManyRedirectsError,
     TransportFailure,
     UnauthenticatedError,
 )
@@ -61,6 +69,64 @@ BASE = {name: "x" for name in map(_json_name, REQUIRED)}
 CHUNK = b"x" * 65536
 HUGE_BYTES = 200 * 1024 * 1024
 TRICKLE_SECONDS = 60
+ESCAPABLE_TOKEN = "sk-esc/aped+token=0123456789"  # a '/' and '+': what JSON, URLs and base64 escape
+
+
+def _gzip_bomb(inflated_mib: int) -> bytes:
+    """A gzip body of about inflated_mib KB inflating to inflated_mib MiB: one flushed MiB of zeros, repeated."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    head = compressor.compress(bytes(1 << 20)) + compressor.flush(zlib.Z_FULL_FLUSH)
+    block = compressor.compress(bytes(1 << 20)) + compressor.flush(zlib.Z_FULL_FLUSH)
+    return head + block * (inflated_mib - 1)
+
+
+BOMB_MIB = 128
+BOMB = _gzip_bomb(BOMB_MIB)
+
+
+def _escaped(token: str) -> list[str]:
+    """A token as a server may reflect it inside a JSON string, escaped four ways."""
+    return [
+        json.dumps(token)[1:-1].replace("/", "\\/"),
+        "".join(f"\\u{ord(c):04x}" for c in token),
+        "".join(f"\\u{ord(c):04X}" if index % 2 else c for index, c in enumerate(token)),
+        json.dumps(json.dumps({"key": token.replace("/", "\\/")}))[1:-1],  # JSON text quoted as a string
+    ]
+
+
+def _encoded(authorization: str) -> list[str]:
+    """A credential as a server may reflect it encoded: percent, base64 (plain and as Basic), a bytes repr."""
+    token = authorization.partition(" ")[2] or authorization
+    return [
+        quote(token, safe=""),
+        base64.b64encode(token.encode()).decode(),
+        base64.b64encode(f"user:{token}".encode()).decode(),
+        repr(authorization.encode() + b"\n"),
+    ]
+
+
+def _raw(scenario: str, authorization: str, path: str) -> tuple[int, dict[str, str], bytes] | None:
+    """Answers that are not one JSON document the server builds: escaped text, broken codings, redirects."""
+    token = authorization.partition(" ")[2] or authorization
+    if scenario == "reflect-escaped":
+        first, *rest = _escaped(token)
+        details = ", ".join(f'{{"seen": "{variant}"}}' for variant in rest)
+        return 401, {}, f'{{"code": 16, "message": "bad credentials {first}", "details": [{details}]}}'.encode()
+    if scenario == "reflect-encoded":
+        first, *rest = _encoded(authorization)
+        payload = {"code": 16, "message": f"bad credentials {first}", "details": [{"seen": v} for v in rest]}
+        return 401, {}, json.dumps(payload).encode()
+    if scenario == "echo-auth":
+        return 200, {}, json.dumps({**BASE, _field("str"): authorization}).encode()
+    if scenario == "huge-float":
+        return 200, {}, (json.dumps(BASE)[:-1] + f', "{_field("float")}": 1{"0" * 400}}}').encode()
+    if scenario == "bad-gzip":
+        return 200, {"Content-Encoding": "gzip"}, b"\x1f\x8b\x08 not really gzip"
+    if scenario == "bomb":
+        return 200, {"Content-Encoding": "gzip"}, BOMB
+    if scenario == "loop":
+        return 302, {"Location": path}, b""
+    return None
 
 
 def _body(scenario: str, authorization: str, mask: str = "") -> tuple[int, bytes]:
@@ -104,6 +170,12 @@ class _Handler(BaseHTTPRequestHandler):
                 for _ in range(HUGE_BYTES // len(CHUNK)):
                     self.wfile.write(CHUNK)
                 return
+            raw = _raw(scenario, authorization, self.path)
+            if raw is not None:
+                status, extra, body = raw
+                self._headers(status, len(body), extra=extra)
+                self.wfile.write(body)
+                return
             query = parse_qs(urlsplit(self.path).query)
             status, body = _body(scenario, authorization, ",".join(query.get("readMask", [])))
             self._headers(status, len(body), echo=authorization)
@@ -111,10 +183,12 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             return  # the client gave up, as it should
 
-    def _headers(self, status: int, length: int, echo: str = "") -> None:
+    def _headers(self, status: int, length: int, echo: str = "", extra: dict[str, str] | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(length))
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
         if echo:
             self.send_header("X-Echo", echo)  # a server reflecting the credential into a header
         self.end_headers()
@@ -262,15 +336,24 @@ def test_reprs_show_no_secret(server: str) -> None:
     _assert_no_secret(caught.value, TOKEN, PASSWORD)
 
 
-def test_debug_logs_of_the_package_httpx_and_httpcore_show_no_secret(
-    server: str, caplog: pytest.LogCaptureFixture
-) -> None:
-    """At DEBUG, with the server echoing the credential in a header and the body, no log record shows a secret."""
+def test_debug_logs_show_no_secret_and_no_logger_is_reconfigured(server: str, caplog: pytest.LogCaptureFixture) -> None:
+    """At DEBUG, with the server echoing the credential in a header and the body: the package's and httpx's records
+    never show a secret; httpcore's trace of the echoed header is redacted by the client's opt-in log filter; and
+    building the client added no filter to any logger."""
     host = server.removeprefix("http://")
+    loggers = ("", "fireworks_gateway", "httpx", "httpcore", "httpcore.http11", "httpcore.connection")
+    before = {name: list(logging.getLogger(name).filters) for name in loggers}
     with caplog.at_level(logging.DEBUG):
         client = _client(f"http://user:{PASSWORD}@{host}")
         with pytest.raises(ResponseContractError):
             _get(client, "reflect")
+        own = [r.getMessage() for r in caplog.records if r.name.startswith(("fireworks_gateway", "httpx"))]
+        assert own and not any(TOKEN in text or PASSWORD in text for text in own), own
+        caplog.clear()
+        caplog.handler.addFilter(client.log_filter())
+        with pytest.raises(ResponseContractError):
+            _get(_client(f"http://user:{PASSWORD}@{host}"), "reflect")
+    assert {name: list(logging.getLogger(name).filters) for name in loggers} == before
     text = "\n".join(record.getMessage() for record in caplog.records)
     assert any(record.name.startswith("httpcore") for record in caplog.records), "httpcore logged nothing"
     assert TOKEN not in text and PASSWORD not in text
@@ -331,3 +414,98 @@ def test_one_obvious_call_shape(server: str) -> None:
         assert isinstance(job, SupervisedFineTuningJob)
         assert getattr(job, _attribute(field)) == f"{REQUIRED_STR},{field}"
         assert isinstance(get_job.sync(client.account_id, "nan", client=client), SupervisedFineTuningJob)
+
+
+def _no_leak(error: BaseException, token: str, forms: list[str]) -> None:
+    """The token shows nowhere, as itself or in any of the forms it was sent back in: not in str, repr, args,
+    message, details, body, nor the formatted traceback."""
+    texts = [
+        str(error),
+        repr(error),
+        repr(error.args),
+        str(getattr(error, "message", "")),
+        json.dumps(getattr(error, "details", []), ensure_ascii=False),
+        str(getattr(error, "body", "")),
+        "".join(traceback.format_exception(error)),
+    ]
+    body = getattr(error, "body", None)
+    if body:
+        texts.append(json.dumps(json.loads(body), ensure_ascii=False))  # the body's strings, escapes undone
+    leaked = [(form, text) for form in (token, *forms) for text in texts if form in text]
+    assert not leaked, leaked
+
+
+@pytest.mark.parametrize("scenario", ["reflect-escaped", "reflect-encoded"])
+def test_a_key_reflected_escaped_or_encoded_never_leaks(server: str, scenario: str) -> None:
+    """A 401 reflecting the key JSON-escaped (`\\/`, `\\u0066`, mixed, quoted twice) or encoded (percent, base64,
+    Basic, a bytes repr): the key shows in no part of the error, its traceback included."""
+    client = AuthenticatedClient(base_url=server, token=ESCAPABLE_TOKEN, account_id="acme", max_retries=0)
+    with client, pytest.raises(UnauthenticatedError) as caught:
+        client.jobs.get(scenario)
+    forms = _escaped(ESCAPABLE_TOKEN) if scenario == "reflect-escaped" else _encoded(f"Bearer {ESCAPABLE_TOKEN}")
+    _no_leak(caught.value, ESCAPABLE_TOKEN, forms)
+    assert "bad credentials" in caught.value.message
+
+
+def test_a_key_with_a_trailing_newline_is_stripped_and_one_with_a_control_character_refused(server: str) -> None:
+    """`echo key | base64`-style keys end in a newline: from_env strips it and the request carries the key; a key
+    holding a control character is refused before any request, naming the variable and never quoting the key."""
+    client = AuthenticatedClient.from_env(
+        environ={"FIREWORKS_API_KEY": f"  {TOKEN}\n", "FIREWORKS_ACCOUNT_ID": "acme", "FIREWORKS_BASE_URL": server}
+    )
+    with client:
+        job = client.jobs.get("echo-auth")
+    assert getattr(job, _attribute(_field("str"))) == f"Bearer {TOKEN}"
+    for make in (
+        lambda: AuthenticatedClient.from_env(environ={"FIREWORKS_API_KEY": f"{TOKEN[:10]}\x1b[2K{TOKEN[10:]}"}),
+        lambda: AuthenticatedClient(base_url=server, token=f"{TOKEN}\n{TOKEN}"),
+        lambda: AuthenticatedClient(base_url=server, token=TOKEN, headers={"X-Api-Key": f"{TOKEN[:5]}\r\n{TOKEN[5:]}"}),
+    ):
+        with pytest.raises(ConfigurationError, match="control character") as refused:
+            make()
+        assert TOKEN[:10] not in str(refused.value)
+
+
+@pytest.mark.parametrize(("job_id", "account_id"), [("..", "acme"), (".", "acme"), ("", "acme"), ("j1", "..")])
+def test_dot_segments_are_refused_before_anything_is_sent(job_id: str, account_id: str) -> None:
+    """`jobs.get("..")` would send GET /v1/accounts/acme (httpx removes dot segments) with the key: refused first."""
+    sent: list[httpx.Request] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json=BASE)
+
+    client = _client("http://gateway.test", httpx_args={"transport": httpx.MockTransport(record)})
+    with pytest.raises(InvalidResourceIdError):
+        client.jobs.get(job_id, account_id=account_id)
+    assert sent == []
+
+
+@pytest.mark.parametrize(
+    ("scenario", "error", "kwargs"),
+    [
+        ("huge-float", ResponseContractError, {}),
+        ("bad-gzip", ResponseDecodingError, {}),
+        ("loop", TooManyRedirectsError, {"follow_redirects": True}),
+    ],
+)
+def test_escapes_are_typed(server: str, scenario: str, error: type[Exception], kwargs: dict[str, Any]) -> None:
+    """A 400-digit integer in a float field (OverflowError), a bad gzip body (httpx.DecodingError) and a redirect
+    loop (httpx.TooManyRedirects) each end in a GatewayClientError."""
+    with pytest.raises(error) as caught:
+        _get(_client(server, **kwargs), scenario)
+    assert isinstance(caught.value, GatewayClientError)
+
+
+def test_a_gzip_bomb_stops_at_the_cap_in_bounded_memory(server: str) -> None:
+    """128 KB of gzip inflating to 128 MiB, against a 2 MiB cap: ResponseTooLargeError, and the client's peak
+    allocation stays near the cap (it counts decoded bytes, not received ones)."""
+    cap = 2 * 1024 * 1024
+    tracemalloc.start()
+    try:
+        with pytest.raises(ResponseTooLargeError, match="once decoded"):
+            _get(_client(server, max_response_bytes=cap), "bomb")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * cap, f"{peak / 1024 / 1024:.0f} MiB for a {BOMB_MIB} MiB bomb"

@@ -9,9 +9,12 @@ import httpx
 import pytest
 from fireworks_gateway import AuthenticatedClient
 from fireworks_gateway._lib import fields, masking
-from fireworks_gateway._lib.errors import MissingFieldError, ResponseContractError
+from fireworks_gateway._lib.errors import MissingFieldError, ResponseContractError, UnauthenticatedError
 from fireworks_gateway._lib.retry import RETRYABLE_STATUSES, RetryPolicy
+from fireworks_gateway.api.gateway import gateway_get_supervised_fine_tuning_job as get_job
 from fireworks_gateway.types import UNSET
+
+from tests.helpers import job_path
 
 
 def test_mask_url_hides_passwords_and_query_strings() -> None:
@@ -21,23 +24,52 @@ def test_mask_url_hides_passwords_and_query_strings() -> None:
     assert masking.mask_url("http://127.0.0.1:8080/v1") == "http://127.0.0.1:8080/v1"
 
 
-def test_remembered_secrets_are_redacted_from_text_and_log_records(caplog: pytest.LogCaptureFixture) -> None:
-    """A remembered token (and the credential after 'Bearer ') vanishes from redact() and from httpx's records."""
-    masking.remember_secrets(["Bearer lib-test-secret-42"])
-    assert masking.redact("got lib-test-secret-42 back") == f"got {masking.REDACTED} back"
+def _echo_client(token: str, echo: str = "") -> AuthenticatedClient:
+    """A client whose gateway answers 401 quoting the Authorization header it got, the word "wrong" and `echo`."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        text = f"it went wrong{echo} for {request.headers.get('authorization')}"
+        return httpx.Response(401, json={"code": 16, "message": text, "details": []})
+
+    return AuthenticatedClient(
+        base_url="https://gateway.test", token=token, httpx_args={"transport": httpx.MockTransport(handler)}
+    )
+
+
+def _error_of(client: AuthenticatedClient) -> str:
+    with pytest.raises(UnauthenticatedError) as caught:
+        get_job.sync("acme", "j1", client=client)
+    return str(caught.value)
+
+
+def test_each_client_redacts_its_own_secrets_and_no_one_elses() -> None:
+    """A client's errors lose its own token, however many other clients exist: their keys are not its secrets
+    (nothing is remembered process-wide, so its cost does not grow with them, and a short key such as "wrong"
+    redacts nothing of another client's text)."""
+    quiet = httpx.MockTransport(lambda request: httpx.Response(204))
+    for number in range(300):
+        other = AuthenticatedClient("https://gateway.test", f"other-key-{number:06d}", httpx_args={"transport": quiet})
+        other.get_httpx_client()
+    prefix = "HTTP 401 Unauthorized, UNAUTHENTICATED (16): it went"
+    assert _error_of(_echo_client("wrong")) == f"{prefix} {masking.REDACTED} for {masking.REDACTED}"
+    quoting = _echo_client("lib-test-secret-42", echo=" near other-key-000007")
+    assert _error_of(quoting) == f"{prefix} wrong near other-key-000007 for {masking.REDACTED}"
+
+
+def test_the_log_filter_is_opt_in_and_redacts_the_clients_secrets(caplog: pytest.LogCaptureFixture) -> None:
+    """Building clients adds no filter to any logger; `client.log_filter()` on a handler redacts that client's
+    token (and the key after 'Bearer ') from every record the handler sees, httpx's included."""
+    loggers = ("", "fireworks_gateway", "httpx", "httpcore", "httpcore.http11", "httpcore.connection")
+    before = {name: list(logging.getLogger(name).filters) for name in loggers}
+    client = AuthenticatedClient(base_url="https://u:lib-url-password-7@gateway.test", token="lib-test-secret-42")
+    client.get_httpx_client()
+    client.get_async_httpx_client()
+    assert {name: list(logging.getLogger(name).filters) for name in loggers} == before
+    caplog.handler.addFilter(client.log_filter())
     with caplog.at_level(logging.DEBUG, logger="httpx"):
-        logging.getLogger("httpx").debug("header %s", "lib-test-secret-42")
-    assert "lib-test-secret-42" not in caplog.text and masking.REDACTED in caplog.text
-
-
-def test_a_short_token_is_redacted_from_its_own_errors_only() -> None:
-    """A client keyed "wrong" keeps its key out of its own errors, but another client's "it went wrong" stays."""
-    short = "wrong"
-    AuthenticatedClient(base_url="http://127.0.0.1:9", token=short)
-    assert masking.redact("it went wrong") == "it went wrong"
-    assert masking.redact("it went wrong", [short]) == f"it went {masking.REDACTED}"
-    masking.remember_secrets([f"Bearer {short}"])
-    assert masking.redact("it went wrong") == "it went wrong"
+        logging.getLogger("httpx").debug("header %s and %s", "Bearer lib-test-secret-42", "lib-url-password-7")
+    assert "lib-test-secret-42" not in caplog.text and "lib-url-password-7" not in caplog.text
+    assert masking.REDACTED in caplog.text
 
 
 def test_retry_policy_decides_by_status_error_and_retry_after() -> None:
@@ -87,20 +119,23 @@ def test_jobs_facade_uses_the_clients_account_unless_given() -> None:
     )
     assert client.jobs.get("j1").dataset == "d"
     client.jobs.get("j2", account_id="other", read_mask=["dataset"])
-    assert seen == ["/v1/accounts/own/supervisedFineTuningJobs/j1", "/v1/accounts/other/supervisedFineTuningJobs/j2"]
+    assert seen == [job_path("own", "j1"), job_path("other", "j2")]
 
 
 def test_only_credential_like_header_values_are_redacted() -> None:
-    """A custom credential header's value is redacted everywhere; an ordinary header's value stays readable."""
+    """A custom credential header's value is redacted from errors; an ordinary header's value stays readable."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        echoed = f"{request.headers['x-api-token']} {request.headers['x-request-source']}"
+        return httpx.Response(401, json={"code": 16, "message": echoed, "details": []})
+
     client = AuthenticatedClient(
         base_url="https://gateway.test",
         token="lib-token-0001",
         headers={"X-Api-Token": "custom-credential-77", "X-Request-Source": "readable-source-value"},
-        httpx_args={"transport": httpx.MockTransport(lambda request: httpx.Response(200, json={"dataset": "d"}))},
+        httpx_args={"transport": httpx.MockTransport(handler)},
     )
-    client.get_httpx_client()
-    text = masking.redact("custom-credential-77 readable-source-value lib-token-0001")
-    assert text == f"{masking.REDACTED} readable-source-value {masking.REDACTED}"
+    assert _error_of(client).endswith(f": {masking.REDACTED} readable-source-value")
 
 
 def test_credentials_never_follow_a_redirect_to_another_origin() -> None:

@@ -151,4 +151,4 @@ def test_fault_money_sign_mismatch_is_reported_not_fatal(faulty: dict[str, Runni
     amounts = [getattr(job, attribute_of(name)) for name in MONEY_FIELDS]
     money_classes = tuple(model_class(key) for key in MONEY_SCHEMAS)
     assert amounts and all(isinstance(amount, money_classes) for amount in amounts)
-    assert any("opposite signs" in problem for amount in amounts for problem in amount.violations())
+    assert any("the sign of units" in problem for amount in amounts for problem in amount.violations())

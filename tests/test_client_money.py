@@ -118,12 +118,12 @@ def test_valid_money_has_no_violations() -> None:
 @pytest.mark.parametrize(
     ("money", "fragment"),
     [
-        (Money(currency_code="USD", units="1.5", nanos=0), "units must be an int64 decimal string"),
-        (Money(currency_code="USD", units="9223372036854775808"), "outside the int64 range"),
-        (Money(currency_code="USD", units="1", nanos=1_000_000_000), "nanos must be an integer within"),
-        (Money(currency_code="USD", units="1", nanos=-1), "opposite signs"),
-        (Money(currency_code="USD", units="-1", nanos=1), "opposite signs"),
-        (Money(currency_code="usd", units="1"), "three upper-case letters"),
+        (Money(currency_code="USD", units="1.5", nanos=0), "units: expected an int64 as a decimal string"),
+        (Money(currency_code="USD", units="9223372036854775808"), "units: expected an int64 within"),
+        (Money(currency_code="USD", units="1", nanos=1_000_000_000), "nanos: expected an integer within"),
+        (Money(currency_code="USD", units="1", nanos=-1), "nanos: expected the sign of units"),
+        (Money(currency_code="USD", units="-1", nanos=1), "nanos: expected the sign of units"),
+        (Money(currency_code="usd", units="1"), "currencyCode: expected an ISO 4217 currency code"),
         (Money(units="1"), "currencyCode is missing"),
     ],
 )

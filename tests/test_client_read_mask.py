@@ -29,6 +29,7 @@ from tests.client_spec_bodies import (
     scalar_property,
     zero_value,
 )
+from tests.helpers import job_name
 
 # A message property with a scalar sub-field, chosen from the vendored spec: the nested paths below use it.
 if NESTED_SCALAR is None:
@@ -38,12 +39,12 @@ NESTED: NestedScalar = NESTED_SCALAR
 OTHER_STRING = scalar_property("string", frozenset({"name"})) or "name"
 
 # What a correct gateway sends for readMask=name,state: no `dataset`, although the spec requires it.
-NAME_AND_STATE = {"name": "accounts/acme/supervisedFineTuningJobs/j1", "state": KNOWN_STATE}
+NAME_AND_STATE = {"name": job_name("acme", "j1"), "state": KNOWN_STATE}
 
 # What grpc-gateway with EmitUnpopulated sends for readMask=name,state,<message>.<field>: every field, those
 # outside the mask as zero values ("" / 0 / false / enum zero / null message), the required `dataset` included.
 EMIT_UNPOPULATED_MASKED = emit_unpopulated(
-    name="accounts/acme/supervisedFineTuningJobs/j1",
+    name=job_name("acme", "j1"),
     state=KNOWN_STATE,
     **{NESTED.message: NESTED.body()},
 )

@@ -13,7 +13,9 @@ from fireworks_gateway import AuthenticatedClient
 from fireworks_gateway.api.gateway import gateway_get_supervised_fine_tuning_job as get_job
 from fireworks_gateway.errors import APIStatusError, RateLimitedError, ServerError, TransportFailure
 
-JOB = {"name": "accounts/acme/supervisedFineTuningJobs/j1", "dataset": "accounts/acme/datasets/d"}
+from tests.helpers import job_name, job_path
+
+JOB = {"name": job_name("acme", "j1"), "dataset": "accounts/acme/datasets/d"}
 Handler = Callable[[httpx.Request], httpx.Response]
 
 
@@ -192,7 +194,7 @@ def test_each_retry_is_logged(caplog: pytest.LogCaptureFixture) -> None:
         get_job.sync("acme", "j1", client=client_for(script, sleeps))
     retries = [record.getMessage() for record in caplog.records if record.name == "fireworks_gateway"]
     assert len(retries) == 1
-    assert "GET https://gateway.test/v1/accounts/acme/supervisedFineTuningJobs/j1" in retries[0]
+    assert f"GET https://gateway.test{job_path('acme', 'j1')}" in retries[0]
     assert "status 503" in retries[0]
 
 

@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 
 from contract_tests import cli
-from contract_tests.bounded_http import BoundedSender, Limits, retry_after_seconds
+from contract_tests.bounded_http import BoundedSender, Limits
 from contract_tests.run import PreflightError, start_run
 from contract_tests.settings import settings_from_env
 from gateway_mock.server import RunningMock, running_mock
 from spec_tools.paths import REPO_ROOT
+from tests.helpers import job_path
 
 KEY = "sk-entry-7c1e9f0b3a"
 
@@ -145,7 +146,7 @@ def test_retry_after_is_honoured_and_backoff_used_without_it(mock: RunningMock) 
     waits: list[float] = []
     sender = BoundedSender(mock.base_url, _limits(), sleep=waits.append)
     auth = {"Authorization": f"Bearer {KEY}"}
-    jobs = "/v1/accounts/mock-account/supervisedFineTuningJobs/"
+    jobs = job_path("mock-account", "_").removesuffix("_")
     try:
         assert (
             sender.send("GET", jobs + f"scenario-flaky-429-2-{uuid.uuid4().hex[:8]}", headers=auth).status_code == 200
@@ -172,19 +173,10 @@ def test_max_rps_spaces_requests(mock: RunningMock) -> None:
     sender = BoundedSender(mock.base_url, _limits(max_rps=4.0), sleep=waits.append)
     try:
         for _ in range(3):
-            sender.send("GET", "/v1/accounts/mock-account/supervisedFineTuningJobs/sft-running")
+            sender.send("GET", job_path("mock-account", "sft-running"))
     finally:
         sender.close()
     assert len(waits) == 2 and 0.2 < waits[0] <= 0.25 and 0.45 < waits[1] <= 0.5
-
-
-@pytest.mark.parametrize(
-    ("value", "seconds"),
-    [("3", 3.0), (" 0 ", 0.0), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0), ("soon", None), ("", None), ("9" * 5000, None)],
-)
-def test_retry_after_values(value: str, seconds: float | None) -> None:
-    """delta-seconds and HTTP dates are read (a date in the past is no wait); junk is ignored, not raised."""
-    assert retry_after_seconds(value) == seconds
 
 
 @pytest.mark.timeout(30)  # the bound on "not a hang": a time-out, not an assertion on wall time

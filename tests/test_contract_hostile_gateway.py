@@ -1,12 +1,15 @@
 """A hostile gateway cannot stall the suite or make it leak: a key reflected into the body never shows (not even
 an 8-character piece of it), and trickling, endless, oversized or too-slow answers each end the run quickly with
-a non-zero exit and one finding that names the job and what happened, in bounded memory."""
+a non-zero exit and one finding that names the job and what happened, in bounded memory. Bodies built to hurt
+(1,500 secret-looking values, a 5,000-digit int64, JSON nested 200,000 deep, terminal escapes, a gzip bomb) end
+in findings naming the job, and a symlink planted in the report directory during the run is never followed."""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -14,6 +17,7 @@ import tempfile
 import threading
 import time
 import xml.etree.ElementTree as ET
+import zlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -45,9 +49,21 @@ REFLECT_TEXT = scalar_property("string")
 REFLECT_ENUM = FAULTS["unknown-enum"].target
 REFLECT_MONEY = FAULTS["bad-currency"].target
 REFLECT_RULES = [rule for rule, target in (("enums", REFLECT_ENUM), ("money", REFLECT_MONEY)) if target]
+SECRETS = {f"leak{index}Password": f"s3cr3t-{index:04d}-{'x' * 24}" for index in range(1500)}
+FORGED = "\x1b[1A\x1b[2K\routcome: passed <img src=x> [a](https://evil.example)"
+DEPTH = 200_000
 
 
-_MODES = {"reflect", "trickle", "endless", "oversized", "slow-headers", "slow"}
+def _gzip_bomb(inflated_mib: int) -> bytes:
+    """A gzip body of about inflated_mib KB inflating to inflated_mib MiB: one flushed MiB of zeros, repeated."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    head = compressor.compress(bytes(1 << 20)) + compressor.flush(zlib.Z_FULL_FLUSH)
+    block = compressor.compress(bytes(1 << 20)) + compressor.flush(zlib.Z_FULL_FLUSH)
+    return head + block * (inflated_mib - 1)
+
+
+_MODES = {"reflect", "trickle", "endless", "oversized", "slow-headers", "slow", "bomb"}
+_BODIES = {"secrets", "digits", "bignum", "deep", "forged", "plant"}  # a 200 whose body is built to hurt
 
 
 class _Hostile(BaseHTTPRequestHandler):
@@ -57,6 +73,7 @@ class _Hostile(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     seen: ClassVar[dict[str, int]] = {}
     upstream = ""  # a faithful mock: every other job id is forwarded to it
+    plant_in: ClassVar[list[Path]] = []  # report directories to plant symlinks in, on the first read of `plant`
 
     def do_GET(self) -> None:
         job_id = self.path.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
@@ -64,11 +81,12 @@ class _Hostile(BaseHTTPRequestHandler):
         mode = job_id.removesuffix("-later") if (count > 1 or not job_id.endswith("-later")) else "plain"
         mode = mode if mode in _MODES else "plain"
         token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
-        if mode == "plain" and not job_id.endswith("-later"):
-            answer = httpx.get(
-                self.upstream + self.path, headers={k: v for k, v in self.headers.items() if k != "Host"}
-            )
-            self._json(answer.status_code, answer.json())
+        if job_id in _BODIES and token == KEY and "?" not in self.path:
+            self._raw(200, self._hurtful(job_id))
+        elif job_id in _BODIES:  # masked or unauthenticated reads: as the faithful mock answers for a clean job
+            self._forward(self.path.replace(f"/{job_id}", "/sft-running", 1), rename=job_id)
+        elif mode == "plain" and not job_id.endswith("-later"):
+            self._forward(self.path)
         elif mode == "plain" or not token:
             self._json(401 if not token else 200, {"code": 16, "message": "no", "details": []} if not token else
                        {**BASE_JOB, "name": job_name(job_id)})  # fmt: skip
@@ -102,6 +120,46 @@ class _Hostile(BaseHTTPRequestHandler):
         elif mode == "slow":
             time.sleep(DEADLINE * 3)
             self._json(200, {**BASE_JOB, "name": job_name(job_id)})
+        elif mode == "bomb":
+            self._raw(200, _gzip_bomb(1024), encoding="gzip")  # 1 MB inflating to 1 GiB
+
+    def _forward(self, path: str, rename: str | None = None) -> None:
+        headers = {k: v for k, v in self.headers.items() if k != "Host"}
+        answer = httpx.get(self.upstream + path, headers=headers)
+        body = answer.json()
+        if rename is not None and isinstance(body, dict) and body.get("name") == job_name("sft-running"):
+            body["name"] = job_name(rename)
+        self._json(answer.status_code, body)
+
+    def _hurtful(self, job_id: str) -> bytes:
+        body: dict[str, Any] = {**BASE_JOB, "name": job_name(job_id)}
+        if job_id == "secrets":
+            return json.dumps(body | SECRETS).encode()
+        if job_id == "digits" and REFLECT_MONEY:
+            body[REFLECT_MONEY] = {"currencyCode": "USD", "units": "9" * 5000, "nanos": 0}
+        if job_id == "forged" and REFLECT_ENUM:
+            body[REFLECT_ENUM] = FORGED
+        if job_id == "plant":
+            for report_dir in self.plant_in:  # during the run: after the entry point removed the old reports
+                for name in ("contract.json", "contract.xml"):
+                    (report_dir / name).unlink(missing_ok=True)
+                    (report_dir / name).symlink_to(report_dir / "victim.txt")
+            self.plant_in.clear()
+        text = json.dumps(body)
+        if job_id == "bignum":
+            return f'{text[:-1]}, "extra": 1{"0" * 5000}}}'.encode()
+        if job_id == "deep":
+            return f'{text[:-1]}, "extra": {"[" * DEPTH}{"]" * DEPTH}}}'.encode()
+        return text.encode()
+
+    def _raw(self, status: int, data: bytes, encoding: str | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        if encoding:
+            self.send_header("Content-Encoding", encoding)
+        self.end_headers()
+        self.wfile.write(data)
 
     def _start(self, length: int) -> None:
         self.send_response(200)
@@ -171,6 +229,7 @@ def _suite(base_url: str, job_ids: str, report_dir: Path) -> tuple[int, str, flo
         CONTRACT_REPORT_DIR=str(report_dir),
         CONTRACT_REQUEST_DEADLINE=str(DEADLINE),
         CONTRACT_EXAMPLES="4",
+        GITHUB_STEP_SUMMARY=str(report_dir / "summary.md"),
     )
     peak = report_dir / "peak-rss-kib"
     command = [sys.executable, "-c", _LAUNCHER, str(peak), sys.executable, "-m", "contract_tests"]
@@ -207,7 +266,10 @@ PREFLIGHT = {
     "oversized": "exceeded 4 MiB",
     "slow-headers": "headers had not arrived",
     "slow": "headers had not arrived",
+    "bomb": "exceeded 4 MiB once decoded",
 }
+# Bodies built to hurt: each job's finding, by rule and what it says.
+HURTFUL = {"digits": "money", "bignum": "schema", "deep": "schema", "forged": "enums"}
 MID_RUN = {"trickle-later": "trickling", "endless-later": "exceeded 4 MiB"}
 
 
@@ -215,11 +277,21 @@ MID_RUN = {"trickle-later": "trickling", "endless-later": "exceeded 4 MiB"}
 def outcomes(hostile: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
     """Every scenario's suite run, started together: they mostly wait on deadlines, so they overlap well."""
 
+    runs = {
+        "reflect": ["reflect"],
+        "preflight": ["sft-running", *PREFLIGHT],
+        "mid-run": ["sft-running", *MID_RUN],
+        "secrets": ["secrets"],
+        "hurtful": [*HURTFUL, "plant"],
+    }
+    report_dirs = {name: tmp_path_factory.mktemp(name) for name in runs}
+    (report_dirs["hurtful"] / "victim.txt").write_text("keep me")
+    _Hostile.plant_in[:] = [report_dirs["hurtful"]]
+
     def one(name: str, job_ids: list[str]) -> tuple[str, Outcome]:
-        report_dir = tmp_path_factory.mktemp(name)
+        report_dir = report_dirs[name]
         return name, Outcome(*_suite(hostile, ",".join(job_ids), report_dir), report_dir)
 
-    runs = {"reflect": ["reflect"], "preflight": ["sft-running", *PREFLIGHT], "mid-run": ["sft-running", *MID_RUN]}
     with ThreadPoolExecutor(max_workers=len(runs)) as pool:
         return dict(pool.map(lambda item: one(*item), runs.items()))
 
@@ -276,3 +348,41 @@ def test_memory_stays_bounded_against_endless_and_oversized_bodies(outcomes: dic
     assert outcomes["preflight"].code == outcomes["mid-run"].code == 2
     peaks = {name: outcome.peak_mb for name, outcome in outcomes.items()}
     assert all(0 < peak < MEMORY_LIMIT_MB for peak in peaks.values()), peaks
+
+
+def test_fifteen_hundred_secret_looking_values_are_learnt_and_reported_in_bounded_time_and_memory(
+    outcomes: dict[str, Outcome],
+) -> None:
+    """A job carrying 1,500 secret-looking values: the run ends (exit 0: advisories never fail it) within the
+    limit, writes its reports with one advisory per field and how often it was seen, and shows none of the values."""
+    run = outcomes["secrets"]
+    assert run.code == 0, run.output[-3000:]
+    advisories = [f for f in run.report()["advisories"] if f["rule"] == "secret-value"]
+    assert len(advisories) == len(SECRETS) and all(f["seen"] >= 1 for f in advisories)
+    texts = run.output + "".join(p.read_text() for p in run.report_dir.iterdir() if p.suffix in (".json", ".xml"))
+    assert not any(value in texts for value in SECRETS.values())
+    assert 0 < run.peak_mb < MEMORY_LIMIT_MB
+
+
+def test_bodies_built_to_hurt_end_in_findings_naming_their_job(outcomes: dict[str, Outcome]) -> None:
+    """A 5,000-digit int64, a 5,000-digit number, JSON nested 200,000 deep and terminal escapes: each job gets its
+    rule's finding (exit 1), the escapes print escaped, and the step summary renders them as text."""
+    run = outcomes["hurtful"]
+    assert run.code == 1, run.output[-3000:]
+    found = {(f["job_id"], f["rule"]) for f in run.report()["violations"]}
+    expected = {(job, rule) for job, rule in HURTFUL.items() if job not in ("digits", "forged") or REFLECT_MONEY}
+    assert expected <= found, found
+    assert "\x1b" not in run.output and "\r" not in run.output
+    assert "nested too deep" in run.output and "more than 4300 digits" in run.output
+    summary = (run.report_dir / "summary.md").read_text()
+    outside = re.sub(r"\\.", "", re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", "", summary))
+    assert "<img" not in outside and "](" not in outside
+
+
+def test_report_files_are_never_written_through_a_link_planted_during_the_run(outcomes: dict[str, Outcome]) -> None:
+    """Symlinks planted at contract.json and contract.xml while the run reads the gateway are replaced by the
+    reports; the file they point to is untouched."""
+    report_dir = outcomes["hurtful"].report_dir
+    assert (report_dir / "victim.txt").read_text() == "keep me"
+    for name in ("contract.json", "contract.xml"):
+        assert (report_dir / name).is_file() and not (report_dir / name).is_symlink(), name

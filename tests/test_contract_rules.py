@@ -18,10 +18,10 @@ from spec_tools.spec import load_spec
 # A frozen copy of spec 4.259.0: the rules are proven on known ground, and a bump cannot shift it.
 FACTS = build_facts(load_spec(Path(__file__).parent / "specs" / "gateway-4.259.0.yaml"))
 KEY = "test-key"
-JOB_URL = "http://127.0.0.1:9/v1/accounts/acme/supervisedFineTuningJobs/abc123"
+JOB_URL = f"http://127.0.0.1:9{FACTS.job_url_path('acme', 'abc123')}"
 
 GOOD_JOB: dict[str, Any] = {
-    "name": "accounts/acme/supervisedFineTuningJobs/abc123",
+    "name": FACTS.job_name("acme", "abc123"),
     "displayName": "",
     "createTime": "2026-11-02T09:15:27.123456789Z",
     "updateTime": "2026-11-02T09:15:27.123456Z",
@@ -275,8 +275,8 @@ def test_mask_rule_accepts_masked_bodies(mask: str, body: dict[str, Any]) -> Non
 
 def test_name_rule_matches_the_request() -> None:
     """The name must be the requested account and job; absent is fine."""
-    assert found("name", exchange(job_with(name="accounts/acme/supervisedFineTuningJobs/other")))
-    assert found("name", exchange(job_with(name="accounts/other/supervisedFineTuningJobs/abc123")))
+    assert found("name", exchange(job_with(name=FACTS.job_name("acme", "other"))))
+    assert found("name", exchange(job_with(name=FACTS.job_name("other", "abc123"))))
     assert found("name", exchange(job_with(name=_DROP))) == []
     assert found("name", exchange()) == []
 

@@ -85,7 +85,9 @@ def test_the_step_summary_names_each_failing_rule_and_job(fault_run: FaultRun) -
     summary = (fault_run.report_dir / "step-summary.md").read_text()
     assert "violations" in summary.splitlines()[0]
     rows = {
-        tuple(cell.strip() for cell in line.split("|")[1:3]) for line in summary.splitlines() if line.startswith("| ")
+        tuple(cell.strip().strip("`") for cell in line.split("|")[1:3])  # each cell a code span
+        for line in summary.splitlines()
+        if line.startswith("| ")
     }
     for name, job_id in fault_run.fault_jobs.items():
         assert (FAULTS[name].rule, job_id) in rows

@@ -1,4 +1,4 @@
-"""google.rpc codes: numbers from googleapis-common-protos, HTTP statuses from the spec's Code description."""
+"""google.rpc codes: numbers from gateway_protocol.rpc's table, HTTP statuses from the spec's Code description."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from spec_tools.rpc_codes import CODE_NUMBERS, code_schema_name, http_status_by_code
+from gateway_protocol.rpc import CODE_NUMBERS, STANDARD_HTTP_STATUS
+from spec_tools.rpc_codes import code_schema_name, http_status_by_code
 from spec_tools.spec import load_spec
 
 FROZEN = load_spec(Path(__file__).parent / "specs" / "gateway-4.259.0.yaml")
@@ -37,6 +38,12 @@ def test_every_spec_code_has_a_number_and_a_status() -> None:
     names = FROZEN.enum_values(code_schema_name(FROZEN))
     assert len(names) == 17
     assert set(names) == set(CODE_NUMBERS) == set(http_status_by_code(FROZEN))
+
+
+def test_the_spec_maps_codes_as_code_proto_does() -> None:
+    """Spec 4.259.0's HTTP Mapping lines agree with google/rpc/code.proto's, code for code: the table the mock and
+    the suite fall back on is the one the gateway documents."""
+    assert http_status_by_code(FROZEN) == STANDARD_HTTP_STATUS
 
 
 def test_code_schema_is_found_through_the_job_status() -> None:

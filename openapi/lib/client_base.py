@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 
-from .config import ENV_ACCOUNT_ID, from_env
+from .config import ENV_ACCOUNT_ID, checked_credential, from_env
 from .errors import ConfigurationError
-from .masking import remember_secrets
+from .masking import RedactingFilter, Redactor, client_redactor
+from .protocol.redaction import is_secret_name
 from .retry import RetryPolicy
-from .transport import TRANSPORT_ARGS, AsyncGatewayTransport, GatewayTransport, Limits
+from .transport import (
+    DEFAULT_MAX_REDIRECTS,
+    TRANSPORT_ARGS,
+    AsyncBoundedTransport,
+    AsyncGatewayTransport,
+    BoundedTransport,
+    GatewayTransport,
+    Limits,
+)
 
 if TYPE_CHECKING:
     from .jobs import AsyncJobs, Jobs
@@ -35,6 +45,14 @@ class ClientBase:
     max_response_bytes: int
     sleep: Callable[[float], None]
     async_sleep: Callable[[float], Awaitable[None]]
+
+    def __attrs_post_init__(self) -> None:
+        # Credential-like headers are checked like the key: a control character would make h11 refuse the header
+        # and quote its value in the error.
+        self._headers = {
+            name: checked_credential(value, f"header {name}") if is_secret_name(name) else value
+            for name, value in self._headers.items()
+        }
 
     @property
     def account_id(self) -> str:
@@ -66,32 +84,44 @@ class ClientBase:
         """Headers the transport adds per request, so that the httpx client never holds (or shows) them."""
         return dict(self._headers)
 
-    def _limits(self) -> Limits:
+    def _redactor(self) -> Redactor:
+        """This client's secrets (its credential headers, its base URL's password), and nobody else's."""
+        return client_redactor(self._base_url, self._secret_headers())
+
+    def log_filter(self) -> logging.Filter:
+        """A logging filter that redacts this client's secrets from records: attach it to a handler you own
+        (``handler.addFilter(client.log_filter())``). The client itself reconfigures no logger."""
+        return RedactingFilter(self._redactor())
+
+    def _limits(self, client_args: dict[str, Any]) -> Limits:
         policy = RetryPolicy(self.max_retries, self.retry_backoff, self.retry_backoff_max, self.retry_after_max)
-        return Limits(policy, self.max_response_bytes, self.sleep, self.async_sleep)
+        max_redirects = client_args.get("max_redirects", DEFAULT_MAX_REDIRECTS)
+        return Limits(policy, self.max_response_bytes, self.sleep, self.async_sleep, max_redirects)
 
     def _split_httpx_args(self) -> tuple[dict[str, Any], dict[str, Any]]:
         client_args = dict(self._httpx_args)
         transport_args = {"verify": self._verify_ssl} | {
             key: client_args.pop(key) for key in TRANSPORT_ARGS if key in client_args
         }
-        password = httpx.URL(self._base_url).password
-        if password:
-            remember_secrets([password])
         return client_args, transport_args
 
     def _httpx_kwargs(self) -> dict[str, Any]:
-        """httpx.Client arguments: the user's, with the transport wrapped by GatewayTransport."""
+        """httpx.Client arguments: the user's, with the transport (a BoundedTransport unless the user gave one)
+        wrapped by GatewayTransport."""
         client_args, transport_args = self._split_httpx_args()
-        inner = client_args.pop("transport", None) or httpx.HTTPTransport(**transport_args)
-        transport = GatewayTransport(inner, self._secret_headers(), self._limits(), httpx.URL(self._base_url))
+        inner = client_args.pop("transport", None) or BoundedTransport(**transport_args)
+        transport = GatewayTransport(
+            inner, self._secret_headers(), self._limits(client_args), httpx.URL(self._base_url), self._redactor()
+        )
         return client_args | {"transport": transport}
 
     def _async_httpx_kwargs(self) -> dict[str, Any]:
         """httpx.AsyncClient arguments: the user's, with the transport wrapped by AsyncGatewayTransport."""
         client_args, transport_args = self._split_httpx_args()
-        inner = client_args.pop("transport", None) or httpx.AsyncHTTPTransport(**transport_args)
-        transport = AsyncGatewayTransport(inner, self._secret_headers(), self._limits(), httpx.URL(self._base_url))
+        inner = client_args.pop("transport", None) or AsyncBoundedTransport(**transport_args)
+        transport = AsyncGatewayTransport(
+            inner, self._secret_headers(), self._limits(client_args), httpx.URL(self._base_url), self._redactor()
+        )
         return client_args | {"transport": transport}
 
 
@@ -123,7 +153,16 @@ class AuthenticatedClientBase(ClientBase):
         """
         return from_env(cls, api_key=api_key, account_id=account_id, base_url=base_url, environ=environ, **kwargs)
 
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        # `echo key | base64` and pasted keys end in a newline: stripped; a control character inside is refused.
+        self.token = checked_credential(self.token, "token")
+
     def _secret_headers(self) -> dict[str, str]:
         value = f"{self.prefix} {self.token}" if self.prefix else self.token
-        remember_secrets([self.token])
         return {**self._headers, self.auth_header_name: value}
+
+    def _redactor(self) -> Redactor:
+        redactor = super()._redactor()
+        redactor.add(self.token)  # whatever the header is called
+        return redactor

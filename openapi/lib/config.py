@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import httpx
 
 from .errors import ConfigurationError
+from .protocol.redaction import UnusableKeyError, clean_key
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -17,6 +18,7 @@ __all__ = [
     "ENV_API_KEY",
     "ENV_BASE_URL",
     "NO_TIMEOUT",
+    "checked_credential",
     "coerce_timeout",
     "from_env",
 ]
@@ -34,6 +36,17 @@ NO_TIMEOUT = httpx.Timeout(None)
 """Pass ``timeout=NO_TIMEOUT`` to wait forever; ``timeout=None`` means the default, not "no timeout"."""
 
 T = TypeVar("T")
+
+
+def checked_credential(value: str, what: str) -> str:
+    """A key or credential header value stripped of surrounding white space; ConfigurationError naming `what`
+    (never quoting the value) when it is empty or holds a control character."""
+    if not isinstance(value, str):
+        raise ConfigurationError(f"{what} must be a string, not {type(value).__name__}")
+    try:
+        return clean_key(value, what)
+    except UnusableKeyError as error:
+        raise ConfigurationError(str(error)) from None
 
 
 def coerce_timeout(value: httpx.Timeout | float | None) -> httpx.Timeout:
@@ -65,8 +78,9 @@ def from_env(
     """
     env = os.environ if environ is None else environ
     token = api_key or env.get(ENV_API_KEY)
-    if not token:
+    if not token or not token.strip():
         raise ConfigurationError(f"no API key: set {ENV_API_KEY} or pass api_key=...")
+    token = checked_credential(token, ENV_API_KEY if api_key is None else "api_key")
     return cls(
         base_url=base_url or env.get(ENV_BASE_URL) or DEFAULT_BASE_URL,  # type: ignore[call-arg]
         token=token,

@@ -8,17 +8,15 @@ credentials are never part of an error's text, args or body, even when the serve
 
 from __future__ import annotations
 
-import datetime
-import email.utils
 import json
-import math
-import time
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from .masking import mask_url, redact
+from .masking import Redactor, mask_url, redactor_of
+from .protocol.rpc import CODE_NAMES, CODE_NUMBERS
+from .protocol.rpc import parse_retry_after as parse_retry_after
 
 if TYPE_CHECKING:
     from ..models.code import Code
@@ -32,13 +30,16 @@ __all__ = [
     "ConflictError",
     "GatewayClientError",
     "GatewayTimeoutError",
+    "InvalidResourceIdError",
     "MissingFieldError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitedError",
     "ResponseContractError",
+    "ResponseDecodingError",
     "ResponseTooLargeError",
     "ServerError",
+    "TooManyRedirectsError",
     "TransportFailure",
     "UnauthenticatedError",
     "UnexpectedStatus",
@@ -47,27 +48,8 @@ __all__ = [
     "transport_failure",
 ]
 
-# google.rpc.Code numbers are the index; the gateway sends the number, other proxies the name.
-RPC_CODE_NAMES: tuple[str, ...] = (
-    "OK",
-    "CANCELLED",
-    "UNKNOWN",
-    "INVALID_ARGUMENT",
-    "DEADLINE_EXCEEDED",
-    "NOT_FOUND",
-    "ALREADY_EXISTS",
-    "PERMISSION_DENIED",
-    "RESOURCE_EXHAUSTED",
-    "FAILED_PRECONDITION",
-    "ABORTED",
-    "OUT_OF_RANGE",
-    "UNIMPLEMENTED",
-    "INTERNAL",
-    "UNAVAILABLE",
-    "DATA_LOSS",
-    "UNAUTHENTICATED",
-)
-_RPC_CODE_NUMBERS = {name: number for number, name in enumerate(RPC_CODE_NAMES)}
+# google.rpc.Code names by number (the gateway sends the number, other proxies the name): protocol.rpc's table.
+RPC_CODE_NAMES: tuple[str, ...] = CODE_NAMES
 _MAX_TEXT_IN_MESSAGE = 500
 
 
@@ -85,7 +67,13 @@ class UnexpectedStatus(GatewayClientError):
 
 
 class ConfigurationError(GatewayClientError, ValueError):
-    """The client is missing a setting; the message names the environment variable that provides it."""
+    """The client is missing a setting or has one it cannot use; the message names the setting (the environment
+    variable that provides it), never a credential's value."""
+
+
+class InvalidResourceIdError(GatewayClientError, ValueError):
+    """An account or job id that cannot name a resource (empty, `.` or `..`), refused before anything is sent: an
+    HTTP client removes dot segments, so `..` would turn a job read into a read of the account."""
 
 
 class TransportFailure(GatewayClientError):
@@ -99,6 +87,10 @@ class GatewayTimeoutError(TransportFailure, TimeoutError):
     """An attempt exceeded its timeout (connect, headers and the entire body together), after any retries."""
 
 
+class TooManyRedirectsError(TransportFailure):
+    """With ``follow_redirects``, the redirects did not end within ``max_redirects`` (a loop, most likely)."""
+
+
 class ResponseContractError(GatewayClientError, ValueError):
     """A 2xx response body does not have the shape the spec promises.
 
@@ -107,13 +99,16 @@ class ResponseContractError(GatewayClientError, ValueError):
     """
 
     def __init__(self, message: str, *, body: str | None = None, status_code: int | None = None) -> None:
-        super().__init__(redact(message))
+        super().__init__(message)
         self.body = body
         self.status_code = status_code
 
     def attach(self, response: httpx.Response) -> ResponseContractError:
-        """Record the raw body (redacted) and status of the response this error came from; returns self."""
-        self.body = redact(response.text, _credentials(response))
+        """Record the raw body and status of the response this error came from, with the client's secrets
+        redacted from both the body and the message; returns self."""
+        redactor = redactor_of(response)
+        self.args = tuple(redactor.scrub(arg) if isinstance(arg, str) else arg for arg in self.args)
+        self.body = redactor.scrub(_text(response))
         self.status_code = response.status_code
         return self
 
@@ -128,7 +123,12 @@ class MissingFieldError(ResponseContractError):
 
 
 class ResponseTooLargeError(ResponseContractError):
-    """The response body exceeded the client's ``max_response_bytes``; reading stopped at the cap."""
+    """The response body, as received or once decoded, exceeded the client's ``max_response_bytes``; reading
+    stopped at the cap."""
+
+
+class ResponseDecodingError(ResponseContractError):
+    """The response body's Content-Encoding is corrupt (a bad gzip stream) or one the client does not decode."""
 
 
 class APIStatusError(UnexpectedStatus):
@@ -221,33 +221,12 @@ _ERRORS_BY_STATUS: dict[int, type[APIStatusError]] = {
 }
 
 
-def parse_retry_after(value: str) -> float | None:
-    """Seconds to wait from a Retry-After value (delay-seconds or an HTTP date); None when unparseable."""
+def _text(response: httpx.Response) -> str:
+    """The body as text, whatever charset the server claims (an unknown one is read as UTF-8)."""
     try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=datetime.UTC)
-        return max(0.0, when.timestamp() - time.time())
-    return seconds if math.isfinite(seconds) and seconds >= 0 else None
-
-
-def _credentials(response: httpx.Response) -> list[str]:
-    try:
-        headers = response.request.headers
-    except RuntimeError:  # a Response built without a request
-        return []
-    secrets = []
-    for name in ("authorization", "proxy-authorization"):
-        value = headers.get(name)
-        if value:
-            secrets.append(value)
-            secrets.append(value.partition(" ")[2])
-    return [secret for secret in secrets if secret]
+        return response.text
+    except (LookupError, ValueError):
+        return response.content.decode("utf-8", "replace")
 
 
 def _code_of(raw: object) -> tuple[Code | None, int | None]:
@@ -259,7 +238,7 @@ def _code_of(raw: object) -> tuple[Code | None, int | None]:
         name = RPC_CODE_NAMES[raw] if 0 <= raw < len(RPC_CODE_NAMES) else str(raw)
         return Code(name), raw
     if isinstance(raw, str) and raw:
-        return Code(raw), _RPC_CODE_NUMBERS.get(raw)
+        return Code(raw), CODE_NUMBERS.get(raw)
     return None, None
 
 
@@ -267,7 +246,7 @@ def api_error_from_response(response: httpx.Response) -> APIStatusError:
     """The typed error for a non-2xx response: class by HTTP status, fields from the google.rpc.Status body."""
     from ..models.status import Status
 
-    body = redact(response.text, _credentials(response))
+    body = redactor_of(response).scrub(_text(response))
     status: Status | None = None
     code: Code | None = None
     code_number: int | None = None
@@ -311,11 +290,13 @@ def api_error_from_response(response: httpx.Response) -> APIStatusError:
     )
 
 
-def transport_failure(error: httpx.HTTPError, request: httpx.Request, attempts: int) -> TransportFailure:
+def transport_failure(
+    error: httpx.HTTPError, request: httpx.Request, attempts: int, redactor: Redactor
+) -> TransportFailure:
     """The GatewayClientError for an httpx failure after `attempts` attempts (raise it `from error`)."""
     kind = GatewayTimeoutError if isinstance(error, httpx.TimeoutException) else TransportFailure
     reason = type(error).__name__
-    detail = redact(str(error))[:_MAX_TEXT_IN_MESSAGE]
+    detail = redactor.scrub(str(error))[:_MAX_TEXT_IN_MESSAGE]
     tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
     text = f"{request.method} {mask_url(request.url)} failed after {tries}: {reason}"
     return kind(f"{text} ({detail})" if detail else text)

@@ -1,4 +1,8 @@
-"""Read masks: what a request's readMask covers, and the body without the fields outside it."""
+"""Read masks: what a request's readMask covers, and the body without the fields outside it.
+
+How a mask is read (`*`, nested paths, JSON or proto names) is `protocol.field_masks`'s, as for the mock and
+the suite.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import httpx
+
+from .protocol.field_masks import FieldMaskError, covered_fields, parse_paths
 
 __all__ = ["covered", "covered_by", "masked", "to_param"]
 
@@ -19,24 +25,17 @@ def to_param(mask: str | Sequence[str] | Any) -> Any:
     return ",".join(str(path).strip() for path in mask)
 
 
-def _camel(path: str) -> str:
-    first, *rest = path.split("_")
-    return first + "".join(word[:1].upper() + word[1:] for word in rest)
-
-
 def covered_by(mask: str) -> frozenset[str] | None:
     """The top-level JSON names a mask covers; None for an empty or `*` mask (all fields).
 
-    Paths are camelCase or snake_case; a nested path such as `jobProgress.percent` covers its top-level field.
+    Paths are camelCase or snake_case; a nested path such as `jobProgress.percent` covers its top-level field. A
+    mask the AIPs rule out (`*` beside other paths) is not the client's to refuse: a gateway that answers it with
+    a 200 is taken at its word, as if it had sent every field.
     """
-    names: set[str] = set()
-    for path in mask.split(","):
-        head = path.strip().partition(".")[0]
-        if head == "*":
-            return None
-        if head:
-            names.add(_camel(head))
-    return frozenset(names) or None
+    try:
+        return covered_fields(parse_paths(mask))
+    except FieldMaskError:
+        return None
 
 
 def covered(request: httpx.Request) -> frozenset[str] | None:

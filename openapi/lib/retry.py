@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import random
+import random  # the jitter's source: tests may seed or patch it
 from dataclasses import dataclass
 
 import httpx
 
-from .errors import parse_retry_after
+from .protocol.rpc import backoff_delay, parse_retry_after
 
 __all__ = ["IDEMPOTENT_METHODS", "RETRYABLE_ERRORS", "RETRYABLE_STATUSES", "RetryPolicy"]
 
@@ -32,8 +32,7 @@ class RetryPolicy:
 
     def backoff_delay(self, attempt: int) -> float:
         """initial * 2**attempt, capped, with jitter in [50 %, 100 %] of it."""
-        delay = min(self.backoff_max, self.backoff * 2.0**attempt)
-        return delay * (0.5 + random.random() / 2)
+        return backoff_delay(attempt, self.backoff, self.backoff_max, random.uniform)
 
     def delay_after(self, attempt: int, response: httpx.Response | None, error: Exception | None) -> float | None:
         """Seconds to wait before retry `attempt + 1`, or None when this outcome is final (not retryable)."""

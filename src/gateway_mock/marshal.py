@@ -6,21 +6,23 @@
 - `omit-unpopulated`: protojson's default. Unset message fields, zero-valued scalars and fields outside a read
   mask are absent; a set message whose fields are all zero is `{}`.
 
-Zero values come from each property's schema, so a spec bump re-shapes them with no edit.
+Zero values come from each property's schema (by `gateway_protocol.proto_json`'s rules), so a spec bump
+re-shapes them with no edit.
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from spec_tools.spec import Spec, json_type
+from gateway_protocol.field_masks import keep_tree
+from gateway_protocol.proto_json import is_default, zero_value
+from spec_tools.spec import Spec
 
 __all__ = ["DEFAULT_PROFILE", "PROFILES", "Marshaler", "Profile"]
 
 Profile = Literal["emit-unpopulated", "omit-unpopulated"]
 PROFILES: tuple[Profile, ...] = ("emit-unpopulated", "omit-unpopulated")
 DEFAULT_PROFILE: Profile = "emit-unpopulated"
-_INT64_FORMATS = ("int64", "uint64", "fixed64", "sfixed64", "sint64")
 _MAX_DEPTH = 8
 
 Paths = tuple[str, ...] | None  # canonical read mask paths (top level or `parent.child`); None = every field
@@ -49,7 +51,7 @@ class Marshaler:
     def masked(self, body: dict[str, Any], paths: Paths) -> dict[str, Any]:
         """A full body as sent (a fault may have edited it) cut to a read mask: fields outside it become zero
         values (emit-unpopulated) or go (omit-unpopulated); fields the body lacks stay absent."""
-        keep = _keep_tree(paths)
+        keep = keep_tree(paths)
         return body if keep is None else self._cut(body, self._job_schema, keep)
 
     def _cut(self, body: dict[str, Any], schema: dict[str, Any], keep: dict[str, Any]) -> dict[str, Any]:
@@ -85,24 +87,7 @@ class Marshaler:
 
     def zero(self, schema: dict[str, Any]) -> Any:
         """The proto3 JSON zero value of a property: null for messages and Timestamps."""
-        if schema.get("enum"):
-            return schema["enum"][0]
-        kind = json_type(schema)
-        if kind == "object":
-            # A map (additionalProperties, no fields) is never null in proto3 JSON; a message is.
-            return {} if "additionalProperties" in schema and not schema.get("properties") else None
-        if kind == "array":
-            return []
-        if kind == "boolean":
-            return False
-        if kind in ("integer", "number"):
-            return 0
-        if kind == "string":
-            fmt = schema.get("format")
-            if fmt == "date-time":
-                return None
-            return "0" if fmt in _INT64_FORMATS else ""
-        return None
+        return zero_value(schema)
 
     # --- omit-unpopulated -------------------------------------------------------------------------------
 
@@ -121,27 +106,7 @@ class Marshaler:
         return out
 
     def _is_zero(self, value: Any, schema: dict[str, Any]) -> bool:
-        if schema.get("enum"):
-            return bool(value == schema["enum"][0])
-        if isinstance(value, bool):
-            return value is False
-        if isinstance(value, dict):
-            return False  # a set message is populated even when empty
-        return value in ("", 0, []) or (schema.get("format") in _INT64_FORMATS and value == "0")
+        return is_default(value, schema)
 
 
 _ABSENT: Any = object()
-
-
-def _keep_tree(paths: Paths) -> dict[str, Any] | None:
-    """`("name", "jobProgress.percent")` -> `{"name": None, "jobProgress": {"percent": None}}`; None keeps all."""
-    if paths is None:
-        return None
-    tree: dict[str, Any] = {}
-    for path in paths:
-        head, _, rest = path.partition(".")
-        if not rest:
-            tree[head] = None
-        elif head not in tree or tree[head] is not None:
-            tree.setdefault(head, {})[rest] = None
-    return tree

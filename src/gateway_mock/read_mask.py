@@ -1,78 +1,36 @@
-"""readMask: which field paths a request may name (from the job schema) and how a job is cut down to them."""
+"""readMask: which field paths a request may name (from the job schema) and how a job is cut down to them.
+
+The syntax and its rules (`*` alone means every field, JSON or proto names, nested paths at any depth) are
+`gateway_protocol.field_masks`'s, the same the client and the contract suite read masks with.
+"""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from gateway_protocol.field_masks import FieldMaskError, apply_mask, keep_tree, parse_paths, resolve_paths
 from spec_tools.spec import Spec
 
 __all__ = ["ReadMask", "ReadMaskError"]
 
-_ALL = "*"
-
-
-class ReadMaskError(ValueError):
-    """A readMask path that names no field of the job."""
-
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
-
-
-def _aliases(names: list[str]) -> dict[str, str]:
-    # grpc-gateway accepts a field by its JSON (camelCase) name and by its proto (snake_case) name.
-    aliases = {_snake(name): name for name in names}
-    aliases.update({name: name for name in names})
-    return aliases
+ReadMaskError = FieldMaskError
+"""A readMask that names no field of the job, or breaks the syntax (`*` beside other paths)."""
 
 
 class ReadMask:
-    """Parses comma-separated readMask paths (top level, or one nested level such as `jobProgress.percent`)."""
+    """Parses comma-separated readMask paths against the job schema (`name`, `job_progress.percent`, ...)."""
 
     def __init__(self, spec: Spec) -> None:
-        properties: dict[str, Any] = spec.job_schema().get("properties", {})
-        self._top = _aliases(list(properties))
-        self._nested = {
-            name: _aliases(list(spec.resolve(node).get("properties", {})))
-            for name, node in properties.items()
-            if spec.resolve(node).get("properties")
-        }
+        self._spec = spec
+        self._job = spec.job_schema()
 
     def parse(self, raw: str) -> tuple[str, ...] | None:
-        """Canonical camelCase paths, or None when the mask is empty or `*` (all fields)."""
-        paths = [path.strip() for path in raw.split(",")]
-        paths = [path for path in paths if path]
-        if not paths or _ALL in paths:
-            return None
-        canonical: list[str] = []
-        for path in paths:
-            top, _, rest = path.partition(".")
-            field = self._top.get(top)
-            if field is None:
-                raise ReadMaskError(f'invalid readMask: unknown field path "{path}"')
-            if rest:
-                nested = self._nested.get(field, {}).get(rest)
-                if nested is None:
-                    raise ReadMaskError(f'invalid readMask: unknown field path "{path}"')
-                canonical.append(f"{field}.{nested}")
-            else:
-                canonical.append(field)
-        return tuple(canonical)
+        """Canonical camelCase paths, or None when the mask is empty or `*` (all fields); ReadMaskError for a path
+        the job schema does not have or a malformed mask."""
+        paths = parse_paths(raw)
+        return None if paths is None else resolve_paths(paths, self._job, self._spec.resolve)
 
     @staticmethod
     def apply(job: dict[str, Any], paths: tuple[str, ...]) -> dict[str, Any]:
         """The job with only the named fields, in the job's own field order."""
-        whole = {path for path in paths if "." not in path}
-        nested: dict[str, set[str]] = {}
-        for path in paths:
-            if "." in path:
-                top, leaf = path.split(".", 1)
-                nested.setdefault(top, set()).add(leaf)
-        masked: dict[str, Any] = {}
-        for key, value in job.items():
-            if key in whole:
-                masked[key] = value
-            elif key in nested and isinstance(value, dict):
-                masked[key] = {leaf: item for leaf, item in value.items() if leaf in nested[key]}
-        return masked
+        return apply_mask(job, keep_tree(paths))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from spec_tools.rpc_codes import CODE_NUMBERS, code_schema_name, http_status_by_code
+from gateway_protocol.rpc import CODE_NUMBERS
+from spec_tools.rpc_codes import code_schema_name, http_status_by_code
 from spec_tools.spec import Spec
 
 __all__ = ["CODE_NUMBERS", "StatusCodes", "http_status_by_code", "status_body"]

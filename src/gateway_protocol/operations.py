@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .proto_json import snake_case
 from .resource_names import PathTemplate
 from .spec_view import schema_key_of
 
@@ -114,7 +115,7 @@ class Operation:
         """The facade's name for it: the AIP kind, or the custom verb in snake case (`estimate_cost`)."""
         if self.kind != "custom" or self.verb is None:
             return self.kind
-        return "".join(f"_{c.lower()}" if c.isupper() else c for c in self.verb).lstrip("_")
+        return snake_case(self.verb)
 
 
 def _json_body(node: Any) -> tuple[dict[str, Any] | None, bool]:

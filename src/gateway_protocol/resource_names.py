@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
 
-__all__ = ["PathTemplate", "ResourceValueError", "check_value"]
+__all__ = ["PathTemplate", "ResourceValueError", "check_value", "path_segment"]
 
 _VARIABLE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _DOT_SEGMENTS = frozenset({".", ".."})
@@ -35,6 +35,12 @@ def check_value(name: str, value: object) -> str:
     if value in _DOT_SEGMENTS:
         raise ResourceValueError(f"{name} must not be '.' or '..': it would rewrite the request path")
     return value
+
+
+def path_segment(name: str, value: object) -> str:
+    """The URL path segment of the variable `name`: `value` checked (a string, not empty, `.` or `..`) and
+    percent-encoded whole, so a `/` stays inside it."""
+    return quote(check_value(name, value), safe="")
 
 
 @dataclass(frozen=True)
@@ -111,7 +117,7 @@ class PathTemplate:
             assert segment.variable is not None
             if segment.variable not in values:
                 raise ResourceValueError(f"{segment.variable} is missing")
-            out.append(quote(check_value(segment.variable, values[segment.variable]), safe=""))
+            out.append(path_segment(segment.variable, values[segment.variable]))
         path = "/" + "/".join(out)
         return f"{path}:{self.verb}" if self.verb else path
 

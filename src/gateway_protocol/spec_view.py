@@ -7,7 +7,7 @@ works on the resulting mapping and needs nothing beyond the standard library, so
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ __all__ = ["Spec", "json_type", "schema_key_of"]
 _SCHEMA_REF = "#/components/schemas/"
 
 
-def json_type(schema: dict[str, Any]) -> str | None:
+def json_type(schema: Mapping[str, Any]) -> str | None:
     """A schema's JSON type; of a type list (OpenAPI 3.1 `[string, "null"]`), the first that is not null."""
     kind = schema.get("type")
     if isinstance(kind, list):

@@ -191,12 +191,19 @@ def _generate_package(workdir: Path, spec: Path, config: Path, templates: Path) 
 
 
 def _copy_lib(source: Path, target: Path) -> None:
-    """Copy the client's hand-written modules (openapi/lib/*.py) into the package as `_lib`."""
+    """Copy the client's hand-written modules (openapi/lib/*.py) into the package as `_lib`, and the protocol facts
+    they build on (src/gateway_protocol, the package the mock and the suite import) as `_lib/protocol`."""
     if not source.is_dir():
         return
     target.mkdir(parents=True, exist_ok=True)
     for module in sorted(source.glob("*.py")):
         shutil.copyfile(module, target / module.name)
+    import gateway_protocol
+
+    protocol = target / "protocol"
+    protocol.mkdir(exist_ok=True)
+    for module in sorted(Path(gateway_protocol.__file__).parent.glob("*.py")):
+        shutil.copyfile(module, protocol / module.name)
 
 
 def generate(

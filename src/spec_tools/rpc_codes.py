@@ -1,18 +1,16 @@
-"""google.rpc.Code as the spec states it: wire numbers from googleapis-common-protos, HTTP statuses from the
-"HTTP Mapping: NNN" lines of the spec's Code description (the spec lists names only, not in numeric order)."""
+"""google.rpc.Code as the spec states it: HTTP statuses from the "HTTP Mapping: NNN" lines of the spec's Code
+description (the spec lists names only, not in numeric order); wire numbers are `gateway_protocol.rpc`'s table."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from google.rpc import code_pb2  # type: ignore[import-untyped]
+from gateway_protocol.rpc import CODE_NUMBERS
 
 from .spec import Spec
 
 __all__ = ["CODE_NUMBERS", "code_schema_name", "http_status_by_code"]
-
-CODE_NUMBERS: dict[str, int] = dict(code_pb2.Code.items())
 _FALLBACK_SCHEMA = "gatewayCode"
 _ENTRY = re.compile(r"^\s*- ([A-Z][A-Z_]*):", re.MULTILINE)
 _MAPPING = re.compile(r"HTTP Mapping:\s*(\d{3})")

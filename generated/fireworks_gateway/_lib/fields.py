@@ -8,20 +8,18 @@ hold a secret), and a missing or null required field raises MissingFieldError.
 from __future__ import annotations
 
 import datetime
-import math
-import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
 from .errors import MissingFieldError, ResponseContractError
+from .protocol.proto_json import MESSAGE, NULL_MEANS_UNSET, TIMESTAMP, float_value, integer_value
 
 __all__ = ["checked"]
 
-_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
-_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
-_NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
-# Kinds whose JSON null means "unset" in proto3 JSON: messages (objects) and google.protobuf.Timestamp.
-_NULLABLE = frozenset({"object", "datetime"})
+# The generated models' field kinds whose JSON null means "unset" (protocol.proto_json says which kinds those are).
+_NULLABLE = frozenset(
+    kind for kind, proto_kind in (("object", MESSAGE), ("datetime", TIMESTAMP)) if proto_kind in NULL_MEANS_UNSET
+)
 _EXACT: dict[str, type] = {
     "str": str,
     "enum": str,
@@ -34,45 +32,22 @@ _EXACT: dict[str, type] = {
 }
 
 
-_exact_by_kinds: dict[int, tuple[Mapping[str, str], dict[str, type]]] = {}
-
-
-def _exact_types(kinds: Mapping[str, str]) -> dict[str, type]:
-    """JSON name -> the exact Python type a well-typed value has; cached per (module-level, immortal) kinds table."""
-    cached = _exact_by_kinds.get(id(kinds))
-    if cached is None or cached[0] is not kinds:
-        table = {name: _EXACT[kind] for name, kind in kinds.items() if kind in _EXACT}
-        cached = _exact_by_kinds[id(kinds)] = (kinds, table)
-    return cached[1]
-
-
 def _wrong(model: str, name: str, kind: str, value: Any) -> ResponseContractError:
     return ResponseContractError(f"field {name!r} of {model}: expected {kind}, got {type(value).__name__}")
 
 
 def _int(model: str, name: str, value: Any) -> int:
-    if isinstance(value, bool):
-        raise _wrong(model, name, "an integer", value)
-    if isinstance(value, int):
-        number = value
-    elif (isinstance(value, float) and value.is_integer()) or (isinstance(value, str) and _INTEGER.fullmatch(value)):
-        number = int(value)
-    else:
+    number = integer_value(value)
+    if number is None:
         raise _wrong(model, name, "an integer", value)
     return number
 
 
 def _float(model: str, name: str, value: Any) -> float:
-    if isinstance(value, bool):
-        raise _wrong(model, name, "a number", value)
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        if value in _NON_FINITE:
-            return _NON_FINITE[value]
-        if _NUMBER.fullmatch(value):
-            return float(value)
-    raise _wrong(model, name, "a number", value)
+    number = float_value(value)
+    if number is None:
+        raise _wrong(model, name, "a number (a double: finite, or NaN/Infinity/-Infinity)", value)
+    return number
 
 
 def _timestamp(model: str, name: str, value: Any) -> str:
@@ -122,11 +97,10 @@ def checked(
     if not isinstance(src, Mapping):
         raise ResponseContractError(f"{model}: expected an object, got {type(src).__name__}")
     d = dict(src)
-    cached = _exact_by_kinds.get(id(kinds))
-    exact = cached[1] if cached is not None and cached[0] is kinds else _exact_types(kinds)
     nulls = None
     for name, value in d.items():
-        expected = exact.get(name)
+        kind = kinds.get(name)
+        expected = _EXACT.get(kind) if kind is not None else None
         if expected is None or (type(value) is expected and value is not None):  # common case (bool is not int)
             continue  # (a field newer than the spec, or of a kind not checked, is kept as it is)
         if value is None:

@@ -1,115 +1,67 @@
-"""Keep secrets out of text: redaction of known values, masked URLs and mappings, and a filter for log records."""
+"""Keep a client's secrets out of text: its own redactor, masked URLs and mappings, an opt-in log filter.
+
+What a secret is and how it is found (escaped, percent-encoded, base64, in a bytes repr) is defined once in
+`protocol.redaction`. Each client has its own `Redactor` holding its secrets only: nothing is remembered
+process-wide, and no logger is touched (``client.log_filter()`` gives a filter to attach to a handler you own).
+"""
 
 from __future__ import annotations
 
-import logging
-import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+from .protocol.redaction import REDACTED, RedactingFilter, Redactor, is_secret_name, mask_url
 
 __all__ = [
     "REDACTED",
-    "forget_secret",
-    "install_log_filters",
+    "REDACTOR_EXTENSION",
+    "RedactingFilter",
+    "Redactor",
+    "client_redactor",
     "keys_repr",
     "mask_url",
-    "redact",
-    "remember_secrets",
+    "redactor_of",
 ]
 
-REDACTED = "[REDACTED]"
-# Shorter values would redact ordinary words; tokens and passwords are longer.
-_MIN_SECRET_LENGTH = 4
-# Remembered values outlive their client and apply to every client's text: a short one ("wrong", "test") would
-# redact words of unrelated messages. Real keys are far longer; a short one is still redacted from its own
-# requests' errors, which pass it explicitly.
-_MIN_REMEMBERED_LENGTH = 8
-# Loggers that may print request URLs or response headers (httpcore logs the latter at DEBUG).
-_LOGGERS = (
-    "fireworks_gateway",
-    "httpx",
-    "httpcore.connection",
-    "httpcore.connection_pool",
-    "httpcore.http11",
-    "httpcore.http2",
-    "httpcore.proxy",
-    "httpcore.socks",
-)
-
-_secrets: set[str] = set()
-_lock = threading.Lock()
+REDACTOR_EXTENSION = "fireworks_gateway.redactor"
+"""The key under which the transport leaves its client's redactor in each response's `extensions`."""
 
 
-def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """`text` with every given and every remembered secret replaced by REDACTED (longest first)."""
-    with _lock:
-        known = _secrets | {s for s in secrets if len(s) >= _MIN_SECRET_LENGTH}
-    for secret in sorted(known, key=len, reverse=True):
-        if secret in text:
-            text = text.replace(secret, REDACTED)
-    return text
-
-
-def remember_secrets(values: Iterable[str]) -> None:
-    """Register values that log records and errors must never show (tokens, header values, URL passwords)."""
-    fresh = {value for value in values if isinstance(value, str) and len(value) >= _MIN_REMEMBERED_LENGTH}
-    for value in list(fresh):
-        credential = value.partition(" ")[2]
-        if len(credential) >= _MIN_REMEMBERED_LENGTH:
-            fresh.add(credential)  # "Bearer sk-..." -> the key alone too
-    with _lock:
-        _secrets.update(fresh)
-    install_log_filters()
-
-
-def forget_secret(value: str) -> None:
-    with _lock:
-        _secrets.discard(value)
-
-
-def mask_url(url: object) -> str:
-    """The URL with its password (and userinfo token) replaced by REDACTED; query strings of signed URLs kept out."""
-    text = str(url)
+def client_redactor(base_url: str, headers: Mapping[str, str]) -> Redactor:
+    """The redactor of one client: the values of its credential-like headers (the bearer key alone too) and the
+    password of its base URL."""
+    redactor = _credentials(headers)
     try:
-        parts = urlsplit(text)
-    except ValueError:
-        return REDACTED
-    netloc = parts.netloc
-    if "@" in netloc:
-        userinfo, _, host = netloc.rpartition("@")
-        user, has_password, _password = userinfo.partition(":")
-        netloc = f"{user}:{REDACTED}@{host}" if has_password else f"{REDACTED}@{host}"
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+        password = httpx.URL(base_url).password
+    except (httpx.InvalidURL, TypeError):
+        password = None
+    if password:
+        redactor.add(password)
+    return redactor
+
+
+def redactor_of(response: httpx.Response) -> Redactor:
+    """The redactor of the client a response came to; for a response built elsewhere, one that knows the
+    credentials of its request."""
+    redactor = response.extensions.get(REDACTOR_EXTENSION)
+    if isinstance(redactor, Redactor):
+        return redactor
+    try:
+        return _credentials(response.request.headers)
+    except RuntimeError:  # a Response built without a request
+        return Redactor()
+
+
+def _credentials(headers: Mapping[str, str]) -> Redactor:
+    redactor = Redactor()
+    for name, value in headers.items():
+        if is_secret_name(name):
+            redactor.add_credential(value)
+    return redactor
 
 
 def keys_repr(mapping: Mapping[str, Any]) -> str:
     """repr of a mapping that may hold credentials (headers, cookies, httpx arguments): its keys only."""
     return repr(dict.fromkeys(sorted(mapping), "***"))
-
-
-class _RedactingFilter(logging.Filter):
-    """Rewrites a record whose text holds a remembered secret; never drops a record."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not _secrets:
-            return True
-        message = record.getMessage()
-        cleaned = redact(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, ()
-        return True
-
-
-_FILTER = _RedactingFilter()
-
-
-def install_log_filters() -> None:
-    """Attach the redacting filter to the package's, httpx's and httpcore's loggers (idempotent).
-
-    Filters on a logger see only that logger's records, so each logger that writes is named.
-    """
-    for name in _LOGGERS:
-        logger = logging.getLogger(name)
-        if _FILTER not in logger.filters:
-            logger.addFilter(_FILTER)

@@ -1,9 +1,9 @@
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
+from ..._lib.paths import path_segment
 from ..._lib.responses import parse_model
 from ...client import AuthenticatedClient, Client
 from ...models.supervised_fine_tuning_job import SupervisedFineTuningJob
@@ -27,7 +27,7 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/v1/accounts/{account_id}/supervisedFineTuningJobs".format(
-            account_id=quote(str(account_id), safe=""),
+            account_id=path_segment("account_id", account_id),
         ),
     }
 

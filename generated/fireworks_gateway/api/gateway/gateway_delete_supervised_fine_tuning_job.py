@@ -1,9 +1,9 @@
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
+from ..._lib.paths import path_segment
 from ..._lib.responses import parse_model
 from ...client import AuthenticatedClient, Client
 from ...models.gateway_delete_supervised_fine_tuning_job_response_200 import (
@@ -20,9 +20,9 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "delete",
         "url": "/v1/accounts/{account_id}/supervisedFineTuningJobs/{supervised_fine_tuning_job_id}".format(
-            account_id=quote(str(account_id), safe=""),
-            supervised_fine_tuning_job_id=quote(
-                str(supervised_fine_tuning_job_id), safe=""
+            account_id=path_segment("account_id", account_id),
+            supervised_fine_tuning_job_id=path_segment(
+                "supervised_fine_tuning_job_id", supervised_fine_tuning_job_id
             ),
         ),
     }
