@@ -149,7 +149,7 @@ def bump(
         echo(f"      warning (outside the selected operations, not refused): {warning}")
 
     echo(f"[2/6] compare with the vendored {old_version}")
-    if candidate.text == current_text and _pages_of(candidate) == _kept_pages(project):
+    if candidate.text == current_text:  # the pages around it (prose, examples) are no reason to regenerate
         echo(f"      already at {old_version}: the candidate is byte-identical; nothing to do")
         return BumpResult(old_version, new_version, (), bumped=False)
     _check_direction(old_version, new_version, force, echo)
@@ -200,12 +200,6 @@ def _read_vendored(project: Project, selection: tuple[str, ...]) -> tuple[str, S
 def _pages_of(candidate: Candidate) -> list[tuple[str, bytes]]:
     """(name kept under, bytes) of each page to keep beside the spec."""
     return [(page_file_name(page.path), page.raw) for page in candidate.pages]
-
-
-def _kept_pages(project: Project) -> list[tuple[str, bytes]]:
-    if not project.pages.is_dir():
-        return []
-    return [(path.name, path.read_bytes()) for path in sorted(project.pages.iterdir()) if path.is_file()]
 
 
 def _write_pages(directory: Path, pages: list[tuple[str, bytes]]) -> None:

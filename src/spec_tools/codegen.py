@@ -184,6 +184,7 @@ def build_package(workdir: Path, spec: Path, config: Path, templates: Path, *, s
         raise GenerationError(f"{spec}: cannot read the spec ({type(error).__name__})") from error
     if not isinstance(document, dict):
         raise GenerationError(f"{spec}: expected an OpenAPI document")
+    workdir.mkdir(parents=True, exist_ok=True)
     derived = workdir / "generator-input.json"
     selection = selection_beside(spec)  # openapi/operations.yaml; a spec without one generates everything
     try:

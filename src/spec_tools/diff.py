@@ -279,6 +279,9 @@ class _Usage:
                 label = operation_id if isinstance(operation_id, str) else f"{method.upper()} {path}"
                 if wanted is None or label in wanted:
                     self.operations[label] = _Operation(label, method.upper(), str(path), item, raw)
+        # Operations are listed in the selection's order (the document's when every operation counts).
+        ranked = [*(selection or ()), *self.operations]
+        self.rank = {label: index for index, label in reversed(list(enumerate(ranked)))}
         self.readers: dict[str, set[str]] = {}
         self.writers: dict[str, set[str]] = {}
         for operation in self.operations.values():
@@ -324,7 +327,7 @@ class _Usage:
         return _Context(bool(readers), bool(writers), tuple(sorted(readers | writers, key=self.order)))
 
     def order(self, label: str) -> int:
-        return list(self.operations).index(label) if label in self.operations else len(self.operations)
+        return self.rank.get(label, len(self.rank))
 
     @property
     def schemas_used(self) -> set[str]:

@@ -140,7 +140,6 @@ def assemble(sources: Sequence[Source]) -> dict[str, Any]:
         return sources[0].document
     first = sources[0]
     _same_version(sources)
-    document: dict[str, Any] = {key: value for key, value in first.document.items() if key not in ("paths", "tags")}
     owners: dict[tuple[str, ...], Source] = {}
     tags: dict[str, Any] = {}
     paths: dict[str, dict[str, Any]] = {}
@@ -157,11 +156,11 @@ def assemble(sources: Sequence[Source]) -> dict[str, Any]:
             kept = components.setdefault(str(section), {})
             for key, value in (entries or {}).items() if isinstance(entries, dict) else ():
                 _take(kept, key, value, ("components", str(section), str(key)), source, owners)
+    merged: dict[str, Any] = {"paths": paths, "components": components}
     if tags:
-        document["tags"] = list(tags.values())
-    document["paths"] = paths
-    document["components"] = components
-    return document
+        merged["tags"] = list(tags.values())
+    ordered = {key: merged.get(key, value) for key, value in first.document.items() if key != "tags" or tags}
+    return {**ordered, **{key: value for key, value in merged.items() if key not in ordered}}
 
 
 def _same_version(sources: Sequence[Source]) -> None:

@@ -228,15 +228,15 @@ def _validate(
     """Refuse any defect in the selected operations and what they reach; warn about the others."""
     scope = _Scope(document, selected)
     for error in _errors(select_document(document, selected)):
-        path = _error_path(document, error)
-        raise SpecInputError(f"{_place(path, sources, label)} is not valid OpenAPI 3.1: {_first_line(error)}.")
+        raise _invalid(_error_path(document, error), error, sources, label)
     warnings: list[SpecWarning] = []
     for error in _errors(document):  # about 1 s for the whole API
         path = _error_path(document, error)
         subject = scope.subject(path)
         if subject is None:  # in the selection after all (a defect only the whole document shows)
-            raise SpecInputError(f"{_place(path, sources, label)} is not valid OpenAPI 3.1: {_first_line(error)}.")
-        warnings.append(SpecWarning(subject, _place(path, sources, label, with_path=False), _first_line(error)))
+            raise _invalid(path, error, sources, label)
+        where, at = _place(path, sources, label, with_path=False)
+        warnings.append(SpecWarning(subject, f"{where}{at}", _first_line(error)))
         if len(warnings) == _MAX_WARNINGS:
             break
     return tuple(warnings)
@@ -327,14 +327,17 @@ def _path_in_message(document: dict[str, Any], message: str) -> list[str | int]:
     return ["paths", path, method]
 
 
-def _place(path: list[str | int], sources: Sequence[Source], label: str, *, with_path: bool = True) -> str:
-    """`file at line L, column C ($.json.path)` for the first source holding `path`."""
-    source = next((s for s in sources if _follow(s.document, path)[0]), sources[0])
-    where = source.where if len(sources) == 1 or path else label
-    if not path:
-        return where
-    located = _at(source.text, path, with_path=with_path)
-    return f"{where}{located}"
+def _place(path: list[str | int], sources: Sequence[Source], label: str, *, with_path: bool = True) -> tuple[str, str]:
+    """(the file, ` at line L, column C ($.json.path)`) of the first source holding `path`."""
+    source = next((s for s in sources if path and _follow(s.document, path)[0]), None)
+    if source is None:
+        return (sources[0].where if len(sources) == 1 else label), ""
+    return source.where, _at(source.text, path, with_path=with_path)
+
+
+def _invalid(path: list[str | int], error: object, sources: Sequence[Source], label: str) -> SpecInputError:
+    where, at = _place(path, sources, label)
+    return SpecInputError(f"{where} is not valid OpenAPI 3.1: {_first_line(error)}{at}.")
 
 
 def _walk(node: Any, path: list[str | int]) -> Iterator[tuple[list[str | int], dict[str, Any]]]:
