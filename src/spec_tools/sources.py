@@ -63,13 +63,16 @@ class Source:
 
 
 def expand_arguments(arguments: Sequence[str]) -> list[Path]:
-    """The paths a command line names. A single argument that names no file but holds spaces is a list of paths
-    written shell-style (`make bump SPEC="a.md b.md"`), split here without a shell; anything else is taken as is."""
-    if len(arguments) == 1 and not Path(arguments[0]).exists() and arguments[0].split() != [arguments[0]]:
+    """The paths a command line names. A single argument that names no file but splits, shell-style, into names of
+    files that all exist is that list (`make bump SPEC="a.md 'b c.md'"`), split here without a shell; anything else
+    is taken as it is (so a missing file is reported under its whole name)."""
+    if len(arguments) == 1 and not Path(arguments[0]).exists():
         try:
-            return [Path(part) for part in shlex.split(arguments[0])]
-        except ValueError as exc:
-            raise SourceError(f"cannot split {inline(arguments[0], 100)!r} into file names: {exc}") from None
+            parts = shlex.split(arguments[0])
+        except ValueError:
+            parts = []
+        if len(parts) > 1 and all(Path(part).exists() for part in parts):
+            return [Path(part) for part in parts]
     return [Path(argument) for argument in arguments]
 
 
