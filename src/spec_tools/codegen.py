@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import filecmp
+import functools
 import json
 import os
 import re
@@ -81,11 +82,16 @@ def validate_config(config_path: Path) -> dict[str, object]:
 def class_name_for(schema_key: str, document: dict[str, Any] | None = None) -> str:
     """The class name of a `components/schemas` key of `document` (default: the vendored spec); the rule is
     `spec_tools.naming`'s. `gatewaySupervisedFineTuningJob` -> `SupervisedFineTuningJob`, `typeMoney` -> `Money`."""
-    if document is None:
-        from .spec import load_spec
+    return (class_names(document) if document is not None else _vendored_class_names())[schema_key]
 
-        document = load_spec().document
-    return class_names(document)[schema_key]
+
+@functools.cache
+def _vendored_class_names() -> dict[str, str]:
+    """The vendored spec's class names (cached like `load_spec`: the vendored spec does not change while a process
+    runs)."""
+    from .spec import load_spec
+
+    return class_names(load_spec().document)
 
 
 def _rewrite(node: Any, names: dict[str, str]) -> Any:

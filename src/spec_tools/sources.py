@@ -96,10 +96,10 @@ def list_sources(paths: Sequence[Path]) -> list[Path]:
             files.append(path)
     if len(files) > MAX_SOURCES:
         raise SourceError(f"{len(files)} files given: at most {MAX_SOURCES} pages make one spec")
-    names = [file.name for file in files]
+    names = [page_file_name(file) for file in files]
     duplicate = next((name for name in names if names.count(name) > 1), None)
     if duplicate is not None:
-        raise SourceError(f"two of the files given are named {inline(duplicate)!r}; pages are kept by name")
+        raise SourceError(f"two of the files given would be kept as {inline(duplicate)!r}; pages are kept by name")
     return sorted(files, key=lambda file: file.name) if len(files) > 1 else files
 
 
@@ -135,19 +135,23 @@ def page_file_name(path: Path) -> str:
 def assemble(sources: Sequence[Source]) -> dict[str, Any]:
     """One document from the pages of one version: each path, operation and component once.
 
-    The first page (by name) gives the top-level fields; tags are merged by name. Two pages that hold the same
-    operation or component must hold it equal, or SourceError names the first schema (or operation) and field
-    that differ and what each page says.
+    Top-level fields (info, servers, security) must agree too; tags are merged by name. Two pages that hold the
+    same operation or component must hold it equal, or SourceError names the first schema (or operation) and
+    field that differ and what each page says.
     """
     if len(sources) == 1:
         return sources[0].document
     first = sources[0]
     _same_version(sources)
     owners: dict[tuple[str, ...], Source] = {}
+    top: dict[str, Any] = {}
     tags: dict[str, Any] = {}
     paths: dict[str, dict[str, Any]] = {}
     components: dict[str, dict[str, Any]] = {}
     for source in sources:
+        for key, value in source.document.items():
+            if key not in ("paths", "components", "tags"):
+                _take(top, key, value, ("top", str(key)), source, owners)
         for tag in source.document.get("tags") or []:
             if isinstance(tag, dict) and isinstance(tag.get("name"), str):
                 tags.setdefault(tag["name"], tag)
@@ -205,6 +209,8 @@ def _take(
 
 
 def _describe(where: tuple[str, ...]) -> str:
+    if where[0] == "top":
+        return f"the top-level field {inline(where[1], 60)}"
     if where[0] == "components":
         kind = "schema" if where[1] == "schemas" else f"components.{inline(where[1], 40)} entry"
         return f"{kind} {inline(where[2], 100)}"

@@ -230,7 +230,11 @@ def _validate(
     for error in _errors(select_document(document, selected)):
         raise _invalid(_error_path(document, error), error, sources, label)
     warnings: list[SpecWarning] = []
-    for error in _errors(document):  # about 1 s for the whole API
+    try:
+        errors = list(_errors(document))  # about 1 s for the whole API
+    except SpecInputError as exc:  # the validator broke on something the selection does not use
+        return (SpecWarning("the rest of the document", label, f"not checked: {exc}"),)
+    for error in errors:
         path = _error_path(document, error)
         subject = scope.subject(path)
         if subject is None:  # in the selection after all (a defect only the whole document shows)
