@@ -74,6 +74,12 @@ def project(frozen_project: Path, tmp_path: Path) -> Project:
     return Project(root)
 
 
+@pytest.fixture
+def no_generation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """For tests about what a bump reads, vendors and restores, not what it generates: regeneration is skipped."""
+    monkeypatch.setattr(bump_module, "generate", lambda spec, config, templates, generated: generated)
+
+
 def _snapshot(project: Project) -> dict[str, bytes]:
     """Every file under openapi/ and generated/ plus the changelog, by path, with its bytes."""
     files = {"CHANGELOG.md": project.changelog.read_bytes()}
@@ -418,6 +424,7 @@ def _gone(pid: int) -> bool:
 
 
 @pytest.mark.timeout(60)
+@pytest.mark.usefixtures("no_generation")
 def test_a_hung_verification_is_stopped_with_all_it_started(project: Project, tmp_path: Path) -> None:
     """A verification past its time budget is killed with its whole process group (a background child included),
     the bump fails saying so, and the tree comes back byte for byte."""
@@ -438,6 +445,7 @@ def test_a_hung_verification_is_stopped_with_all_it_started(project: Project, tm
     assert _gone(child), "the verification's background child survived"
 
 
+@pytest.mark.usefixtures("no_generation")
 def test_verification_output_is_bounded_in_the_failure_message(project: Project, tmp_path: Path) -> None:
     """A verification that writes megabytes on one line fails with a message of bounded size."""
     source = tmp_path / "next.yaml"
@@ -478,6 +486,7 @@ def test_a_folder_of_pages_is_assembled_vendored_and_kept(project: Project, tmp_
     assert "rollout_strategy" in job_model
 
 
+@pytest.mark.usefixtures("no_generation")
 def test_pages_named_one_by_one_or_in_one_argument_are_one_spec(project: Project, tmp_path: Path) -> None:
     """The scripts `make spec-diff` and `make bump` run take a folder, the files one by one, or their names in one
     argument separated by spaces (`make spec-diff NEW="a.md b.md"`): the same spec each time."""
@@ -537,6 +546,7 @@ def test_pages_of_two_versions_are_refused(project: Project, tmp_path: Path) -> 
         bump(folder, project, verify="false", echo=_quiet)
 
 
+@pytest.mark.usefixtures("no_generation")
 def test_a_failed_bump_from_pages_leaves_no_pages_behind(project: Project, tmp_path: Path) -> None:
     """When verification fails, openapi/pages/ goes as it came: absent, like everything else restored."""
     before = _snapshot(project)
@@ -545,6 +555,7 @@ def test_a_failed_bump_from_pages_leaves_no_pages_behind(project: Project, tmp_p
     assert _snapshot(project) == before and not project.pages.exists()
 
 
+@pytest.mark.usefixtures("no_generation")
 def test_a_whole_spec_after_pages_removes_the_pages(project: Project, tmp_path: Path) -> None:
     """openapi/pages/ holds the pages of the spec vendored now: a later bump to a whole spec removes them."""
     bump(_pages(tmp_path, _versioned("4.260.0")), project, verify="true", echo=_quiet)
@@ -581,6 +592,7 @@ def _with_defect_outside_the_selection(document: dict[str, Any]) -> tuple[dict[s
     return document, operation_id
 
 
+@pytest.mark.usefixtures("no_generation")
 def test_defects_outside_the_selection_are_warned_not_refused(project: Project, tmp_path: Path) -> None:
     """openapi-spec-validator refuses a whole document for one operation's undeclared path parameter. The bump
     holds the selected operations to the full standard but only warns about that one, naming it and the line."""

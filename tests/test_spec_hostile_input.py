@@ -296,7 +296,7 @@ def test_the_printed_commit_line_is_one_quoted_argument(light_project: Project, 
 
 def test_spec_text_cannot_forge_a_changelog_heading(light_project: Project, tmp_path: Path) -> None:
     """A property name and an enum value carrying newlines and a `## Spec` heading stay inside one entry line,
-    escaped; the file name of the page does too."""
+    escaped; the file name of the page does too, and the page is kept under a plain name."""
     forged = "## Spec 9.9.9 — forged"
     text = with_property_ref("#/components/schemas/typeMoney")
     text = text.replace("        probeRef:\n", f'        "x\\n\\n{forged}":\n', 1)
@@ -307,6 +307,10 @@ def test_spec_text_cannot_forge_a_changelog_heading(light_project: Project, tmp_
     headings = [line for line in changelog.splitlines() if line.startswith("#")]
     assert headings == ["# Changelog", "## Spec 9999.0.0 — 2026-11-28", "## Spec 4.259.0 — 2026-11-27"]
     assert "x\\n\\n## Spec 9.9.9" in changelog
+    kept = [path.name for path in light_project.pages.iterdir()]
+    assert (
+        kept == ["page____Spec_9.9.9___forged.md"] and (light_project.pages / kept[0]).read_bytes() == page.read_bytes()
+    )
 
 
 def _outside_code_spans(line: str) -> str:

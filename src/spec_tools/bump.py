@@ -143,7 +143,7 @@ def bump(
     candidate = load_candidate(sources, selection)
     current_text, current = _read_vendored(project, selection)
     old_version, new_version = current.version, candidate.spec.version
-    shape = f"assembled from {candidate.label}" if candidate.assembled else "one document"
+    shape = f"assembled from {inline(candidate.label)}" if candidate.assembled else "one document"
     echo(f"      {new_version}: valid OpenAPI 3.1, {shape}, with the {len(selection)} selected operations")
     for warning in candidate.warnings:
         echo(f"      warning (outside the selected operations, not refused): {warning}")

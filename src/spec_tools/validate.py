@@ -26,7 +26,7 @@ from gateway_protocol.operations import iter_raw_operations
 from .refs import NO_RETRIEVAL, ExternalReference, non_local_references
 from .safe_text import inline
 from .selection import load_selection, select_document
-from .sources import Source, SourceError, assemble, list_sources, read_source
+from .sources import Source, SourceError, assemble, list_sources, page_file_name, read_source
 from .spec import Spec, parse_spec_text
 from .versions import VERSION_RULE, is_version
 
@@ -86,7 +86,8 @@ class Candidate:
         """How the changelog and provenance name the input: the file name, or `N pages (first … last)`."""
         if not self.assembled:
             return self.source.name
-        return f"{len(self.sources)} pages ({self.sources[0].path.name} … {self.sources[-1].path.name})"
+        first, last = (page_file_name(self.sources[i].path) for i in (0, -1))
+        return f"{len(self.sources)} pages ({first} … {last})"
 
 
 def load_candidate(
