@@ -10,15 +10,30 @@ MOCK_API_KEY ?= mock-api-key
 # Byte-code caches make every later run start seconds faster (pytest rewrites plugin modules otherwise).
 unexport PYTHONDONTWRITEBYTECODE
 
+# Whatever virtualenv runs the tools, they import this checkout's src/ and generated/ first, never those of the
+# checkout a shared or copied venv's .pth points at: `make bump` in a copy edits the copy.
+export PYTHONPATH := $(CURDIR)/generated:$(CURDIR)/src$(if $(PYTHONPATH),:$(PYTHONPATH))
+
+# A virtualenv belongs to the checkout that built it (scripts/bootstrap.sh records it in .owner). This checkout's
+# own .venv built by another one (a `cp -r` copy runs the original's tools) counts as stale, and bootstrap
+# rebuilds it. A VENV given on the command line or in the environment is shared on purpose: it is used as it is,
+# and bootstrap refuses to write into it.
+_VENV_OWNER := $(shell cat '$(subst ','\'',$(VENV))/.owner' 2>/dev/null)
+_VENV_FOREIGN := $(if $(filter file,$(origin VENV)),$(if $(filter-out $(CURDIR),$(_VENV_OWNER))$(if $(_VENV_OWNER),,none),foreign))
+
 .DEFAULT_GOAL := help
 .PHONY: help bootstrap generate check-generated dist test test-slow unit contract lint typecheck mock bump spec-diff bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
 
-$(STAMP): pyproject.toml constraints.txt scripts/bootstrap.sh
+$(STAMP): pyproject.toml constraints.txt scripts/bootstrap.sh $(if $(_VENV_FOREIGN),venv-of-another-checkout)
 	@PYTHON="$(PYTHON)" VENV="$(VENV)" bash scripts/bootstrap.sh
 	@touch $@
+
+.PHONY: venv-of-another-checkout
+venv-of-another-checkout:
+	@echo "$(VENV) was built by $(or $(_VENV_OWNER),an older bootstrap or another checkout), not by $(CURDIR): bootstrapping it for this checkout" >&2
 
 bootstrap: $(STAMP)  ## create .venv from the pinned dependencies (idempotent)
 
@@ -70,12 +85,12 @@ mock: $(STAMP)  ## serve the mock gateway on 127.0.0.1:$(MOCK_PORT)
 unexport SPEC OLD NEW
 _shell_quote = '$(subst ','\'',$(value $(1)))'
 
-bump: $(STAMP)  ## absorb a new spec: make bump SPEC=page.md|spec.yaml [FORCE=1]; restores everything on failure
-	@$(if $(value SPEC),true,{ echo "usage: make bump SPEC=path/to/docs-page.md|spec.yaml [FORCE=1]" >&2; exit 2; })
+bump: $(STAMP)  ## absorb a new spec: make bump SPEC=spec.yaml|pages-folder|"a.md b.md" [FORCE=1]; restores everything on failure
+	@$(if $(value SPEC),true,{ echo "usage: make bump SPEC=spec.yaml|folder-of-pages|\"page-a.md page-b.md\" [FORCE=1]" >&2; exit 2; })
 	@$(PY) scripts/bump.py -- $(call _shell_quote,SPEC)
 
-spec-diff: $(STAMP)  ## classify OLD -> NEW into reports/spec-diff.{json,md}; exit 1 when anything is breaking
-	@$(if $(and $(value OLD),$(value NEW)),true,{ echo "usage: make spec-diff OLD=old.yaml NEW=new.md" >&2; exit 2; })
+spec-diff: $(STAMP)  ## classify OLD -> NEW (each a spec, a folder of pages or "a.md b.md") into reports/spec-diff.{json,md}; exit 1 when breaking
+	@$(if $(and $(value OLD),$(value NEW)),true,{ echo "usage: make spec-diff OLD=old.yaml NEW=new.yaml|folder-of-pages|\"a.md b.md\"" >&2; exit 2; })
 	@$(PY) scripts/spec_diff.py -- $(call _shell_quote,OLD) $(call _shell_quote,NEW)
 
 bench: $(STAMP)  ## benchmarks against peers (Prism, raw httpx, the SDK, schemathesis run); never part of test

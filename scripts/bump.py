@@ -1,5 +1,8 @@
 """Bump the vendored spec: validate SPEC, report the changes, vendor it, regenerate, verify; or change nothing.
 
+SPEC is a whole spec (.yaml/.json), a docs page (.md), or the per-operation docs pages of one version: several
+files, or a folder. (One argument naming no file but holding spaces is split into names, shell-style.)
+
 Exit codes: 0 bumped or already current, 1 regeneration/verification failed (tree restored), 2 invalid input,
 3 refused (same version with different content, or an older version; FORCE=1 or --force overrides),
 130 interrupted (tree restored).
@@ -16,6 +19,7 @@ from types import FrameType
 
 from spec_tools import paths
 from spec_tools.bump import DEFAULT_VERIFY, VERIFY_TIMEOUT, BumpFailed, BumpRefused, Project, bump
+from spec_tools.sources import SourceError, expand_arguments
 from spec_tools.validate import SpecInputError
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -27,7 +31,9 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("spec", type=Path, help="a .yaml/.json spec or a .md docs page with a ```yaml block")
+    parser.add_argument(
+        "spec", nargs="+", help="a .yaml/.json spec, a .md docs page, or several pages of one version (files or folder)"
+    )
     parser.add_argument(
         "--force",
         action="store_true",
@@ -50,13 +56,13 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         bump(
-            args.spec,
+            expand_arguments(args.spec),
             Project(args.root.resolve()),
             force=args.force,
             verify=args.verify,
             verify_timeout=args.verify_timeout,
         )
-    except SpecInputError as exc:
+    except (SpecInputError, SourceError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except BumpRefused as exc:

@@ -1,6 +1,6 @@
 """Hostile-input probes for the spec tools: a FIFO that tells whether anyone opened it, a loopback listener that
-counts connections, pages carrying the vendored spec with one hostile edit, and a runnable copy of the project
-for real `make` invocations (so a probe that gets through cannot touch this repo)."""
+counts connections, pages carrying the frozen spec with one hostile edit, and a runnable copy of the project for
+real `make` invocations (so a probe that gets through cannot touch this repo)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from spec_tools import paths
+from spec_tools.deprecation import is_deprecated
 from spec_tools.spec import Spec, load_spec
 
 _JOB_PATH = load_spec().job_operation().path.template
@@ -25,7 +26,6 @@ __all__ = [
     "FROZEN_SPEC",
     "Listener",
     "OpenRecorder",
-    "as_job_get_page",
     "copy_project",
     "deprecated_properties",
     "docs_page",
@@ -37,7 +37,7 @@ __all__ = [
     "with_version",
 ]
 
-FROZEN_SPEC = Path(__file__).parent / "specs" / "gateway-4.259.0.yaml"
+FROZEN_SPEC = Path(__file__).parent / "specs" / "gateway-4.259.0.yaml"  # the seven selected operations at 4.259.0
 _FROZEN_TEXT = FROZEN_SPEC.read_bytes().decode("utf-8")
 _FROZEN_VERSION = load_spec(FROZEN_SPEC).version
 
@@ -59,14 +59,14 @@ def with_property_ref(ref: str, version: str = "9999.0.0") -> str:
 
 
 def deprecated_properties(spec: Spec) -> set[str]:
-    """`schema.property` of every property the spec marks deprecated, read straight from its text fields."""
-    found = set()
-    for schema_name, schema in spec.schemas.items():
-        for name, prop in (schema.get("properties") or {}).items():
-            text = f"{prop.get('description', '')}{prop.get('title', '')}".lstrip()
-            if prop.get("deprecated") is True or text.lower().startswith("deprecated"):
-                found.add(f"{schema_name}.{name}")
-    return found
+    """`schema.property` of every property the spec marks deprecated (spec_tools.deprecation's definition, which
+    tests/test_spec_deprecations.py holds to its cases), among the schemas the selection reaches."""
+    return {
+        f"{schema_name}.{name}"
+        for schema_name, schema in spec.selected_schemas.items()
+        for name, prop in (schema.get("properties") or {}).items()
+        if is_deprecated(prop)
+    }
 
 
 def docs_page(path: Path, spec_text: str) -> Path:
@@ -152,47 +152,33 @@ def listening() -> Iterator[Listener]:
 
 _PROJECT_FILES = ("Makefile", "pyproject.toml", "constraints.txt", "CHANGELOG.md")
 _PROJECT_DIRS = ("scripts", "src", "openapi", "generated")
-
-
-def as_job_get_page(published: Path, tmp_path: Path) -> Path:
-    """The published page byte for byte (prose, json block, line endings), its `paths` swapped for the job GET
-    of the frozen spec: what the same release's GET page carries."""
-    page = published.read_bytes().decode("utf-8")
-    newline = "\r\n" if "\r\n" in page else "\n"
-    frozen = FROZEN_SPEC.read_text(encoding="utf-8")
-    get_paths = frozen[frozen.index("paths:\n") : frozen.index("components:\n")].replace("\n", newline)
-    start, end = page.index(f"paths:{newline}"), page.index(f"components:{newline}")
-    path = tmp_path / published.name.replace("create-", "get-")
-    path.write_bytes((page[:start] + get_paths + page[end:]).encode("utf-8"))
-    return path
+VENV = Path(sys.prefix)  # the running venv, which the copies share on purpose (make VENV=...)
 
 
 def copy_project(root: Path) -> Path:
-    """A copy of this project at `root` that `make bump`/`make spec-diff` can run in, sharing this .venv."""
+    """A copy of this project at `root` that `make bump`/`make spec-diff` can run in (with `run_make`)."""
     root.mkdir(parents=True)
     for name in _PROJECT_FILES:
         shutil.copy2(paths.REPO_ROOT / name, root / name)
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
     for name in _PROJECT_DIRS:
         shutil.copytree(paths.REPO_ROOT / name, root / name, ignore=ignore)
-    (root / ".venv").symlink_to(sys.prefix)  # the running venv: a nested copy has none of its own
-    for name in ("pyproject.toml", "constraints.txt", "scripts/bootstrap.sh"):
-        os.utime(root / name, (0, 0))  # older than .venv's stamp: make must not bootstrap again
     return root
 
 
 def run_make(
     root: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
-    """`make -s ARGS` in the copy, its own src/ and generated/ first on the path (the venv's editable install
-    points at this repo); no shell between us and make."""
+    """`make -s ARGS` in the copy, sharing this venv (VENV= given, its stamp taken as current: a copy never
+    bootstraps the venv of another checkout); no shell between us and make. The Makefile itself puts the copy's
+    src/ and generated/ first on the path."""
     # Nothing of an outer make (a bump verifying itself runs these tests) or of the caller's settings leaks in.
-    inherited = {"FORCE", "SPEC", "OLD", "NEW", "BUMP_VERIFY", "MAKEFLAGS", "MFLAGS", "MAKELEVEL"}
+    inherited = {"FORCE", "SPEC", "OLD", "NEW", "BUMP_VERIFY", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "PYTHONPATH"}
     environment = {key: value for key, value in os.environ.items() if key not in inherited}
-    environment["PYTHONPATH"] = f"{root / 'src'}{os.pathsep}{root / 'generated'}"
     environment.update(env or {})
+    command = ["make", "-s", f"VENV={VENV}", "-o", str(VENV / ".bootstrapped"), *args]
     return subprocess.run(
-        ["make", "-s", *args], cwd=root, env=environment, capture_output=True, text=True, timeout=timeout, check=False
+        command, cwd=root, env=environment, capture_output=True, text=True, timeout=timeout, check=False
     )
 
 

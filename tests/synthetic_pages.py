@@ -1,8 +1,10 @@
-"""Synthetic docs pages for bump tests, derived from whatever spec is vendored now.
+"""Synthetic specs and docs pages for bump tests, derived from whatever spec is vendored now.
 
-Each page changes the vendored spec the way newer (or older) published pages do, then wraps it like a
-published page at its most awkward: CRLF line endings and a ```json example block before the OpenAPI block.
-Nothing here names a field, state or schema of today's spec, so the pages keep working after every bump.
+Each synthetic spec changes a spec the way newer (or older) published ones do; `docs_page` wraps a spec like a
+published page at its most awkward (CRLF line endings, a ```json example block before the OpenAPI block), and
+`operation_pages` cuts a spec into the per-operation docs pages Fireworks publishes (each page: one operation and
+every component it reaches). Nothing here names a field, state or schema of today's spec, so the pages keep
+working after every bump.
 """
 
 from __future__ import annotations
@@ -10,14 +12,27 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
 
-from spec_tools.spec import JOB_PATH, Spec
+from spec_tools.selection import load_selection, select_document
+from spec_tools.spec import Spec
 
-__all__ = ["SyntheticSpec", "additive_spec", "breaking_spec", "docs_page", "next_version"]
+__all__ = [
+    "SyntheticSpec",
+    "additive_spec",
+    "breaking_spec",
+    "docs_page",
+    "next_version",
+    "operation_pages",
+    "published_page_set",
+    "spec_text",
+    "write_pages",
+]
 
 # New schema keys carry the proto package prefix like the published ones; "Synth" keeps them clear of any
 # name a real page could define.
@@ -39,13 +54,14 @@ class SyntheticSpec:
 
 def next_version(version: str) -> str:
     """The next minor version of a dotted version: 4.259.0 -> 4.260.0."""
-    numbers = [int(part) for part in re.findall(r"\d+", version)[:3]]
+    numbers = [int(part) for part in re.findall(r"[0-9]+", version)[:3]]
     numbers += [0] * (3 - len(numbers))
     return f"{numbers[0]}.{numbers[1] + 1}.0"
 
 
-def _job_schema_name(spec: Spec) -> str:
-    return spec.job_schema_name()
+def _spec(document: dict[str, Any]) -> Spec:
+    """The document with this project's operation list (a whole spec has many GETs; the list says which is ours)."""
+    return Spec(document, load_selection())
 
 
 def _state_enum_name(spec: Spec, job: dict[str, Any]) -> str:
@@ -72,19 +88,18 @@ def _new_property(properties: dict[str, Any], stem: str) -> str:
 
 
 def additive_spec(document: dict[str, Any]) -> SyntheticSpec:
-    """Every additive change a newer published page makes, none breaking for a reader.
+    """Every additive change a newer published page makes, none breaking for a reader or a writer.
 
     - a new enum type and a property using it;
     - a new object that holds another new object (a proto `oneof`, described in prose);
-    - an object with no properties (a proto empty message);
+    - an object with no properties (a proto empty message), read-only;
     - a new job state;
     - an existing optional string property deprecated by a description starting `Deprecated:`.
     """
     doc = copy.deepcopy(document)
-    spec = Spec(doc)
+    spec = _spec(doc)
     schemas = spec.schemas
-    job_name = _job_schema_name(spec)
-    job = schemas[job_name]
+    job = schemas[spec.job_schema_name()]
     properties: dict[str, Any] = job["properties"]
     required = set(job.get("required", ()))
 
@@ -144,10 +159,10 @@ def additive_spec(document: dict[str, Any]) -> SyntheticSpec:
 
 
 def breaking_spec(document: dict[str, Any], *, removed: int = 3) -> SyntheticSpec:
-    """A page that removes `removed` optional properties (the newest message- or enum-typed ones) and one job state."""
+    """A spec that removes `removed` optional properties (the newest message- or enum-typed ones) and one job state."""
     doc = copy.deepcopy(document)
-    spec = Spec(doc)
-    job = spec.schemas[_job_schema_name(spec)]
+    spec = _spec(doc)
+    job = spec.schemas[spec.job_schema_name()]
     properties: dict[str, Any] = job["properties"]
     required = set(job.get("required", ()))
     state_enum = _state_enum_name(spec, job)
@@ -166,14 +181,58 @@ def breaking_spec(document: dict[str, Any], *, removed: int = 3) -> SyntheticSpe
     return SyntheticSpec(doc, removed_properties=gone, removed_state=removed_state)
 
 
-def docs_page(document: dict[str, Any]) -> bytes:
+def spec_text(document: dict[str, Any]) -> str:
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+
+
+def docs_page(document: dict[str, Any], title: str = "Get Supervised Fine-tuning Job") -> bytes:
     """A docs page as published, at its most awkward: CRLF endings, a ```json block before the OpenAPI one."""
     example = {"name": "accounts/acme/supervisedFineTuningJobs/abc123", "dataset": "accounts/acme/datasets/d"}
-    spec_text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+    operation = next(iter(Spec(document).operations), None)
+    fence = f"{operation.method.lower()} {operation.path.template}" if operation else "openapi"
     page = (
         "> ## Documentation Index\n> Fetch the complete documentation index at the docs site.\n\n"
-        "# Get Supervised Fine-tuning Job\n\nAn example answer:\n\n"
+        f"# {title}\n\nAn example answer:\n\n"
         f"```json\n{json.dumps(example, indent=2)}\n```\n\n"
-        f"## OpenAPI\n\n````yaml get {JOB_PATH}\n{spec_text}````\n"
+        f"## OpenAPI\n\n````yaml {fence}\n{spec_text(document)}````\n"
     )
     return page.replace("\n", "\r\n").encode("utf-8")
+
+
+def operation_pages(document: dict[str, Any], selection: Sequence[str] | None = None) -> dict[str, bytes]:
+    """The docs pages of the selected operations (default: this project's list), as Fireworks publishes them: one
+    page per operation holding it and every component it reaches, named `<operationId>.md`."""
+    operations = tuple(selection) if selection is not None else load_selection()
+    return {
+        f"{operation_id}.md": docs_page(select_document(document, (operation_id,)), title=operation_id)
+        for operation_id in operations
+    }
+
+
+def write_pages(folder: Path, pages: dict[str, bytes]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in pages.items():
+        (folder / name).write_bytes(data)
+    return folder
+
+
+def published_page_set(
+    published: Path, published_document: dict[str, Any], frozen: dict[str, Any], folder: Path
+) -> Path:
+    """A folder of the pages of a published version: the real page (one operation) verbatim, and a page for each
+    other selected operation, cut from the frozen spec with the published page's components in place of the frozen
+    ones (so the set agrees on what it shares, as pages of one version do), at the published page's version."""
+    merged = copy.deepcopy(frozen)
+    merged["info"]["version"] = published_document["info"]["version"]
+    for section, entries in published_document["components"].items():
+        merged["components"].setdefault(section, {}).update(copy.deepcopy(entries))
+    own = {
+        raw.get("operationId")
+        for item in published_document["paths"].values()
+        for raw in item.values()
+        if isinstance(raw, dict)
+    }
+    others = [operation_id for operation_id in load_selection() if operation_id not in own]
+    write_pages(folder, operation_pages(merged, others))
+    (folder / published.name).write_bytes(published.read_bytes())
+    return folder

@@ -1,11 +1,13 @@
-"""Newly deprecated fields are reported with their own severity, `deprecation`, by spec-diff and bump: in both
-reports, the printed summary and the CHANGELOG entry; never as breaking (issue 10, item 3)."""
+"""Deprecation has one definition (spec_tools.deprecation), which the diff and generation share; newly deprecated
+fields are reported with their own severity, `deprecation`, by spec-diff and bump: in both reports, the printed
+summary and the CHANGELOG entry; never as breaking (issue 10, item 3)."""
 
 from __future__ import annotations
 
 import copy
 import datetime
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -15,12 +17,57 @@ import yaml
 
 from spec_tools import paths
 from spec_tools.bump import Project, bump
+from spec_tools.codegen import generator_input
+from spec_tools.deprecation import deprecation_mark, is_deprecated
 from spec_tools.diff import Severity, diff_specs
 from spec_tools.spec import Spec, load_spec
 from tests.helpers import load_script
 from tests.spec_probes import FROZEN_SPEC, deprecated_properties, docs_page, with_version
 
 FROZEN = load_spec(FROZEN_SPEC)
+
+# A property's marks, and whether they make it deprecated: the keyword, or a first word "deprecated" in any case.
+MARKS = {
+    "keyword": ({"deprecated": True}, True),
+    "keyword false": ({"deprecated": False, "description": "Kept."}, False),
+    "description Deprecated:": ({"description": "Deprecated: use mtpEnabled."}, True),
+    "title in capitals": ({"title": "DEPRECATED tags"}, True),
+    "leading blanks": ({"description": "  deprecated. Gone in v5."}, True),
+    "a longer first word": ({"description": "Deprecatedness of the old API is tracked here."}, False),
+    "a longer first word in the title": ({"title": "Deprecatedness tracked", "description": "The old field."}, False),
+    "deprecated later in the text": ({"description": "Not deprecated: still the way to go."}, False),
+    "no text": ({"type": "string"}, False),
+}
+
+
+@pytest.mark.parametrize("case", list(MARKS))
+def test_the_one_definition_of_deprecated(case: str) -> None:
+    """`deprecated: true`, or a description or title whose first word is "deprecated"; not a word that merely
+    starts with it, nor the word later in the text."""
+    node, expected = MARKS[case]
+    assert is_deprecated(node) is expected
+    assert (deprecation_mark(node) is not None) is expected
+
+
+@pytest.mark.parametrize("case", list(MARKS))
+def test_generation_and_the_diff_agree_on_what_is_deprecated(case: str) -> None:
+    """The same mark makes the diff report `deprecated` and the generated attribute's docstring start with
+    "Deprecated", or neither (they once disagreed: a prefix match against a word match)."""
+    node, expected = MARKS[case]
+    job_key = FROZEN.job_schema_name()
+    marked = copy.deepcopy(FROZEN.document)
+    marked["components"]["schemas"][job_key]["properties"]["probe"] = {"type": "string", **node}
+    plain = copy.deepcopy(marked)
+    plain["components"]["schemas"][job_key]["properties"]["probe"] = {"type": "string"}
+    reported = any(c.change == "deprecated" for c in diff_specs(Spec(plain), Spec(marked)))
+    derived = generator_input(marked)
+    probe = next(
+        schema["properties"]["probe"]
+        for schema in derived["components"]["schemas"].values()
+        if "probe" in (schema.get("properties") or {})
+    )
+    documented = re.match(r"\s*deprecated\b", str(probe.get("description", "")), re.IGNORECASE) is not None
+    assert reported is documented is expected
 
 
 def _undeprecated(document: dict[str, Any]) -> dict[str, Any]:
@@ -86,7 +133,7 @@ def test_bump_reports_deprecations_in_its_output_and_changelog(tmp_path: Path) -
     project = Project(root)
     bump(_deprecating_page(tmp_path), project, verify="true", echo=lines.append, today=datetime.date(2026, 11, 28))
     location = f"{FROZEN.job_schema_name()}.{_a_live_property()}"
-    assert any(line.split() == ["deprecation", f"{location}:", "deprecated"] for line in lines), lines
+    assert any(line.split()[:3] == ["deprecation", f"{location}:", "deprecated"] for line in lines), lines
     entry = project.changelog.read_text(encoding="utf-8").split("## Spec 4.259.0")[0]
     assert "0 breaking, 0 warning, 1 deprecation, 0 non-breaking" in entry
     assert f"- **deprecation** `{location}` — deprecated (deprecated: true)" in entry

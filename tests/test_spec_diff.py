@@ -13,16 +13,23 @@ import yaml
 
 from spec_tools import diff
 from spec_tools.diff import RULES, diff_specs
-from spec_tools.spec import JOB_PATH, Spec
+from spec_tools.selection import load_selection
+from spec_tools.spec import Spec
 from tests.helpers import load_script
 
 MINIMAL = Path(__file__).parent / "specs" / "minimal.yaml"
 _BASE = Spec(yaml.safe_load(MINIMAL.read_text(encoding="utf-8")))
-# Schema names as minimal.yaml spells them, read from it: the job, its state enum, its Money.
+# Names as minimal.yaml spells them, read from it: the job, its state enum, its Money, the operations, the body
+# only the cancel method writes.
 JOB = _BASE.job_schema_name()
 STATES = _BASE.schema_name(_BASE.job_schema()["properties"]["state"]) or ""
 MONEY = _BASE.schema_name(_BASE.job_schema()["properties"]["estimatedCost"]) or ""
-OP = f"GET {JOB_PATH}"
+GET = _BASE.operations.single("get")
+CREATE = _BASE.operations.single("create")
+CANCEL = _BASE.operations.custom("cancel")
+assert CANCEL is not None and CANCEL.request_schema_key is not None
+CANCEL_BODY = CANCEL.request_schema_key
+OP = GET.operation_id
 
 Doc = dict[str, Any]
 Mutation = Callable[[Doc, Doc], None]
@@ -43,9 +50,14 @@ def _props(doc: Doc) -> Doc:
     return props
 
 
-def _op(doc: Doc) -> Doc:
-    operation: Doc = doc["paths"][JOB_PATH]["get"]
-    return operation
+def _schema(doc: Doc, key: str) -> Doc:
+    schema: Doc = doc["components"]["schemas"][key]
+    return schema
+
+
+def _op(doc: Doc, operation: Any = GET) -> Doc:
+    raw: Doc = doc["paths"][operation.path.template][operation.method.lower()]
+    return raw
 
 
 def _param(doc: Doc, name: str) -> Doc:
@@ -57,14 +69,34 @@ def _states(doc: Doc) -> list[str]:
     return states
 
 
-def _add_required_run_id(old: Doc, new: Doc) -> None:
-    _props(new)["runId"] = {"type": "string"}
-    _job(new)["required"].append("runId")
+def _add_required(name: str, **schema: Any) -> Mutation:
+    def mutate(old: Doc, new: Doc) -> None:
+        _props(new)[name] = {"type": "string", **schema}
+        _job(new)["required"].append(name)
+
+    return mutate
 
 
 def _remove_money(old: Doc, new: Doc) -> None:
     del new["components"]["schemas"][MONEY]
     del _props(new)["estimatedCost"]
+
+
+def _add_schema(old: Doc, new: Doc) -> None:
+    new["components"]["schemas"]["gatewayRollout"] = {"type": "object"}
+    _props(new)["rollout"] = {"$ref": "#/components/schemas/gatewayRollout"}
+
+
+def _other_operation(doc: Doc) -> None:
+    doc["paths"]["/v1/other"] = {"get": {"operationId": "Gateway_Other", "responses": {"200": {"description": "ok"}}}}
+
+
+def _move_create(old: Doc, new: Doc) -> None:
+    new["paths"]["/v1/accounts/{account_id}/jobs"] = {"post": new["paths"].pop(CREATE.path.template)["post"]}
+
+
+def _cancel_body(doc: Doc) -> Doc:
+    return _schema(doc, CANCEL_BODY)
 
 
 # Each case: a change made to a copy of minimal.yaml, and exactly the (location, change, severity) it must give.
@@ -73,13 +105,17 @@ CASES: dict[str, tuple[Mutation, list[tuple[str, str, str]]]] = {
         lambda old, new: _props(new).pop("isTurbo"),
         [(f"{JOB}.isTurbo", "property-removed", "breaking")],
     ),
-    "optional property added": (
+    "optional writable property added": (
         lambda old, new: _props(new).update(rolloutStrategy={"type": "string"}),
         [(f"{JOB}.rolloutStrategy", "property-added", "non-breaking")],
     ),
-    "required property added": (
-        _add_required_run_id,
-        [(f"{JOB}.runId", "property-added", "non-breaking")],
+    "required writable property added": (
+        _add_required("runId"),
+        [(f"{JOB}.runId", "required-request-field-added", "breaking")],
+    ),
+    "required read-only property added": (
+        _add_required("uid", readOnly=True),
+        [(f"{JOB}.uid", "property-added", "non-breaking")],
     ),
     "property retyped": (
         lambda old, new: _props(new).update(epochs={"type": "string"}),
@@ -93,9 +129,17 @@ CASES: dict[str, tuple[Mutation, list[tuple[str, str, str]]]] = {
         lambda old, new: _props(new)["epochs"].update(type="number"),
         [(f"{JOB}.epochs", "type-widened", "breaking")],
     ),
-    "null removed from type": (
+    "null removed from a type only read": (
+        lambda old, new: _schema(old, MONEY)["properties"]["currencyCode"].update(type=["string", "null"]),
+        [(f"{MONEY}.currencyCode", "type-narrowed", "non-breaking")],
+    ),
+    "null removed from a type that is sent": (
         lambda old, new: _props(old)["isTurbo"].update(type=["boolean", "null"]),
-        [(f"{JOB}.isTurbo", "type-narrowed", "non-breaking")],
+        [(f"{JOB}.isTurbo", "request-type-narrowed", "breaking")],
+    ),
+    "type widened in a body only sent": (
+        lambda old, new: _cancel_body(new)["properties"]["reason"].update(type=["string", "null"]),
+        [(f"{CANCEL_BODY}.reason", "request-type-widened", "non-breaking")],
     ),
     "date-time format dropped": (
         lambda old, new: _props(new)["createTime"].pop("format"),
@@ -114,27 +158,43 @@ CASES: dict[str, tuple[Mutation, list[tuple[str, str, str]]]] = {
         [(f"{STATES}.JOB_STATE_RUNNING", "enum-value-removed", "breaking")],
     ),
     "enum constraint added": (
-        lambda old, new: new["components"]["schemas"][MONEY]["properties"]["currencyCode"].update(enum=["USD"]),
+        lambda old, new: _schema(new, MONEY)["properties"]["currencyCode"].update(enum=["USD"]),
         [(f"{MONEY}.currencyCode", "enum-added", "warning")],
     ),
     "enum constraint removed": (
         lambda old, new: new["components"]["schemas"][STATES].pop("enum"),
         [(STATES, "enum-removed", "breaking")],
     ),
-    "property became required": (
+    "a field only read became required": (
+        lambda old, new: _schema(new, MONEY).update(required=["currencyCode"]),
+        [(f"{MONEY}.currencyCode", "required-added", "non-breaking")],
+    ),
+    "a field that is sent became required": (
         lambda old, new: _job(new)["required"].append("isTurbo"),
-        [(f"{JOB}.isTurbo", "required-added", "non-breaking")],
+        [(f"{JOB}.isTurbo", "request-field-became-required", "breaking")],
     ),
     "property no longer required": (
         lambda old, new: _job(new).update(required=[]),
         [(f"{JOB}.dataset", "required-removed", "breaking")],
+    ),
+    "a field only sent became optional": (
+        lambda old, new: _cancel_body(old).update(required=["reason"]),
+        [(f"{CANCEL_BODY}.reason", "request-field-became-optional", "non-breaking")],
+    ),
+    "field became read-only": (
+        lambda old, new: _props(new)["epochs"].update(readOnly=True),
+        [(f"{JOB}.epochs", "field-became-read-only", "breaking")],
+    ),
+    "field became writable": (
+        lambda old, new: _props(new)["createTime"].pop("readOnly"),
+        [(f"{JOB}.createTime", "field-became-writable", "non-breaking")],
     ),
     "nested inline property removed": (
         lambda old, new: _props(new)["limits"]["properties"].pop("maxSteps"),
         [(f"{JOB}.limits.maxSteps", "property-removed", "breaking")],
     ),
     "property of a $ref'd schema removed": (
-        lambda old, new: new["components"]["schemas"][MONEY]["properties"].pop("units"),
+        lambda old, new: _schema(new, MONEY)["properties"].pop("units"),
         [(f"{MONEY}.units", "property-removed", "breaking")],
     ),
     "array items retyped": (
@@ -146,20 +206,28 @@ CASES: dict[str, tuple[Mutation, list[tuple[str, str, str]]]] = {
         [(f"{JOB}.state", "ref-changed", "breaking")],
     ),
     "schema added": (
-        lambda old, new: new["components"]["schemas"].update(gatewayRollout={"type": "object"}),
-        [("gatewayRollout", "schema-added", "non-breaking")],
+        _add_schema,
+        [("gatewayRollout", "schema-added", "non-breaking"), (f"{JOB}.rollout", "property-added", "non-breaking")],
     ),
     "schema removed": (
         _remove_money,
         [(MONEY, "schema-removed", "breaking"), (f"{JOB}.estimatedCost", "property-removed", "breaking")],
     ),
+    "class renamed by a newcomer of the home package": (
+        lambda old, new: new["components"]["schemas"].update(gatewayMoney={"type": "object"}),
+        [(MONEY, "class-renamed", "breaking")],
+    ),
     "operation added": (
-        lambda old, new: new["paths"].update({"/v1/other": {"get": {"responses": {"200": {"description": "ok"}}}}}),
-        [("GET /v1/other", "operation-added", "non-breaking")],
+        lambda old, new: _other_operation(new),
+        [("Gateway_Other", "operation-added", "non-breaking")],
     ),
     "operation removed": (
-        lambda old, new: old["paths"].update({"/v1/other": {"get": {"responses": {"200": {"description": "ok"}}}}}),
-        [("GET /v1/other", "operation-removed", "breaking")],
+        lambda old, new: _other_operation(old),
+        [("Gateway_Other", "operation-removed", "breaking")],
+    ),
+    "operation moved": (
+        _move_create,
+        [(CREATE.operation_id, "operation-moved", "breaking")],
     ),
     "optional parameter added": (
         lambda old, new: _op(new)["parameters"].append(
@@ -186,6 +254,26 @@ CASES: dict[str, tuple[Mutation, list[tuple[str, str, str]]]] = {
     "parameter retyped": (
         lambda old, new: _param(new, "readMask").update(schema={"type": "integer"}),
         [(f"{OP} query parameter readMask", "parameter-schema-changed", "breaking")],
+    ),
+    "required request body added": (
+        lambda old, new: _op(new).update(requestBody={"required": True, **_op(new, CREATE)["requestBody"]}),
+        [(f"{OP} request", "required-request-body-added", "breaking")],
+    ),
+    "optional request body added": (
+        lambda old, new: _op(new).update(requestBody={"content": _op(new, CREATE)["requestBody"]["content"]}),
+        [(f"{OP} request", "request-body-added", "non-breaking")],
+    ),
+    "request body removed": (
+        lambda old, new: _op(new, CANCEL).pop("requestBody"),
+        [(f"{CANCEL.operation_id} request", "request-body-removed", "breaking")],
+    ),
+    "request body became optional": (
+        lambda old, new: _op(new, CREATE)["requestBody"].pop("required"),
+        [(f"{CREATE.operation_id} request", "request-body-became-optional", "non-breaking")],
+    ),
+    "request body became required": (
+        lambda old, new: _op(old, CREATE)["requestBody"].pop("required"),
+        [(f"{CREATE.operation_id} request", "request-body-became-required", "breaking")],
     ),
     "response added": (
         lambda old, new: _op(new)["responses"].update({"404": {"description": "not found"}}),
@@ -284,10 +372,49 @@ def test_breaking_changes_come_first() -> None:
 
 
 def test_the_minimal_fixture_is_a_valid_spec() -> None:
-    """The base of every case is itself an acceptable spec (so the cases are realistic)."""
+    """The base of every case is itself a valid spec (so the cases are realistic)."""
     from spec_tools.validate import load_candidate
 
-    assert load_candidate(MINIMAL).spec.version == "1.0.0"
+    assert load_candidate(MINIMAL, require_selection=False).spec.version == "1.0.0"
+
+
+def _touching(mutate: Mutation, selection: tuple[str, ...] | None = None) -> dict[str, tuple[str, ...]]:
+    old, new = _minimal(), _minimal()
+    mutate(old, new)
+    return {c.location: c.operations for c in diff_specs(Spec(old), Spec(new), selection)}
+
+
+def test_each_change_names_the_operations_it_touches() -> None:
+    """A change to the job touches the operations that read or send it; to the state enum only those that read it
+    (the job's state is read-only: nothing sends it); to the cancel body only the cancel; to an operation itself."""
+    readers_and_writers = (GET.operation_id, CREATE.operation_id)
+    assert _touching(CASES["property removed"][0]) == {f"{JOB}.isTurbo": readers_and_writers}
+    assert _touching(CASES["enum value added"][0]) == {f"{STATES}.JOB_STATE_ROLLOUT": readers_and_writers}
+    assert _touching(CASES["a field only sent became optional"][0]) == {f"{CANCEL_BODY}.reason": (CANCEL.operation_id,)}
+    assert _touching(CASES["request body removed"][0]) == {f"{CANCEL.operation_id} request": (CANCEL.operation_id,)}
+
+
+def test_only_the_selected_operations_and_what_they_reach_count() -> None:
+    """With only the cancel selected, a change to the job (which cancel neither sends nor gets) is not reported, a
+    change to the cancel body is, and an unselected operation that disappears is nobody's concern."""
+    selection = (CANCEL.operation_id,)
+    assert _touching(CASES["property removed"][0], selection) == {}
+    assert _touching(CASES["operation removed"][0], selection) == {}
+    assert _touching(CASES["a field only sent became optional"][0], selection) == {f"{CANCEL_BODY}.reason": selection}
+
+
+def test_a_selected_operation_a_spec_lacks_is_removed_and_breaking() -> None:
+    """Against a selection naming an operation the new spec lacks, that operation is reported removed: breaking."""
+
+    def drop_cancel(old: Doc, new: Doc) -> None:
+        del new["paths"][CANCEL.path.template]
+
+    old, new = _minimal(), _minimal()
+    drop_cancel(old, new)
+    changes = diff_specs(Spec(old), Spec(new), (GET.operation_id, CANCEL.operation_id))
+    assert (CANCEL.operation_id, "operation-removed", "breaking") in [
+        (c.location, c.change, c.severity.value) for c in changes
+    ]
 
 
 # --- scripts/spec_diff.py ------------------------------------------------------------------------------------------
@@ -310,7 +437,9 @@ def test_spec_diff_exits_1_on_breaking_and_writes_both_reports(
     assert load_script("spec_diff").main([str(old), str(new), "--reports", str(tmp_path / "reports")]) == 1
     report = json.loads((tmp_path / "reports" / "spec-diff.json").read_text(encoding="utf-8"))
     assert [(r["location"], r["change"], r["severity"]) for r in report] == CASES["property removed"][1]
-    assert set(report[0]) == {"location", "change", "severity", "detail"}
+    assert set(report[0]) == {"location", "change", "severity", "detail", "operations"}
+    selected = [op for op in load_selection() if op in (GET.operation_id, CREATE.operation_id)]
+    assert report[0]["operations"] == selected  # in the order of the project's operation list
     assert f"`{JOB}.isTurbo`" in (tmp_path / "reports" / "spec-diff.md").read_text()
     assert "1 breaking, 0 warning, 0 deprecation, 0 non-breaking" in capsys.readouterr().out
 

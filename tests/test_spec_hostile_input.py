@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 
 from spec_tools import bump as bump_module
+from spec_tools import paths, validate
 from spec_tools.bump import BumpRefused, Project, bump
 from spec_tools.extract import MAX_PAGE_BYTES
 from spec_tools.safe_yaml import MAX_DEPTH, load_bounded_yaml
-from spec_tools.spec import parse_spec_text
-from spec_tools.validate import SpecInputError, _validate_openapi, load_candidate
+from spec_tools.spec import load_spec, parse_spec_text
+from spec_tools.validate import SpecInputError, load_candidate
 from spec_tools.versions import compare_versions, is_version
 from tests.helpers import load_script
 from tests.spec_probes import (
@@ -99,7 +100,7 @@ def test_the_validator_itself_retrieves_nothing() -> None:
     with listening() as listener:
         document = parse_spec_text(with_property_ref(listener.url))
         with pytest.raises(SpecInputError, match="could not be validated") as refusal:
-            _validate_openapi(document, "", "probe")
+            list(validate._errors(document))
     assert listener.connections == []
     assert "only local #/ references" in str(refusal.value)
 
@@ -145,6 +146,52 @@ def test_custom_tags_huge_numbers_and_deep_nesting_are_refused(text: str, messag
         parse_spec_text(text)
 
 
+def _with_key(text: str, key_yaml: str) -> str:
+    """The frozen spec text with one more job property, its key written as `key_yaml` (as it appears in YAML)."""
+    return text.replace("        probeRef:\n", f"        {key_yaml}:\n", 1)
+
+
+def test_a_duplicate_key_is_refused_naming_it_and_both_lines(tmp_path: Path) -> None:
+    """YAML keeps the last of two equal keys without a word; a spec holding one is refused, naming the key and the
+    lines of both, so neither value is silently dropped."""
+    text = with_property_ref("#/components/schemas/typeMoney")
+    text = _with_key(text, "displayName")  # the job already has displayName
+    page = docs_page(tmp_path / "page.md", text)
+    with pytest.raises(SpecInputError, match=r"the key 'displayName' appears twice in one mapping, at line \d+ and at "
+                       r"line \d+, column 9") as refusal:  # fmt: skip
+        load_candidate(page)
+    found = re.search(r"at line (\d+) and at line (\d+)", str(refusal.value))
+    assert found is not None
+    lines = text.splitlines()
+    first, second = int(found.group(1)), int(found.group(2))
+    assert first < second and lines[first - 1].strip() == lines[second - 1].strip() == "displayName:"
+
+
+@pytest.mark.parametrize(
+    ("key", "kind"),
+    [("yes", "a boolean"), ("off", "a boolean"), ("null", "null"), ("~", "null"), (".nan", "a number"),
+     ("1.5", "a number"), ("2024-01-01", "a date")],
+)  # fmt: skip
+def test_a_yaml_1_1_key_that_is_not_a_name_is_refused(tmp_path: Path, key: str, kind: str) -> None:
+    """An unquoted property name `yes`, `null` or `.nan` is a boolean, null or number to YAML 1.1, not the name it
+    looks like: refused, naming the key and its line, with the quoted spelling to use instead."""
+    text = _with_key(with_property_ref("#/components/schemas/typeMoney"), key)
+    line = text[: text.index(f"        {key}:\n")].count("\n") + 1
+    page = docs_page(tmp_path / "page.md", text)
+    with pytest.raises(SpecInputError, match=rf"the key '{re.escape(key)}' at line {line}, column 9 is read as "
+                       rf"{kind}, not as the name it looks like; quote it \('{re.escape(key)}'\)"):  # fmt: skip
+        load_candidate(page)
+
+
+def test_quoted_names_and_numeric_status_keys_read_as_names() -> None:
+    """Quoted, those names are plain strings; an unquoted response code `200:` is the string "200" an OpenAPI
+    document means by it."""
+    assert load_bounded_yaml("p: {'yes': 1, 'null': 2, '.nan': 3}\nr: {200: ok}\n") == {
+        "p": {"yes": 1, "null": 2, ".nan": 3},
+        "r": {"200": "ok"},
+    }
+
+
 def test_an_oversized_page_is_refused_unread(tmp_path: Path) -> None:
     """A page over the size cap is refused naming the cap."""
     page = tmp_path / "page.md"
@@ -174,6 +221,8 @@ NOT_VERSIONS = {
     "five parts": "1.2.3.4.5",
     "ten-digit part": "4.1234567890.0",
     "backtick": "4.260.0-`id`",
+    "fullwidth digits": "\uff14.\uff12\uff16\uff10.\uff10",
+    "arabic-indic digits": "\u0664.\u0662\u0666\u0660.\u0660",
 }
 
 
@@ -224,6 +273,16 @@ def light_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
     return Project(root)
 
 
+def _with_state(text: str, value_yaml: str) -> str:
+    """The spec text with one more value (a YAML scalar) after the last value of the job's state enum."""
+    frozen = load_spec(FROZEN_SPEC)
+    states = frozen.schema_name(frozen.job_schema()["properties"]["state"]) or ""
+    last = frozen.enum_values(states)[-1]
+    match = re.search(rf"^( *)- {last}\n", text, re.M)
+    assert match is not None and text.count(match.group(0)) == 1
+    return text.replace(match.group(0), f"{match.group(0)}{match.group(1)}- {value_yaml}\n")
+
+
 def test_the_printed_commit_line_is_one_quoted_argument(light_project: Project, tmp_path: Path) -> None:
     """The suggested `git commit -m ...` line splits, as a shell would, into exactly git, commit, -m, message."""
     lines: list[str] = []
@@ -237,17 +296,21 @@ def test_the_printed_commit_line_is_one_quoted_argument(light_project: Project, 
 
 def test_spec_text_cannot_forge_a_changelog_heading(light_project: Project, tmp_path: Path) -> None:
     """A property name and an enum value carrying newlines and a `## Spec` heading stay inside one entry line,
-    escaped; the file name of the page does too."""
+    escaped; the file name of the page does too, and the page is kept under a plain name."""
     forged = "## Spec 9.9.9 — forged"
     text = with_property_ref("#/components/schemas/typeMoney")
     text = text.replace("        probeRef:\n", f'        "x\\n\\n{forged}":\n', 1)
-    text = text.replace("        - JOB_STATE_DELETED\n", f'        - JOB_STATE_DELETED\n        - "Y\\r\\n{forged}"\n')
+    text = _with_state(text, f'"Y\\r\\n{forged}"')
     page = docs_page(tmp_path / f"page\n{forged}.md", text)
     bump(page, light_project, verify="true", echo=lambda line: None, today=datetime.date(2026, 11, 28))
     changelog = light_project.changelog.read_text(encoding="utf-8")
     headings = [line for line in changelog.splitlines() if line.startswith("#")]
     assert headings == ["# Changelog", "## Spec 9999.0.0 — 2026-11-28", "## Spec 4.259.0 — 2026-11-27"]
     assert "x\\n\\n## Spec 9.9.9" in changelog
+    kept = [path.name for path in light_project.pages.iterdir()]
+    assert (
+        kept == ["page____Spec_9.9.9___forged.md"] and (light_project.pages / kept[0]).read_bytes() == page.read_bytes()
+    )
 
 
 def _outside_code_spans(line: str) -> str:
@@ -271,7 +334,7 @@ def test_spec_text_cannot_inject_links_images_or_html(light_project: Project, tm
     value = "<img src=y>[l](http://127.0.0.1:9/)"
     text = with_property_ref("#/components/schemas/typeMoney")
     text = text.replace("        probeRef:\n", f"        '{name}':\n", 1)
-    text = text.replace("        - JOB_STATE_DELETED\n", f"        - JOB_STATE_DELETED\n        - '{value}'\n")
+    text = _with_state(text, f"'{value}'")
     bump(docs_page(tmp_path / "page.md", text), light_project, verify="true", echo=lambda line: None)
     entry = light_project.changelog.read_text(encoding="utf-8").split("\n## Spec 4.259.0")[0]
     report = (light_project.reports / "spec-diff.md").read_text(encoding="utf-8")
@@ -353,6 +416,22 @@ def test_make_passes_file_names_through_untouched(make_project: Path, tmp_path: 
     assert "9999.0.0" in (make_project / "openapi" / "gateway.yaml").read_text(encoding="utf-8")
     assert sorted(p.name for p in work.iterdir()) == [SHELL_NAME]
     assert not list(make_project.glob("pwned*")) and not list(Path.cwd().glob("pwned*"))
+
+
+def test_a_copy_never_edits_its_original(tmp_path: Path) -> None:
+    """`make bump` in a copy of the project that shares this checkout's virtualenv (whose .pth points here) works on
+    the copy: the Makefile puts the copy's own src/ and generated/ first, whatever venv runs them. (The verification
+    step records where it runs, then fails, so even a regression would leave this checkout restored.)"""
+    copy = copy_project(tmp_path / "copy")
+    before = tree_digest(paths.REPO_ROOT)
+    marker = tmp_path / "bumped-in"
+    page = docs_page(tmp_path / "page.md", with_property_ref("#/components/schemas/typeMoney"))
+    env = {"BUMP_VERIFY": f"pwd -P > {shlex.quote(str(marker))}; exit 1"}
+    bumped = run_make(copy, "bump", f"SPEC={page}", env=env, timeout=120)
+    assert bumped.returncode != 0 and "restored" in bumped.stderr, bumped.stdout + bumped.stderr
+    assert marker.read_text(encoding="utf-8").strip() == str(copy.resolve())
+    assert (copy / "reports" / "spec-diff.json").is_file()
+    assert tree_digest(paths.REPO_ROOT) == before
 
 
 def test_make_usage_errors_without_arguments(make_project: Path) -> None:

@@ -1,5 +1,8 @@
 """Absorb a new spec version in one step: validate, report, vendor, regenerate, verify — or change nothing.
 
+The input is a whole spec, or the per-operation docs pages of one version (files or a folder), which are kept
+verbatim in `openapi/pages/` beside the spec assembled from them (`spec_tools.sources`).
+
 Everything under `openapi/` and `generated/` (and `CHANGELOG.md`) is saved before the first write and put back
 exactly on any failure, including Ctrl-C, so the tree is either the old coherent state or the new one.
 """
@@ -18,15 +21,17 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import paths
 from .codegen import GenerationError, generate
-from .diff import Change, Severity, count_by_severity, diff_specs, summary_line, write_reports
+from .diff import Change, Severity, count_by_severity, diff_specs, summary_line, touched, write_reports
 from .provenance import build_provenance, sha256_text, write_provenance
 from .safe_text import code_span, inline, markdown_text
+from .selection import SelectionError, load_selection
+from .sources import page_file_name
 from .spec import Spec, parse_spec_text
 from .validate import Candidate, SpecInputError, load_candidate
 from .versions import compare_versions
@@ -90,6 +95,14 @@ class Project:
         return self.root / paths.OPENAPI_DIR.relative_to(paths.REPO_ROOT)
 
     @property
+    def selection(self) -> Path:
+        return self.root / paths.SELECTION_PATH.relative_to(paths.REPO_ROOT)
+
+    @property
+    def pages(self) -> Path:
+        return self.root / paths.PAGES_DIR.relative_to(paths.REPO_ROOT)
+
+    @property
     def generated(self) -> Path:
         return self.root / paths.GENERATED_DIR.relative_to(paths.REPO_ROOT)
 
@@ -111,7 +124,7 @@ class BumpResult:
 
 
 def bump(
-    source: Path,
+    source: Path | Sequence[Path],
     project: Project | None = None,
     *,
     force: bool = False,
@@ -120,17 +133,23 @@ def bump(
     today: datetime.date | None = None,
     echo: Callable[[str], None] = print,
 ) -> BumpResult:
-    """Vendor `source` into `project`, regenerate and verify; raise SpecInputError, BumpRefused or BumpFailed."""
+    """Vendor `source` (a spec, a docs page, or several pages: files or folders) into `project`, regenerate and
+    verify; raise SpecInputError, BumpRefused or BumpFailed."""
     project = project or Project(paths.REPO_ROOT)
     started = time.perf_counter()
-    echo(f"[1/6] validate {inline(source)}")
-    candidate = load_candidate(source)
-    current_text, current = _read_vendored(project)
+    sources = [source] if isinstance(source, Path) else list(source)
+    echo(f"[1/6] validate {', '.join(inline(path, 100) for path in sources[:3])}{' …' if len(sources) > 3 else ''}")
+    selection = _selection(project)
+    candidate = load_candidate(sources, selection)
+    current_text, current = _read_vendored(project, selection)
     old_version, new_version = current.version, candidate.spec.version
-    echo(f"      {new_version}: valid OpenAPI 3.1 with the job GET")
+    shape = f"assembled from {inline(candidate.label)}" if candidate.assembled else "one document"
+    echo(f"      {new_version}: valid OpenAPI 3.1, {shape}, with the {len(selection)} selected operations")
+    for warning in candidate.warnings:
+        echo(f"      warning (outside the selected operations, not refused): {warning}")
 
     echo(f"[2/6] compare with the vendored {old_version}")
-    if candidate.text == current_text:
+    if candidate.text == current_text:  # the pages around it (prose, examples) are no reason to regenerate
         echo(f"      already at {old_version}: the candidate is byte-identical; nothing to do")
         return BumpResult(old_version, new_version, (), bumped=False)
     _check_direction(old_version, new_version, force, echo)
@@ -140,12 +159,18 @@ def bump(
     echo(f"[3/6] change report: {summary_line(changes)} -> {_rel(json_report, project)}, {_rel(md_report, project)}")
     for change in changes:
         if change.severity is not Severity.NON_BREAKING:
-            echo(f"      {change.severity.value:<11} {inline(change.location)}: {change.change}")
+            echo(
+                f"      {change.severity.value:<11} {inline(change.location)}: {change.change} [{touched(change, 100)}]"
+            )
 
     with _all_or_nothing([project.openapi_dir, project.generated, project.changelog]):
-        echo(f"[4/6] vendor {_rel(project.spec, project)} verbatim and record its provenance")
+        pages = _pages_of(candidate)
+        kept = f" and its {len(pages)} pages in {_rel(project.pages, project)}/" if pages else ""
+        echo(f"[4/6] vendor {_rel(project.spec, project)}{kept} verbatim and record the provenance")
         project.spec.write_bytes(candidate.text.encode("utf-8"))
-        write_provenance(build_provenance(candidate.text, candidate.document, source=source.name), project.provenance)
+        _write_pages(project.pages, pages)
+        record = build_provenance(candidate.text, candidate.document, source=candidate.label, pages=pages)
+        write_provenance(record, project.provenance)
         _regenerate(project, echo)
         verify_seconds = _verify(verify, project, echo, verify_timeout)
         _add_changelog_entry(project.changelog, _changelog_entry(candidate, old_version, changes, force, today))
@@ -157,12 +182,37 @@ def bump(
     return BumpResult(old_version, new_version, tuple(changes), bumped=True)
 
 
-def _read_vendored(project: Project) -> tuple[str, Spec]:
+def _selection(project: Project) -> tuple[str, ...]:
+    try:
+        return load_selection(project.selection)
+    except SelectionError as exc:
+        raise SpecInputError(f"the project's operation list cannot be read: {exc}") from None
+
+
+def _read_vendored(project: Project, selection: tuple[str, ...]) -> tuple[str, Spec]:
     try:
         text = project.spec.read_bytes().decode("utf-8")
-        return text, Spec(parse_spec_text(text))
+        return text, Spec(parse_spec_text(text), selection)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise SpecInputError(f"the vendored spec {project.spec} cannot be read: {exc}") from None
+
+
+def _pages_of(candidate: Candidate) -> list[tuple[str, bytes]]:
+    """(name kept under, bytes) of each page to keep beside the spec."""
+    return [(page_file_name(page.path), page.raw) for page in candidate.pages]
+
+
+def _write_pages(directory: Path, pages: list[tuple[str, bytes]]) -> None:
+    """openapi/pages/ holds exactly the pages of this spec (none, and no folder, for a whole spec)."""
+    if directory.is_dir() and not directory.is_symlink():
+        shutil.rmtree(directory)
+    elif directory.exists() or directory.is_symlink():
+        directory.unlink()
+    if not pages:
+        return
+    directory.mkdir()
+    for name, data in pages:
+        (directory / name).write_bytes(data)
 
 
 def _check_direction(old: str, new: str, force: bool, echo: Callable[[str], None]) -> None:
@@ -293,14 +343,15 @@ def _changelog_entry(
     lines = [
         f"## Spec {new_version} — {date}",
         "",
-        f"Vendored {new_version}{forced} from {code_span(candidate.source.name, 100)} "
+        f"Vendored {new_version}{forced} from {code_span(candidate.label, 100)} "
         f"(sha256 {sha256_text(candidate.text)[:12]}), "
         f"replacing {markdown_text(old_version, 64)}: {', '.join(f'{counts[s]} {s.value}' for s in Severity)}.",
         "",
     ]
     # Spec text stays one line of literal text: no name or value can start a heading, a link or an image.
     lines += [
-        f"- **{c.severity.value}** {code_span(c.location)} — {markdown_text(c.detail)}"
+        f"- **{c.severity.value}** {code_span(c.location)} — {markdown_text(c.detail)} "
+        f"(touches {markdown_text(touched(c, 300))})"
         for c in changes
         if c.severity is not _MINOR
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import filecmp
+import functools
 import json
 import os
 import re
@@ -12,18 +13,23 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .deprecation import deprecation_text, is_deprecated
+from .naming import class_names, inline_schemas, names_for
 from .paths import GENERATED_DIR, GENERATOR_CONFIG, PACKAGE_NAME, SPEC_PATH, TEMPLATES_DIR
 from .selection import select_document, selection_beside
 from .spec import parse_spec_text
 
 __all__ = [
+    "GeneratedPackage",
     "GenerationError",
     "build_client_dist",
+    "build_package",
     "check_generated",
     "class_name_for",
     "class_names",
@@ -42,15 +48,13 @@ class GenerationError(RuntimeError):
     """The generator refused the inputs, or its config would be silently ignored."""
 
 
-# The proto package prefix of a schema key: the lowercase run before the first capital (gateway, type, protobuf).
-_PROTO_PACKAGE_PREFIX = re.compile(r"^[a-z][a-z0-9]*(?=[A-Z])")
 _SCHEMA_REF = "#/components/schemas/"
 
 
 def validate_config(config_path: Path) -> dict[str, object]:
     """Reject keys the generator would silently ignore (it drops unknown and misspelled keys).
 
-    `class_overrides` is refused too: every class name derives from its schema key (`class_name_for`), so a
+    `class_overrides` is refused too: every class name derives from the spec (`spec_tools.naming`), so a
     per-schema list would be a second, hand-kept naming rule.
     """
     from openapi_python_client.config import ConfigFile
@@ -65,41 +69,29 @@ def validate_config(config_path: Path) -> dict[str, object]:
         )
     if data.get("class_overrides"):
         raise GenerationError(
-            f"{config_path}: class_overrides is not used here; class names derive from the components/schemas keys"
+            f"{config_path}: class_overrides is not used here; class names derive from the spec (spec_tools.naming)"
+        )
+    if data.get("use_path_prefixes_for_title_model_names", True) is not False:
+        raise GenerationError(
+            f"{config_path}: use_path_prefixes_for_title_model_names must be false: inline bodies and answers are "
+            "named by spec_tools.naming through their title, which the generator must take as it is"
         )
     return data
 
 
-def class_name_for(schema_key: str) -> str:
-    """The class name of a `components/schemas` key: the key minus its proto package prefix, in PascalCase.
-
-    `gatewaySupervisedFineTuningJob` -> `SupervisedFineTuningJob`, `typeMoney` -> `Money`. Never the title.
-    """
-    name = _PROTO_PACKAGE_PREFIX.sub("", schema_key)
-    return name[:1].upper() + name[1:]
+def class_name_for(schema_key: str, document: dict[str, Any] | None = None) -> str:
+    """The class name of a `components/schemas` key of `document` (default: the vendored spec); the rule is
+    `spec_tools.naming`'s. `gatewaySupervisedFineTuningJob` -> `SupervisedFineTuningJob`, `typeMoney` -> `Money`."""
+    return (class_names(document) if document is not None else _vendored_class_names())[schema_key]
 
 
-def class_names(spec: dict[str, Any]) -> dict[str, str]:
-    """Every schema key of the spec -> its class name; GenerationError when two keys map to one name."""
-    schemas = (spec.get("components") or {}).get("schemas") or {}
-    names: dict[str, str] = {}
-    owners: dict[str, str] = {}
-    for key in schemas:
-        name = class_name_for(str(key))
-        if name in owners:
-            raise GenerationError(
-                f"schemas {owners[name]!r} and {key!r} both map to class name {name!r}; rename one in the spec"
-            )
-        owners[name] = str(key)
-        names[str(key)] = name
-    return names
+@functools.cache
+def _vendored_class_names() -> dict[str, str]:
+    """The vendored spec's class names (cached like `load_spec`: the vendored spec does not change while a process
+    runs)."""
+    from .spec import load_spec
 
-
-def _is_deprecated(schema: dict[str, Any]) -> bool:
-    texts = (schema.get("description"), schema.get("title"))
-    return schema.get("deprecated") is True or any(
-        isinstance(text, str) and text.lstrip().lower().startswith("deprecated") for text in texts
-    )
+    return class_names(load_spec().document)
 
 
 def _rewrite(node: Any, names: dict[str, str]) -> Any:
@@ -123,34 +115,50 @@ def _rewrite(node: Any, names: dict[str, str]) -> Any:
 
 def _property(schema: Any, names: dict[str, str]) -> Any:
     rewritten = _rewrite(schema, names)
-    if not isinstance(schema, dict) or not _is_deprecated(schema):
+    if not is_deprecated(schema):
         return rewritten
     # The attribute's docstring is the description: make it say "Deprecated" whichever way the spec does.
-    text = schema.get("description") if isinstance(schema.get("description"), str) else schema.get("title")
-    text = text.strip() if isinstance(text, str) else ""
-    if not text.lower().startswith("deprecated"):
-        text = f"Deprecated. {text}".strip()
-    rewritten["description"] = text
+    rewritten["description"] = deprecation_text(schema)
     return rewritten
 
 
 def generator_input(spec: dict[str, Any], selection: tuple[str, ...] | None = None) -> dict[str, Any]:
     """The spec as the generator should see it: only the selected operations (every one when None) and the
-    components they reach, schema keys replaced by their class names, no titles.
+    components they reach, schema keys replaced by their class names, no titles but the class names of inline
+    bodies and answers (`spec_tools.naming`: names are decided over the whole spec, then the copy is cut down).
 
     The vendored spec stays verbatim; only this derived copy feeds openapi-python-client.
     """
+    names = names_for(spec)
     spec = select_document(spec, selection)
-    names = class_names(spec)
     # Only schemas and operations: `info.title` is the API's name, not a schema title.
-    derived = {key: _rewrite(value, names) if key in ("components", "paths") else value for key, value in spec.items()}
+    derived = {
+        key: _rewrite(value, names.schemas) if key in ("components", "paths") else value for key, value in spec.items()
+    }
     schemas = (derived.get("components") or {}).get("schemas")
     if isinstance(schemas, dict):
-        derived["components"]["schemas"] = {names.get(key, key): value for key, value in schemas.items()}
+        derived["components"]["schemas"] = {names.schemas.get(key, key): value for key, value in schemas.items()}
+    for inline in list(inline_schemas(derived)):
+        name = names.inline[(inline.operation_id, inline.part)]
+        if inline.kind == "parameter":  # a path-level parameter is hoisted with the first operation of its path
+            if "$ref" in inline.schema:
+                continue  # the generator prefixes a parameter's enum with the operationId, title or not
+            derived.setdefault("components", {}).setdefault("schemas", {})[name] = inline.schema
+            inline.container[inline.key] = {"$ref": _SCHEMA_REF + name}
+        else:  # the generator takes the title of a body or an answer as its class name as it is
+            inline.schema["title"] = name
     return derived
 
 
-def _run_generator(out_dir: Path, spec: Path, config: Path, templates: Path) -> None:
+@dataclass(frozen=True)
+class GeneratedPackage:
+    """A freshly generated package, and the generator's warnings: what it left out (none when strict)."""
+
+    path: Path
+    warnings: tuple[str, ...]
+
+
+def _run_generator(out_dir: Path, spec: Path, config: Path, templates: Path, strict: bool) -> tuple[str, ...]:
     bin_dir = Path(sys.executable).parent
     env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
     command = [
@@ -161,15 +169,20 @@ def _run_generator(out_dir: Path, spec: Path, config: Path, templates: Path) -> 
         "--custom-template-path", str(templates),
         "--meta", "none",
         "--output-path", str(out_dir),
-        "--fail-on-warning",
     ]  # fmt: skip
+    if strict:
+        command.append("--fail-on-warning")
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    output = (result.stdout + result.stderr).strip()
     if result.returncode != 0:
-        output = (result.stdout + result.stderr).strip()
         raise GenerationError(f"openapi-python-client failed (exit {result.returncode}):\n{output}")
+    return tuple(line.strip() for line in output.splitlines() if line.startswith("WARNING"))
 
 
-def _generate_package(workdir: Path, spec: Path, config: Path, templates: Path) -> Path:
+def build_package(workdir: Path, spec: Path, config: Path, templates: Path, *, strict: bool = True) -> GeneratedPackage:
+    """Generate the client of `spec` into `workdir/<package>`, for the operations listed beside the spec (every one
+    when there is no list). Strict (generation's default) refuses any generator warning; otherwise the warnings
+    (an operation the generator left out) come back with the package."""
     validate_config(config)
     try:
         document = parse_spec_text(spec.read_text(encoding="utf-8"))
@@ -177,6 +190,7 @@ def _generate_package(workdir: Path, spec: Path, config: Path, templates: Path) 
         raise GenerationError(f"{spec}: cannot read the spec ({type(error).__name__})") from error
     if not isinstance(document, dict):
         raise GenerationError(f"{spec}: expected an OpenAPI document")
+    workdir.mkdir(parents=True, exist_ok=True)
     derived = workdir / "generator-input.json"
     selection = selection_beside(spec)  # openapi/operations.yaml; a spec without one generates everything
     try:
@@ -185,9 +199,9 @@ def _generate_package(workdir: Path, spec: Path, config: Path, templates: Path) 
         raise GenerationError(f"{spec}: {exc}") from None
     derived.write_text(json.dumps(derived_document, indent=1), encoding="utf-8")
     package_dir = workdir / PACKAGE_NAME
-    _run_generator(package_dir, derived, config, templates)
+    warnings = _run_generator(package_dir, derived, config, templates, strict)
     _copy_lib(templates.parent / "lib", package_dir / "_lib")
-    return package_dir
+    return GeneratedPackage(package_dir, warnings)
 
 
 def _copy_lib(source: Path, target: Path) -> None:
@@ -216,7 +230,7 @@ def generate(
     generated_dir.mkdir(parents=True, exist_ok=True)
     target = generated_dir / PACKAGE_NAME
     with tempfile.TemporaryDirectory(prefix=".generate-", dir=generated_dir) as tmp:
-        fresh = _generate_package(Path(tmp), spec, config, templates)
+        fresh = build_package(Path(tmp), spec, config, templates).path
         backup = Path(tmp) / "previous"
         if target.exists():
             target.rename(backup)
@@ -262,7 +276,7 @@ def check_generated(
 ) -> list[str]:
     """Regenerate into a temp dir and compare with the committed tree; return the differences."""
     with tempfile.TemporaryDirectory(prefix="check-generated-") as tmp:
-        fresh = _generate_package(Path(tmp), spec, config, templates)
+        fresh = build_package(Path(tmp), spec, config, templates).path
         return diff_trees(fresh, generated_dir / PACKAGE_NAME)
 
 

@@ -9,6 +9,7 @@ __all__ = [
     "GENERATOR_CONFIG",
     "OPENAPI_DIR",
     "PACKAGE_NAME",
+    "PAGES_DIR",
     "PROVENANCE_PATH",
     "REPO_ROOT",
     "SELECTION_PATH",
@@ -21,6 +22,7 @@ OPENAPI_DIR = REPO_ROOT / "openapi"
 SPEC_PATH = OPENAPI_DIR / "gateway.yaml"
 PROVENANCE_PATH = OPENAPI_DIR / "provenance.json"
 SELECTION_PATH = OPENAPI_DIR / "operations.yaml"
+PAGES_DIR = OPENAPI_DIR / "pages"  # the docs pages a spec was assembled from, verbatim (absent for a whole spec)
 GENERATOR_CONFIG = OPENAPI_DIR / "generator.yaml"
 TEMPLATES_DIR = OPENAPI_DIR / "templates"
 GENERATED_DIR = REPO_ROOT / "generated"

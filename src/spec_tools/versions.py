@@ -16,8 +16,11 @@ VERSION_RULE = (
 )
 _MAX_LENGTH = 64
 _IDENTIFIERS = r"[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*"
+# ASCII digits only: `\d` would also take fullwidth (U+FF14...) or Arabic-Indic digits, which int() reads as
+# numbers but no person, shell or file system treats as the same version.
 _VERSION = re.compile(
-    rf"(?P<numbers>\d{{1,9}}(?:\.\d{{1,9}}){{0,3}})(?:-(?P<pre>{_IDENTIFIERS}))?(?:\+{_IDENTIFIERS})?"
+    rf"(?P<numbers>[0-9]{{1,9}}(?:\.[0-9]{{1,9}}){{0,3}})(?:-(?P<pre>{_IDENTIFIERS}))?(?:\+{_IDENTIFIERS})?",
+    re.ASCII,
 )
 
 

@@ -2,21 +2,16 @@
 
 from .aws_s3_config import AwsS3Config
 from .azure_blob_storage_config import AzureBlobStorageConfig
+from .cancel_supervised_fine_tuning_job_body import CancelSupervisedFineTuningJobBody
+from .cancel_supervised_fine_tuning_job_response_200 import (
+    CancelSupervisedFineTuningJobResponse200,
+)
 from .code import Code
+from .delete_supervised_fine_tuning_job_response_200 import (
+    DeleteSupervisedFineTuningJobResponse200,
+)
 from .estimate_supervised_fine_tuning_job_cost_response import (
     EstimateSupervisedFineTuningJobCostResponse,
-)
-from .gateway_cancel_supervised_fine_tuning_job_body import (
-    GatewayCancelSupervisedFineTuningJobBody,
-)
-from .gateway_cancel_supervised_fine_tuning_job_response_200 import (
-    GatewayCancelSupervisedFineTuningJobResponse200,
-)
-from .gateway_delete_supervised_fine_tuning_job_response_200 import (
-    GatewayDeleteSupervisedFineTuningJobResponse200,
-)
-from .gateway_resume_supervised_fine_tuning_job_body import (
-    GatewayResumeSupervisedFineTuningJobBody,
 )
 from .job_progress import JobProgress
 from .job_state import JobState
@@ -25,6 +20,7 @@ from .list_supervised_fine_tuning_jobs_response import (
 )
 from .money import Money
 from .purpose import Purpose
+from .resume_supervised_fine_tuning_job_body import ResumeSupervisedFineTuningJobBody
 from .status import Status
 from .supervised_fine_tuning_job import SupervisedFineTuningJob
 from .wandb_config import WandbConfig
@@ -32,17 +28,17 @@ from .wandb_config import WandbConfig
 __all__ = (
     "AwsS3Config",
     "AzureBlobStorageConfig",
+    "CancelSupervisedFineTuningJobBody",
+    "CancelSupervisedFineTuningJobResponse200",
     "Code",
+    "DeleteSupervisedFineTuningJobResponse200",
     "EstimateSupervisedFineTuningJobCostResponse",
-    "GatewayCancelSupervisedFineTuningJobBody",
-    "GatewayCancelSupervisedFineTuningJobResponse200",
-    "GatewayDeleteSupervisedFineTuningJobResponse200",
-    "GatewayResumeSupervisedFineTuningJobBody",
     "JobProgress",
     "JobState",
     "ListSupervisedFineTuningJobsResponse",
     "Money",
     "Purpose",
+    "ResumeSupervisedFineTuningJobBody",
     "Status",
     "SupervisedFineTuningJob",
     "WandbConfig",

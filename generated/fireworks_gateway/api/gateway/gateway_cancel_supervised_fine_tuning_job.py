@@ -6,11 +6,11 @@ import httpx
 from ..._lib.paths import path_segment
 from ..._lib.responses import parse_model
 from ...client import AuthenticatedClient, Client
-from ...models.gateway_cancel_supervised_fine_tuning_job_body import (
-    GatewayCancelSupervisedFineTuningJobBody,
+from ...models.cancel_supervised_fine_tuning_job_body import (
+    CancelSupervisedFineTuningJobBody,
 )
-from ...models.gateway_cancel_supervised_fine_tuning_job_response_200 import (
-    GatewayCancelSupervisedFineTuningJobResponse200,
+from ...models.cancel_supervised_fine_tuning_job_response_200 import (
+    CancelSupervisedFineTuningJobResponse200,
 )
 from ...types import Response
 
@@ -19,7 +19,7 @@ def _get_kwargs(
     account_id: str,
     supervised_fine_tuning_job_id: str,
     *,
-    body: GatewayCancelSupervisedFineTuningJobBody,
+    body: CancelSupervisedFineTuningJobBody,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -43,18 +43,18 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> GatewayCancelSupervisedFineTuningJobResponse200:
+) -> CancelSupervisedFineTuningJobResponse200:
     return parse_model(
         response,
-        GatewayCancelSupervisedFineTuningJobResponse200.from_dict,
-        "GatewayCancelSupervisedFineTuningJobResponse200",
+        CancelSupervisedFineTuningJobResponse200.from_dict,
+        "CancelSupervisedFineTuningJobResponse200",
         range(200, 201),
     )
 
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[GatewayCancelSupervisedFineTuningJobResponse200]:
+) -> Response[CancelSupervisedFineTuningJobResponse200]:
     # Parsed first: a non-2xx raises its typed error before HTTPStatus() could refuse an unofficial status.
     parsed = _parse_response(client=client, response=response)
     return Response(
@@ -70,14 +70,14 @@ def sync_detailed(
     supervised_fine_tuning_job_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: GatewayCancelSupervisedFineTuningJobBody,
-) -> Response[GatewayCancelSupervisedFineTuningJobResponse200]:
+    body: CancelSupervisedFineTuningJobBody,
+) -> Response[CancelSupervisedFineTuningJobResponse200]:
     """Cancel Supervised Fine-tuning Job
 
     Args:
         account_id (str):
         supervised_fine_tuning_job_id (str):
-        body (GatewayCancelSupervisedFineTuningJobBody):
+        body (CancelSupervisedFineTuningJobBody):
 
     Raises:
         errors.GatewayClientError: On any failure, after any retries: errors.APIStatusError (a subclass per non-2xx
@@ -85,7 +85,7 @@ def sync_detailed(
             exception; errors.GatewayTimeoutError when an attempt outlasts Client.timeout), errors.UnexpectedStatus.
 
     Returns:
-        Response[GatewayCancelSupervisedFineTuningJobResponse200]
+        Response[CancelSupervisedFineTuningJobResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -106,14 +106,14 @@ def sync(
     supervised_fine_tuning_job_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: GatewayCancelSupervisedFineTuningJobBody,
-) -> GatewayCancelSupervisedFineTuningJobResponse200:
+    body: CancelSupervisedFineTuningJobBody,
+) -> CancelSupervisedFineTuningJobResponse200:
     """Cancel Supervised Fine-tuning Job
 
     Args:
         account_id (str):
         supervised_fine_tuning_job_id (str):
-        body (GatewayCancelSupervisedFineTuningJobBody):
+        body (CancelSupervisedFineTuningJobBody):
 
     Raises:
         errors.GatewayClientError: On any failure, after any retries: errors.APIStatusError (a subclass per non-2xx
@@ -121,7 +121,7 @@ def sync(
             exception; errors.GatewayTimeoutError when an attempt outlasts Client.timeout), errors.UnexpectedStatus.
 
     Returns:
-        GatewayCancelSupervisedFineTuningJobResponse200
+        CancelSupervisedFineTuningJobResponse200
     """
 
     return sync_detailed(
@@ -137,14 +137,14 @@ async def asyncio_detailed(
     supervised_fine_tuning_job_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: GatewayCancelSupervisedFineTuningJobBody,
-) -> Response[GatewayCancelSupervisedFineTuningJobResponse200]:
+    body: CancelSupervisedFineTuningJobBody,
+) -> Response[CancelSupervisedFineTuningJobResponse200]:
     """Cancel Supervised Fine-tuning Job
 
     Args:
         account_id (str):
         supervised_fine_tuning_job_id (str):
-        body (GatewayCancelSupervisedFineTuningJobBody):
+        body (CancelSupervisedFineTuningJobBody):
 
     Raises:
         errors.GatewayClientError: On any failure, after any retries: errors.APIStatusError (a subclass per non-2xx
@@ -152,7 +152,7 @@ async def asyncio_detailed(
             exception; errors.GatewayTimeoutError when an attempt outlasts Client.timeout), errors.UnexpectedStatus.
 
     Returns:
-        Response[GatewayCancelSupervisedFineTuningJobResponse200]
+        Response[CancelSupervisedFineTuningJobResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -171,14 +171,14 @@ async def asyncio(
     supervised_fine_tuning_job_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: GatewayCancelSupervisedFineTuningJobBody,
-) -> GatewayCancelSupervisedFineTuningJobResponse200:
+    body: CancelSupervisedFineTuningJobBody,
+) -> CancelSupervisedFineTuningJobResponse200:
     """Cancel Supervised Fine-tuning Job
 
     Args:
         account_id (str):
         supervised_fine_tuning_job_id (str):
-        body (GatewayCancelSupervisedFineTuningJobBody):
+        body (CancelSupervisedFineTuningJobBody):
 
     Raises:
         errors.GatewayClientError: On any failure, after any retries: errors.APIStatusError (a subclass per non-2xx
@@ -186,7 +186,7 @@ async def asyncio(
             exception; errors.GatewayTimeoutError when an attempt outlasts Client.timeout), errors.UnexpectedStatus.
 
     Returns:
-        GatewayCancelSupervisedFineTuningJobResponse200
+        CancelSupervisedFineTuningJobResponse200
     """
 
     return (

@@ -6,8 +6,8 @@ import httpx
 from ..._lib.paths import path_segment
 from ..._lib.responses import parse_model
 from ...client import AuthenticatedClient, Client
-from ...models.gateway_delete_supervised_fine_tuning_job_response_200 import (
-    GatewayDeleteSupervisedFineTuningJobResponse200,
+from ...models.delete_supervised_fine_tuning_job_response_200 import (
+    DeleteSupervisedFineTuningJobResponse200,
 )
 from ...types import Response
 
@@ -32,18 +32,18 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> GatewayDeleteSupervisedFineTuningJobResponse200:
+) -> DeleteSupervisedFineTuningJobResponse200:
     return parse_model(
         response,
-        GatewayDeleteSupervisedFineTuningJobResponse200.from_dict,
-        "GatewayDeleteSupervisedFineTuningJobResponse200",
+        DeleteSupervisedFineTuningJobResponse200.from_dict,
+        "DeleteSupervisedFineTuningJobResponse200",
         range(200, 201),
     )
 
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[GatewayDeleteSupervisedFineTuningJobResponse200]:
+) -> Response[DeleteSupervisedFineTuningJobResponse200]:
     # Parsed first: a non-2xx raises its typed error before HTTPStatus() could refuse an unofficial status.
     parsed = _parse_response(client=client, response=response)
     return Response(
@@ -59,7 +59,7 @@ def sync_detailed(
     supervised_fine_tuning_job_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[GatewayDeleteSupervisedFineTuningJobResponse200]:
+) -> Response[DeleteSupervisedFineTuningJobResponse200]:
     """Delete Supervised Fine-tuning Job
 
     Args:
@@ -72,7 +72,7 @@ def sync_detailed(
             exception; errors.GatewayTimeoutError when an attempt outlasts Client.timeout), errors.UnexpectedStatus.
 
     Returns:
-        Response[GatewayDeleteSupervisedFineTuningJobResponse200]
+        Response[DeleteSupervisedFineTuningJobResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -92,7 +92,7 @@ def sync(
     supervised_fine_tuning_job_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> GatewayDeleteSupervisedFineTuningJobResponse200:
+) -> DeleteSupervisedFineTuningJobResponse200:
     """Delete Supervised Fine-tuning Job
 
     Args:
@@ -105,7 +105,7 @@ def sync(
             exception; errors.GatewayTimeoutError when an attempt outlasts Client.timeout), errors.UnexpectedStatus.
 
     Returns:
-        GatewayDeleteSupervisedFineTuningJobResponse200
+        DeleteSupervisedFineTuningJobResponse200
     """
 
     return sync_detailed(
@@ -120,7 +120,7 @@ async def asyncio_detailed(
     supervised_fine_tuning_job_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[GatewayDeleteSupervisedFineTuningJobResponse200]:
+) -> Response[DeleteSupervisedFineTuningJobResponse200]:
     """Delete Supervised Fine-tuning Job
 
     Args:
@@ -133,7 +133,7 @@ async def asyncio_detailed(
             exception; errors.GatewayTimeoutError when an attempt outlasts Client.timeout), errors.UnexpectedStatus.
 
     Returns:
-        Response[GatewayDeleteSupervisedFineTuningJobResponse200]
+        Response[DeleteSupervisedFineTuningJobResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -151,7 +151,7 @@ async def asyncio(
     supervised_fine_tuning_job_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> GatewayDeleteSupervisedFineTuningJobResponse200:
+) -> DeleteSupervisedFineTuningJobResponse200:
     """Delete Supervised Fine-tuning Job
 
     Args:
@@ -164,7 +164,7 @@ async def asyncio(
             exception; errors.GatewayTimeoutError when an attempt outlasts Client.timeout), errors.UnexpectedStatus.
 
     Returns:
-        GatewayDeleteSupervisedFineTuningJobResponse200
+        DeleteSupervisedFineTuningJobResponse200
     """
 
     return (

@@ -6,8 +6,8 @@ import httpx
 from ..._lib.paths import path_segment
 from ..._lib.responses import parse_model
 from ...client import AuthenticatedClient, Client
-from ...models.gateway_resume_supervised_fine_tuning_job_body import (
-    GatewayResumeSupervisedFineTuningJobBody,
+from ...models.resume_supervised_fine_tuning_job_body import (
+    ResumeSupervisedFineTuningJobBody,
 )
 from ...models.supervised_fine_tuning_job import SupervisedFineTuningJob
 from ...types import Response
@@ -17,7 +17,7 @@ def _get_kwargs(
     account_id: str,
     supervised_fine_tuning_job_id: str,
     *,
-    body: GatewayResumeSupervisedFineTuningJobBody,
+    body: ResumeSupervisedFineTuningJobBody,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -68,14 +68,14 @@ def sync_detailed(
     supervised_fine_tuning_job_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: GatewayResumeSupervisedFineTuningJobBody,
+    body: ResumeSupervisedFineTuningJobBody,
 ) -> Response[SupervisedFineTuningJob]:
     """Resume Supervised Fine-tuning Job
 
     Args:
         account_id (str):
         supervised_fine_tuning_job_id (str):
-        body (GatewayResumeSupervisedFineTuningJobBody):
+        body (ResumeSupervisedFineTuningJobBody):
 
     Raises:
         errors.GatewayClientError: On any failure, after any retries: errors.APIStatusError (a subclass per non-2xx
@@ -104,14 +104,14 @@ def sync(
     supervised_fine_tuning_job_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: GatewayResumeSupervisedFineTuningJobBody,
+    body: ResumeSupervisedFineTuningJobBody,
 ) -> SupervisedFineTuningJob:
     """Resume Supervised Fine-tuning Job
 
     Args:
         account_id (str):
         supervised_fine_tuning_job_id (str):
-        body (GatewayResumeSupervisedFineTuningJobBody):
+        body (ResumeSupervisedFineTuningJobBody):
 
     Raises:
         errors.GatewayClientError: On any failure, after any retries: errors.APIStatusError (a subclass per non-2xx
@@ -135,14 +135,14 @@ async def asyncio_detailed(
     supervised_fine_tuning_job_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: GatewayResumeSupervisedFineTuningJobBody,
+    body: ResumeSupervisedFineTuningJobBody,
 ) -> Response[SupervisedFineTuningJob]:
     """Resume Supervised Fine-tuning Job
 
     Args:
         account_id (str):
         supervised_fine_tuning_job_id (str):
-        body (GatewayResumeSupervisedFineTuningJobBody):
+        body (ResumeSupervisedFineTuningJobBody):
 
     Raises:
         errors.GatewayClientError: On any failure, after any retries: errors.APIStatusError (a subclass per non-2xx
@@ -169,14 +169,14 @@ async def asyncio(
     supervised_fine_tuning_job_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: GatewayResumeSupervisedFineTuningJobBody,
+    body: ResumeSupervisedFineTuningJobBody,
 ) -> SupervisedFineTuningJob:
     """Resume Supervised Fine-tuning Job
 
     Args:
         account_id (str):
         supervised_fine_tuning_job_id (str):
-        body (GatewayResumeSupervisedFineTuningJobBody):
+        body (ResumeSupervisedFineTuningJobBody):
 
     Raises:
         errors.GatewayClientError: On any failure, after any retries: errors.APIStatusError (a subclass per non-2xx

@@ -9,12 +9,12 @@ from attrs import field as _attrs_field
 from .._lib.fields import checked as _checked
 from ..types import UNSET
 
-T = TypeVar("T", bound="GatewayDeleteSupervisedFineTuningJobResponse200")
+T = TypeVar("T", bound="ResumeSupervisedFineTuningJobBody")
 _FIELD_KINDS: dict[str, str] = {}
 
 
 @_attrs_define
-class GatewayDeleteSupervisedFineTuningJobResponse200:
+class ResumeSupervisedFineTuningJobBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -38,16 +38,12 @@ class GatewayDeleteSupervisedFineTuningJobResponse200:
         read_mask: the top-level JSON names a read mask covered; required fields outside it are then UNSET.
         """
         d = _checked(
-            "GatewayDeleteSupervisedFineTuningJobResponse200",
-            src_dict,
-            _FIELD_KINDS,
-            (),
-            read_mask,
+            "ResumeSupervisedFineTuningJobBody", src_dict, _FIELD_KINDS, (), read_mask
         )
-        gateway_delete_supervised_fine_tuning_job_response_200 = cls()
+        resume_supervised_fine_tuning_job_body = cls()
 
-        gateway_delete_supervised_fine_tuning_job_response_200.additional_properties = d
-        return gateway_delete_supervised_fine_tuning_job_response_200
+        resume_supervised_fine_tuning_job_body.additional_properties = d
+        return resume_supervised_fine_tuning_job_body
 
     @property
     def additional_keys(self) -> list[str]:

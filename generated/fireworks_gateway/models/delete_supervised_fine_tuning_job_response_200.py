@@ -9,12 +9,12 @@ from attrs import field as _attrs_field
 from .._lib.fields import checked as _checked
 from ..types import UNSET
 
-T = TypeVar("T", bound="GatewayCancelSupervisedFineTuningJobResponse200")
+T = TypeVar("T", bound="DeleteSupervisedFineTuningJobResponse200")
 _FIELD_KINDS: dict[str, str] = {}
 
 
 @_attrs_define
-class GatewayCancelSupervisedFineTuningJobResponse200:
+class DeleteSupervisedFineTuningJobResponse200:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -38,16 +38,16 @@ class GatewayCancelSupervisedFineTuningJobResponse200:
         read_mask: the top-level JSON names a read mask covered; required fields outside it are then UNSET.
         """
         d = _checked(
-            "GatewayCancelSupervisedFineTuningJobResponse200",
+            "DeleteSupervisedFineTuningJobResponse200",
             src_dict,
             _FIELD_KINDS,
             (),
             read_mask,
         )
-        gateway_cancel_supervised_fine_tuning_job_response_200 = cls()
+        delete_supervised_fine_tuning_job_response_200 = cls()
 
-        gateway_cancel_supervised_fine_tuning_job_response_200.additional_properties = d
-        return gateway_cancel_supervised_fine_tuning_job_response_200
+        delete_supervised_fine_tuning_job_response_200.additional_properties = d
+        return delete_supervised_fine_tuning_job_response_200
 
     @property
     def additional_keys(self) -> list[str]:
