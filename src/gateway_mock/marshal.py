@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from spec_tools.spec import Spec, json_type
+from gateway_protocol.spec_view import Spec, json_type
 
 __all__ = ["DEFAULT_PROFILE", "PROFILES", "Marshaler", "Profile"]
 
@@ -42,9 +42,13 @@ class Marshaler:
 
     def full(self, job: dict[str, Any]) -> dict[str, Any]:
         """A clean job (its set fields) as sent for a read of all fields."""
+        return self.message(job, self._job_schema)
+
+    def message(self, value: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+        """Any message of the spec (a job, a list page, an estimate), its set fields, as the profile sends it."""
         if self.profile == "emit-unpopulated":
-            return self._emit(job, self._job_schema, 0)
-        return self._omit(job, self._job_schema, 0)
+            return self._emit(value, schema, 0)
+        return self._omit(value, schema, 0)
 
     def masked(self, body: dict[str, Any], paths: Paths) -> dict[str, Any]:
         """A full body as sent (a fault may have edited it) cut to a read mask: fields outside it become zero

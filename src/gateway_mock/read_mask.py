@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from spec_tools.spec import Spec
+from gateway_protocol.spec_view import Spec
 
 __all__ = ["ReadMask", "ReadMaskError"]
 
