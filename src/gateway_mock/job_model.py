@@ -86,6 +86,15 @@ class JobModel:
         values[self.id_variable] = job_id
         return self.template.resource_name(values)
 
+    def quoted_name(self, parent: tuple[str, ...], job_id: str) -> str:
+        """The name as error messages quote it: like `name`, but any value (a `/` in an id too) fits."""
+        text = self.template.name_template
+        values = dict(zip(self.parent_variables, parent, strict=True))
+        values[self.id_variable] = job_id
+        for variable, value in values.items():
+            text = text.replace("{" + variable + "}", value[:200])
+        return text
+
     def parent_of(self, values: Mapping[str, str]) -> tuple[str, ...]:
         """The collection's key (the account) from a matched path's values."""
         return tuple(values[v] for v in self.parent_variables)

@@ -75,10 +75,12 @@ class _PlanStep:
     progress: float | None  # fraction of the run, for jobProgress
 
 
-def _plan() -> tuple[_PlanStep, ...]:
-    """The walk with RUNNING split into its progress updates."""
+def _plan(states: frozenset[str]) -> tuple[_PlanStep, ...]:
+    """The walk over the states the spec has, RUNNING split into its progress updates."""
     steps: list[_PlanStep] = []
     for step in lc.WALK:
+        if step.state not in states:
+            continue
         if step.state == lc.RUNNING:
             tick = step.seconds / lc.PROGRESS_TICKS
             steps += [_PlanStep(step.state, tick, k / lc.PROGRESS_TICKS) for k in range(lc.PROGRESS_TICKS)]
@@ -89,9 +91,8 @@ def _plan() -> tuple[_PlanStep, ...]:
     return tuple(steps)
 
 
-_PLAN = _plan()
-_RESUME_POSITION = next(i for i, step in enumerate(_PLAN) if step.state == lc.RESUME_STATE)
-_RUNNING_POSITION = next(i for i, step in enumerate(_PLAN) if step.state == lc.RUNNING)
+def _position(plan: tuple[_PlanStep, ...], state: str) -> int:
+    return next((i for i, step in enumerate(plan) if step.state == state), 0)
 
 
 @dataclass
@@ -128,6 +129,13 @@ class JobStore:
 
     def __init__(self, model: JobModel, querying: Querying, clock: Clock) -> None:
         lc.check_states(model.states)
+        states = frozenset(model.states)
+        self._plan = _plan(states)
+        self._resume_position = _position(self._plan, lc.RESUME_STATE)
+        self._running_position = _position(self._plan, lc.RUNNING)
+        self._deleting = lc.DELETING if lc.DELETING in states else None
+        self._deleted = lc.DELETED if lc.DELETED in states else None
+        self._cancelling = lc.CANCELLING if lc.CANCELLING in states else None
         self.model = model
         self.querying = querying
         self.clock = clock
@@ -223,12 +231,9 @@ class JobStore:
         elif action == "cancelled":
             self._finish(collection, record, lc.CANCELLED, at, "CANCELLED", "cancelled by the user")
         elif action == "deleted":
-            self._change(collection, record, at, state=lc.DELETED)
-            record.hidden = True
-            collection.hidden += 1
-            self._schedule(at + round(lc.DELETED_KEPT_S * _NS), record, parent, "purge")
+            self._mark_deleted(collection, record, at)
         elif action == "resurrect":  # the delete-resurrects fault: a deleted job runs again
-            self._walk_to(collection, record, _RUNNING_POSITION, at)
+            self._walk_to(collection, record, self._running_position, at)
         elif action == "purge":
             collection.remove(record)
 
@@ -250,13 +255,22 @@ class JobStore:
         record.version += 1
         collection.version += 1
 
+    def _mark_deleted(self, collection: _Collection, record: JobRecord, at: int) -> None:
+        if self._deleted is None:
+            collection.remove(record)
+            return
+        self._change(collection, record, at, state=self._deleted)
+        record.hidden = True
+        collection.hidden += 1
+        self._schedule(at + round(lc.DELETED_KEPT_S * _NS), record, collection.parent, "purge")
+
     def _walk_to(self, collection: _Collection, record: JobRecord, position: int, at: int) -> None:
-        step = _PLAN[position]
+        step = self._plan[position]
         record.position = position
         fields: dict[str, Any] = {"state": step.state}
         if step.progress is not None:
             fields["jobProgress"] = self._progress(record.body, step.progress)
-        if position == len(_PLAN) - 1:
+        if position == len(self._plan) - 1:
             del fields["state"]
             self._finish(collection, record, step.state, at, "OK", "", **fields)
             return
@@ -317,7 +331,7 @@ class JobStore:
                 "name": name,
                 "createTime": stamp,
                 "updateTime": stamp,
-                "state": lc.FIRST_STATE,
+                "state": self._plan[0].state,
                 "status": {"code": "OK", "message": ""},
                 "createdBy": lc.CREATED_BY,
                 "jobProgress": {"percent": 0, "epoch": 0},
@@ -329,9 +343,9 @@ class JobStore:
             record = self._record(job_id, name, body)
             collection.add(record)
             self.created += 1
-            if body.get("state") == lc.FIRST_STATE:
+            if body.get("state") == self._plan[0].state:
                 record.position = 0
-                self._schedule(now + round(_PLAN[0].seconds * _NS), record, parent, "walk")
+                self._schedule(now + round(self._plan[0].seconds * _NS), record, parent, "walk")
             return record
 
     def delete(self, parent: tuple[str, ...], job_id: str, *, resurrect: bool = False) -> JobRecord:
@@ -340,11 +354,14 @@ class JobStore:
             collection = self.collection(parent)
             record = collection.jobs.get(job_id)
             if record is None or record.body.get("state") in (lc.DELETING, lc.DELETED):
-                raise StoreError("NOT_FOUND", f'supervised fine-tuning job "{self.model.name(parent, job_id)}" not found')
+                raise StoreError("NOT_FOUND", f'supervised fine-tuning job "{self.model.quoted_name(parent, job_id)}" not found')
             now = self.clock.now_ns()
             record.generation += 1
             record.position = -1
-            self._change(collection, record, now, state=lc.DELETING)
+            if self._deleting is None and not resurrect:
+                self._mark_deleted(collection, record, now)
+                return record
+            self._change(collection, record, now, state=self._deleting or record.body.get("state"))
             self._schedule(now + round(lc.DELETING_S * _NS), record, parent, "resurrect" if resurrect else "deleted")
             return record
 
@@ -367,7 +384,10 @@ class JobStore:
             now = self.clock.now_ns()
             record.generation += 1
             record.position = -1
-            self._change(self.collection(parent), record, now, state=lc.CANCELLING)
+            if self._cancelling is None:
+                self._finish(self.collection(parent), record, lc.CANCELLED, now, "CANCELLED", "cancelled by the user")
+                return record
+            self._change(self.collection(parent), record, now, state=self._cancelling)
             self._schedule(now + round(lc.CANCELLING_S * _NS), record, parent, "cancelled")
             return record
 
@@ -384,17 +404,23 @@ class JobStore:
             now = self.clock.now_ns()
             record.generation += 1
             collection = self.collection(parent)
-            record.position = _RESUME_POSITION
+            position = self._resume_position
+            record.position = position
             self._change(
-                collection, record, now, state=lc.RESUME_STATE, completedTime=None, status={"code": "OK", "message": ""}
+                collection,
+                record,
+                now,
+                state=self._plan[position].state,
+                completedTime=None,
+                status={"code": "OK", "message": ""},
             )
-            self._schedule(now + round(_PLAN[_RESUME_POSITION].seconds * _NS), record, parent, "walk")
+            self._schedule(now + round(self._plan[position].seconds * _NS), record, parent, "walk")
             return record
 
     def _existing(self, parent: tuple[str, ...], job_id: str) -> JobRecord:
         record = self.collection(parent).jobs.get(job_id)
         if record is None:
-            raise StoreError("NOT_FOUND", f'supervised fine-tuning job "{self.model.name(parent, job_id)}" not found')
+            raise StoreError("NOT_FOUND", f'supervised fine-tuning job "{self.model.quoted_name(parent, job_id)}" not found')
         return record
 
     # --- list ---------------------------------------------------------------------------------------------
