@@ -582,8 +582,8 @@ class MockGateway:
             sent = self.model.output_only_sent(_loads_or_empty(call.body))
             if sent.get("state") in self.model.states:
                 keep["state"] = sent["state"]
-        if "create-ignores-id" in faults:
-            job_id = None
+        if "create-ignores-id" in faults and (job_id is None or self.store.get(call.parent, job_id) is None):
+            job_id = None  # a taken id is still refused: only the naming is broken
         record = self.store.create(
             call.parent, job_id, job, keep=keep, duplicate_ok="create-duplicate-accepted" in faults
         )
