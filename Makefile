@@ -34,8 +34,8 @@ dist: $(STAMP)  ## build the client (dist/fireworks_gateway-<spec version>[.post
 	$(PY) packaging/mock/build.py --dist dist
 
 lint: $(STAMP)  ## ruff and mypy --strict on hand-written and generated code, workflow linters
-	$(VENV)/bin/ruff check src scripts tests contract_tests benchmarks openapi/lib
-	$(VENV)/bin/ruff format --check src scripts tests contract_tests benchmarks openapi/lib
+	$(VENV)/bin/ruff check src scripts tests contract_tests benchmarks openapi/lib packaging
+	$(VENV)/bin/ruff format --check src scripts tests contract_tests benchmarks openapi/lib packaging
 	$(VENV)/bin/mypy
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	$(VENV)/bin/zizmor --offline --quiet .github/workflows/

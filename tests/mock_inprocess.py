@@ -84,9 +84,7 @@ class InProcess:
         body: dict[str, Any] = response.json()
         return body
 
-    def create(
-        self, body: dict[str, Any], job_id: str | None = None, account: str = MOCK_ACCOUNT
-    ) -> httpx.Response:
+    def create(self, body: dict[str, Any], job_id: str | None = None, account: str = MOCK_ACCOUNT) -> httpx.Response:
         params = {"supervisedFineTuningJobId": job_id} if job_id is not None else {}
         return self.request("POST", collection_path(account), params=params, json=body)
 

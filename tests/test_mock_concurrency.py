@@ -71,7 +71,10 @@ def test_a_list_walk_while_jobs_are_created_never_repeats_a_job(mock: RunningMoc
         number = 0
         while not stop.is_set() and number < 400:
             job_id = f"during-walk-{number:04d}" if number % 2 else f"aa-during-{number:04d}"
-            if _send(mock, "POST", collection_path() + "?supervisedFineTuningJobId=" + job_id, {"dataset": "d"})[0] == 200:
+            if (
+                _send(mock, "POST", collection_path() + "?supervisedFineTuningJobId=" + job_id, {"dataset": "d"})[0]
+                == 200
+            ):
                 created.append(job_id)
             number += 1
 

@@ -5,6 +5,7 @@ that equal their GET. Against the mock in-process; one mock per module (list nev
 from __future__ import annotations
 
 import base64
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -47,7 +48,9 @@ def _refused(mock: InProcess, **params: Any) -> str:
     return message
 
 
-def test_the_walk_lists_every_job_once_and_totalsize_counts_them(mock: InProcess, everything: list[dict[str, Any]]) -> None:
+def test_the_walk_lists_every_job_once_and_totalsize_counts_them(
+    mock: InProcess, everything: list[dict[str, Any]]
+) -> None:
     """Over a still account, pages never repeat a job, their union is every job not deleted, and totalSize is that
     count on every page."""
     names = [job["name"] for job in everything]
@@ -70,7 +73,9 @@ def test_the_default_order_is_by_name_ascending(everything: list[dict[str, Any]]
     assert names == sorted(names)
 
 
-@pytest.mark.parametrize(("asked", "served"), [(None, 50), ("0", 50), ("1", 1), ("200", 200), ("250", 200), ("99999", 200)])
+@pytest.mark.parametrize(
+    ("asked", "served"), [(None, 50), ("0", 50), ("1", 1), ("200", 200), ("250", 200), ("99999", 200)]
+)
 def test_page_sizes_default_to_50_and_are_coerced_to_200(mock: InProcess, asked: str | None, served: int) -> None:
     page = _page(mock, **({"pageSize": asked} if asked is not None else {}))
     assert len(page[ITEMS]) == served and page["nextPageToken"]
@@ -135,7 +140,7 @@ def test_order_by_follows_the_fields_asked_and_ties_break_by_name(
         for piece in camel.split("."):
             schema = SPEC.resolve(schema["properties"][piece])
         fields.append((camel, schema, direction == "desc"))
-    for before, after in zip(walked, walked[1:], strict=False):
+    for before, after in itertools.pairwise(walked):
         for path, schema, desc in fields:
             a, b = sort_value(_value(before, path), schema), sort_value(_value(after, path), schema)
             if a != b:
@@ -176,21 +181,33 @@ FILTERS = [
     ("state != JOB_STATE_RUNNING", lambda j: _matches(j, "state", "!=", "JOB_STATE_RUNNING")),
     (f'create_time > "{CUT}"', lambda j: _matches(j, "createTime", ">", CUT)),
     (f'createTime <= "{CUT}"', lambda j: _matches(j, "createTime", "<=", CUT)),
-    (f'update_time >= "{CUT}" AND update_time < "2026-01-05T08:02:00Z"',
-     lambda j: _matches(j, "updateTime", ">=", CUT) and _matches(j, "updateTime", "<", "2026-01-05T08:02:00Z")),
+    (
+        f'update_time >= "{CUT}" AND update_time < "2026-01-05T08:02:00Z"',
+        lambda j: _matches(j, "updateTime", ">=", CUT) and _matches(j, "updateTime", "<", "2026-01-05T08:02:00Z"),
+    ),
     ('display_name = "seed job 00*"', lambda j: str(j.get("displayName", "")).startswith("seed job 00")),
     ('displayName = "*7"', lambda j: str(j.get("displayName", "")).endswith("7")),
-    ('name > "accounts/mock-account/supervisedFineTuningJobs/sft"',
-     lambda j: j["name"] > "accounts/mock-account/supervisedFineTuningJobs/sft"),
-    ('dataset = "accounts/mock-account/datasets/support-chats-1"',
-     lambda j: j.get("dataset") == "accounts/mock-account/datasets/support-chats-1"),
+    (
+        'name > "accounts/mock-account/supervisedFineTuningJobs/sft"',
+        lambda j: j["name"] > "accounts/mock-account/supervisedFineTuningJobs/sft",
+    ),
+    (
+        'dataset = "accounts/mock-account/datasets/support-chats-1"',
+        lambda j: j.get("dataset") == "accounts/mock-account/datasets/support-chats-1",
+    ),
     ('base_model = ""', lambda j: not j.get("baseModel")),
-    ('state = "JOB_STATE_RUNNING" OR state = "JOB_STATE_PAUSED" AND display_name != ""',
-     lambda j: j["state"] in ("JOB_STATE_RUNNING", "JOB_STATE_PAUSED") and bool(j.get("displayName"))),
-    ('NOT (state = "JOB_STATE_RUNNING" OR state = "JOB_STATE_FAILED")',
-     lambda j: j["state"] not in ("JOB_STATE_RUNNING", "JOB_STATE_FAILED")),
-    ('-state = "JOB_STATE_RUNNING" AND (create_time < "2026-01-05T08:00:30Z")',
-     lambda j: j["state"] != "JOB_STATE_RUNNING" and _matches(j, "createTime", "<", "2026-01-05T08:00:30Z")),
+    (
+        'state = "JOB_STATE_RUNNING" OR state = "JOB_STATE_PAUSED" AND display_name != ""',
+        lambda j: j["state"] in ("JOB_STATE_RUNNING", "JOB_STATE_PAUSED") and bool(j.get("displayName")),
+    ),
+    (
+        'NOT (state = "JOB_STATE_RUNNING" OR state = "JOB_STATE_FAILED")',
+        lambda j: j["state"] not in ("JOB_STATE_RUNNING", "JOB_STATE_FAILED"),
+    ),
+    (
+        '-state = "JOB_STATE_RUNNING" AND (create_time < "2026-01-05T08:00:30Z")',
+        lambda j: j["state"] != "JOB_STATE_RUNNING" and _matches(j, "createTime", "<", "2026-01-05T08:00:30Z"),
+    ),
 ]
 
 
@@ -209,7 +226,7 @@ def test_every_listed_job_matches_the_filter_and_every_match_is_listed(
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
-        ('epochs = 3', "cannot be filtered on"),
+        ("epochs = 3", "cannot be filtered on"),
         ('nope = "x"', "no field"),
         ('state < "JOB_STATE_RUNNING"', "enum"),
         ('state = "JOB_STATE_NOPE"', "not a value of state"),

@@ -7,7 +7,7 @@ import pytest
 
 pytest_plugins = ("pytester",)
 
-USERS_TESTS = '''
+USERS_TESTS = """
 import json
 import urllib.request
 
@@ -41,7 +41,7 @@ def test_the_next_test_starts_fresh_and_stopped(gateway_mock):
     jobs = JOBS.format(account=gateway_mock.account)
     assert call(gateway_mock, "GET", jobs + "/mine")[0] == 404
     assert gateway_mock.clock.state()["mode"] == "manual"
-'''
+"""
 
 
 def test_the_fixture_gives_each_test_a_fresh_mock_with_a_controlled_clock(pytester: pytest.Pytester) -> None:

@@ -57,7 +57,7 @@ def test_the_staged_mock_carries_the_selected_spec_and_no_tooling(tmp_path: Path
     assert naming == ["spec_source.py"]
 
 
-USER_TEST = '''
+USER_TEST = """
 from fireworks_gateway import AuthenticatedClient
 from fireworks_gateway.api.gateway import (
     gateway_cancel_supervised_fine_tuning_job as cancel_job,
@@ -76,7 +76,8 @@ def test_my_pipeline_creates_lists_and_cancels_a_job(gateway_mock):
         assert job.name.endswith("/nightly-1") and job.state == JobState.JOB_STATE_CREATING
         page = list_jobs.sync(gateway_mock.account, client=client, filter_='display_name = "nightly"')
         assert [listed.name for listed in page.supervised_fine_tuning_jobs] == [job.name]
-        cancel_job.sync(gateway_mock.account, "nightly-1", client=client, body=GatewayCancelSupervisedFineTuningJobBody())
+        nothing = GatewayCancelSupervisedFineTuningJobBody()
+        cancel_job.sync(gateway_mock.account, "nightly-1", client=client, body=nothing)
         gateway_mock.clock.run_all()
         assert get_job.sync(gateway_mock.account, "nightly-1", client=client).state == JobState.JOB_STATE_CANCELLED
 
@@ -90,7 +91,7 @@ def test_each_test_starts_from_the_seeded_jobs(gateway_mock):
         else:
             raise AssertionError("a job of the previous test is still there")
         assert get_job.sync(gateway_mock.account, "sft-running", client=client).state == JobState.JOB_STATE_RUNNING
-'''
+"""
 
 
 def _wheelhouse(tmp: Path, names: tuple[str, ...]) -> Path:

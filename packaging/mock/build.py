@@ -23,8 +23,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path[:0] = [str(REPO / "src")]
 
-from spec_tools.spec import load_spec  # noqa: E402
 from spec_tools.selection import select_document  # noqa: E402
+from spec_tools.spec import load_spec  # noqa: E402
 
 __all__ = ["SERVING_DEPENDENCIES", "build_mock_wheel", "stage_mock_project"]
 

@@ -360,7 +360,9 @@ class MockGateway:
         return self._not_found(call.parent, call.job_id)
 
     def _not_found(self, parent: _Parent, job_id: str) -> _Response:
-        return self._error("NOT_FOUND", f'supervised fine-tuning job "{self.model.quoted_name(parent, job_id)}" not found')
+        return self._error(
+            "NOT_FOUND", f'supervised fine-tuning job "{self.model.quoted_name(parent, job_id)}" not found'
+        )
 
     async def _scenario(self, job_id: str, outcome: Outcome, mask: str) -> _Response:
         if outcome.kind == "rate-limited":

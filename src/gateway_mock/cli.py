@@ -11,12 +11,12 @@ from .app import MockGateway
 from .clock import CLOCK_MODES, Clock
 from .constants import DEFAULT_API_KEY, DEFAULT_HOST, DEFAULT_PORT
 from .faults import ALL_FAULTS, FAULT_JOB_PREFIX, FAULTS, LIFECYCLE_FAULTS, fault_account
-from .lifecycle import walk_seconds
 from .fixtures import EXTRA_JOB_PREFIX, MAX_EXTRA_JOBS, MAX_SEED_JOBS, SEED_JOB_PREFIX
-from .spec_source import SpecSourceError, served_spec
+from .lifecycle import walk_seconds
 from .marshal import DEFAULT_PROFILE, PROFILES
 from .scenarios import __doc__ as scenarios_doc
 from .server import DEFAULT_HEADER_TIMEOUT, READY_MARKER, PortInUseError, listen, serve
+from .spec_source import SpecSourceError, served_spec
 
 __all__ = ["main"]
 
@@ -177,7 +177,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fault accounts: {', '.join(fault_account(name) for name in LIFECYCLE_FAULTS)}")
     print(f"scenario jobs: see --list-scenarios; marshaling: {args.marshal}")
     speed = f" at speed {args.clock_speed:g}" if args.clock == "realtime" else ""
-    print(f"clock: {args.clock}{speed} (a new job completes in {walk_seconds() / args.clock_speed:g} s at realtime); /_mock/clock")
+    walk = walk_seconds() / args.clock_speed
+    print(f"clock: {args.clock}{speed} (a new job completes in {walk:g} s at realtime); control: /_mock/clock")
     print(f"fault: {args.fault} (rule {fault.rule}): {fault.description}" if fault else "fault: none")
     url_host = f"[{host}]" if ":" in host else host
     print(f"{READY_MARKER}http://{url_host}:{port}", flush=True)

@@ -7,10 +7,10 @@ They need the same bearer key as the API. JSON in, JSON out:
 | `GET /_mock/clock` | - | `{"mode", "speed", "now", "pending"}` |
 | `POST /_mock/clock` `{"mode": "manual"}` | virtual time stands still until advanced | the clock |
 | `POST /_mock/clock` `{"mode": "instant"}` | every scheduled step has happened by the next request | the clock |
-| `POST /_mock/clock` `{"mode": "realtime", "speed": 2}` | time runs at 2x the wall clock (a job completes in ~5 s) | the clock |
+| `POST /_mock/clock` `{"mode": "realtime", "speed": 2}` | time runs at twice the wall clock's pace | the clock |
 | `POST /_mock/clock` `{"advanceSeconds": 3.5}` | virtual time moves 3.5 s on; what fell due is applied | the clock |
 | `POST /_mock/clock` `{"runAll": true}` | every scheduled step happens now, time moving to each | the clock |
-| `POST /_mock/reset` | back to the seeded jobs: created ones gone, changed ones restored, nothing scheduled | `{"jobs": N}` |
+| `POST /_mock/reset` | back to the seeded jobs, nothing scheduled | `{"jobs": N}` |
 
 `mode`/`speed`, `advanceSeconds` and `runAll` may be combined in one request, applied in that order. In-process,
 `MockGateway.clock` and `MockGateway.store` do the same (`ClockControl` wraps either).
@@ -139,7 +139,7 @@ class ClockControl:
         if data is not None:
             request.add_header("Content-Type", "application/json")
         try:
-            with urllib.request.urlopen(request, timeout=self._timeout) as response:  # noqa: S310 - our own mock
+            with urllib.request.urlopen(request, timeout=self._timeout) as response:
                 answer = json.loads(response.read(1 << 16) or b"{}")
         except urllib.error.HTTPError as exc:
             detail = exc.read(2048).decode("utf-8", "replace")

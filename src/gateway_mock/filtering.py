@@ -100,9 +100,7 @@ def _syntax_error(exc: LarkError) -> FilterError:
     if isinstance(exc, UnexpectedToken):
         wanted = sorted({_EXPECTED.get(name, name) for name in exc.expected})
         found = _show(str(exc.token))
-        return FilterError(
-            f"invalid filter: unexpected {found} at column {exc.column}, expected {' or '.join(wanted)}"
-        )
+        return FilterError(f"invalid filter: unexpected {found} at column {exc.column}, expected {' or '.join(wanted)}")
     if isinstance(exc, UnexpectedCharacters):
         return FilterError(
             f"invalid filter: unexpected {_show(exc.char)} at column {exc.column} "
@@ -244,7 +242,9 @@ class Querying:
             raise FilterError(f"invalid filter: {exc}; filterable: {self._filterable()}") from None
         index = self._index.get(path)
         if index is None:
-            raise FilterError(f"invalid filter: {_show(raw_field)} cannot be filtered on; filterable: {self._filterable()}")
+            raise FilterError(
+                f"invalid filter: {_show(raw_field)} cannot be filtered on; filterable: {self._filterable()}"
+            )
         slot = f"f[{index}]"
         enum = schema.get("enum")
         if enum:

@@ -31,9 +31,9 @@ from .constants import JOB_ID_PREFIX, MINIMAL_JOB_ID, MOCK_ACCOUNT, job_name
 __all__ = [
     "EXTRA_JOB_PREFIX",
     "MAX_EXTRA_JOBS",
+    "MAX_SEED_JOBS",
     "MINIMAL_JOB_ID",
     "MOCK_ACCOUNT",
-    "MAX_SEED_JOBS",
     "MONEY_CASES",
     "SEED_JOB_PREFIX",
     "build_fixtures",
@@ -127,9 +127,7 @@ def with_extra_jobs(fixtures: dict[str, dict[str, Any]], count: int) -> dict[str
     return {**fixtures, **extra}
 
 
-def seed_jobs(
-    fixtures: dict[str, dict[str, Any]], count: int, name: Callable[[str], str]
-) -> dict[str, dict[str, Any]]:
+def seed_jobs(fixtures: dict[str, dict[str, Any]], count: int, name: Callable[[str], str]) -> dict[str, dict[str, Any]]:
     """`count` jobs (`seed-0000001`, ...) for scale runs: copies of the state jobs in turn, each with its own name,
     `displayName` and `createTime`/`updateTime` a second apart, so filters and orderings have something to sort.
 

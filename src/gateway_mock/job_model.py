@@ -140,7 +140,7 @@ class JobModel:
         found: dict[str, Any] = {}
         for key, value in body.items():
             name = self._aliases.get(key)
-            if name in self.output_only and value is not None:
+            if name is not None and name in self.output_only and value is not None:
                 found[name] = value
         return found
 

@@ -1,14 +1,19 @@
 """Every "mock's choice" of LIFECYCLE.md, in one place: what the mock does where the spec and the AIPs are silent.
 
-| behaviour | the mock's choice |
-|---|---|
-| a new job | starts in `JOB_STATE_CREATING` and walks CREATING (1 s) -> VALIDATING (1 s) -> PENDING (1 s) -> RUNNING (6 s, `jobProgress` updated 12 times: percent 0 -> 100, epoch 0 -> epochs - 1) -> WRITING_RESULTS (1 s) -> COMPLETED (`completedTime` set). 10 s at clock speed 1; every step moves `updateTime` |
-| a job id | AIP-122: `[a-z]([a-z0-9-]{0,61}[a-z0-9])?`, else 400 (code 3); none asked for: a random UUID (the spec's words) |
-| cancel | a job that is not terminal goes to CANCELLING, then 1 s later to CANCELLED (`status.code` CANCELLED); a terminal or deleted job: 400, code 9 (FAILED_PRECONDITION) |
-| resume | PAUSED, FAILED and CANCELLED resume into PENDING and walk on from there (progress kept); any other state: 400, code 9 |
-| delete | soft: DELETING, 1 s later DELETED (then out of List unless the filter names that state), 5 s later gone from Get too (404); a second delete: 404 |
-| estimate cost | USD, deterministic: epochs x (2.00 + 0.05 x loraRank) x ceil(maxContextLength / 8192) x (2 if isTurbo), with the defaults epochs 1, loraRank 8, maxContextLength 8192; never negative, never below an epoch's price |
-| filter | the AIP-160 subset of `gateway_mock.filtering` on the fields below |
+- A new job starts in `JOB_STATE_CREATING` and walks CREATING (1 s) -> VALIDATING (1 s) -> PENDING (1 s) ->
+  RUNNING (6 s, `jobProgress` updated 12 times: percent 0 -> 100, epoch 0 -> epochs - 1) -> WRITING_RESULTS (1 s)
+  -> COMPLETED (`completedTime` set): 10 s at clock speed 1. Every step moves `updateTime`; progress never goes down.
+- Job ids follow AIP-122, `[a-z]([a-z0-9-]{0,61}[a-z0-9])?`, else 400 (code 3); with none asked for, a random UUID
+  (the spec's words).
+- Cancel: a job that is not terminal goes to CANCELLING, then 1 s later to CANCELLED (`status.code` CANCELLED); a
+  terminal or deleted job answers 400, code 9 (FAILED_PRECONDITION).
+- Resume: PAUSED, FAILED and CANCELLED resume into PENDING and walk on from there (progress kept); any other state
+  answers 400, code 9.
+- Delete is soft: DELETING, 1 s later DELETED (then out of List unless the filter names that state), 5 s later gone
+  from Get too (404). A second delete answers 404.
+- Estimate cost, in USD, deterministic: epochs x (2.00 + 0.05 x loraRank) x ceil(maxContextLength / 8192) x (2 if
+  isTurbo), with the defaults epochs 1, loraRank 8, maxContextLength 8192; never negative, more epochs never cheaper.
+- Filters: the AIP-160 subset of `gateway_mock.filtering`, on `FILTER_FIELDS`.
 
 State names are checked against the spec's enum when the mock starts: a state the spec no longer has is skipped (a walk
 without it, a delete without DELETED), and the mock refuses to start, naming it, only without COMPLETED or CANCELLED.

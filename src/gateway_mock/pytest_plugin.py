@@ -57,9 +57,7 @@ def gateway_mock_server(pytestconfig: pytest.Config) -> Iterator[RunningMock]:
     if not seed.isdigit():
         raise pytest.UsageError(f"gateway_mock_seed_jobs = {seed!r}: want a count of jobs")
     profile: Profile = "omit-unpopulated" if marshal == "omit-unpopulated" else "emit-unpopulated"
-    with running_mock(
-        api_key=secrets.token_urlsafe(18), marshal=profile, clock="manual", seed_jobs=int(seed)
-    ) as mock:
+    with running_mock(api_key=secrets.token_urlsafe(18), marshal=profile, clock="manual", seed_jobs=int(seed)) as mock:
         yield mock
 
 

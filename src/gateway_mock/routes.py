@@ -41,7 +41,9 @@ class Resolved:
 class RouteTable:
     def __init__(self, operations: Iterable[Operation]) -> None:
         self.routes = tuple(Route(op) for op in operations)
-        clashing = [r.operation.path.template for r in self.routes if r.operation.path.template.startswith(CONTROL_PREFIX)]
+        clashing = [
+            r.operation.path.template for r in self.routes if r.operation.path.template.startswith(CONTROL_PREFIX)
+        ]
         if clashing:
             raise LookupError(f"the spec has a path under the mock's control prefix {CONTROL_PREFIX}: {clashing[0]}")
         self._memo: dict[tuple[str, str], Resolved | None] = {}

@@ -285,8 +285,9 @@ class JobStore:
         self._change(collection, record, at, **fields)
 
     def _progress(self, body: dict[str, Any], fraction: float) -> dict[str, Any]:
-        old = body.get("jobProgress") if isinstance(body.get("jobProgress"), dict) else {}
-        epochs = body.get("epochs") if isinstance(body.get("epochs"), int) and body["epochs"] > 0 else 1
+        found, asked = body.get("jobProgress"), body.get("epochs")
+        old: dict[str, Any] = found if isinstance(found, dict) else {}
+        epochs = asked if isinstance(asked, int) and asked > 0 else 1
         percent = max(int(old.get("percent") or 0), round(fraction * 100))  # never goes down, resumed or not
         epoch = min(int(fraction * epochs), epochs - 1)
         return {**old, "percent": percent, "epoch": max(int(old.get("epoch") or 0), epoch)}
@@ -354,7 +355,9 @@ class JobStore:
             collection = self.collection(parent)
             record = collection.jobs.get(job_id)
             if record is None or record.body.get("state") in (lc.DELETING, lc.DELETED):
-                raise StoreError("NOT_FOUND", f'supervised fine-tuning job "{self.model.quoted_name(parent, job_id)}" not found')
+                raise StoreError(
+                    "NOT_FOUND", f'supervised fine-tuning job "{self.model.quoted_name(parent, job_id)}" not found'
+                )
             now = self.clock.now_ns()
             record.generation += 1
             record.position = -1
@@ -372,9 +375,7 @@ class JobStore:
             record = self._existing(parent, job_id)
             state = record.body.get("state")
             if state in TERMINAL_STATES or state in (lc.DELETING, lc.DELETED):
-                raise StoreError(
-                    lc.CANCEL_REFUSED_CODE, f"cannot cancel job {record.name}: it is already {state}"
-                )
+                raise StoreError(lc.CANCEL_REFUSED_CODE, f"cannot cancel job {record.name}: it is already {state}")
             if ignore:
                 record.generation += 1  # its walk stops: the job never ends
                 record.position = -1
@@ -420,7 +421,9 @@ class JobStore:
     def _existing(self, parent: tuple[str, ...], job_id: str) -> JobRecord:
         record = self.collection(parent).jobs.get(job_id)
         if record is None:
-            raise StoreError("NOT_FOUND", f'supervised fine-tuning job "{self.model.quoted_name(parent, job_id)}" not found')
+            raise StoreError(
+                "NOT_FOUND", f'supervised fine-tuning job "{self.model.quoted_name(parent, job_id)}" not found'
+            )
         return record
 
     # --- list ---------------------------------------------------------------------------------------------
