@@ -164,7 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     extra = [job_id for job_id in app.job_ids if job_id.startswith(EXTRA_JOB_PREFIX)]
     seeded = [job_id for job_id in app.job_ids if job_id.startswith(SEED_JOB_PREFIX)]
     faulty = [job_id for job_id in app.job_ids if job_id.startswith(FAULT_JOB_PREFIX)]
-    fixtures = [job_id for job_id in app.job_ids if job_id not in {*extra, *faulty, *seeded}]
+    others = {*extra, *faulty, *seeded}
+    fixtures = [job_id for job_id in app.job_ids if job_id not in others]
     print(f"fixture jobs: {', '.join(fixtures)}" + (f" (+ {len(extra)} {EXTRA_JOB_PREFIX}NNN jobs)" if extra else ""))
     if seeded:
         print(f"seed jobs: {seeded[0]} .. {seeded[-1]} ({len(seeded):,})")

@@ -14,6 +14,7 @@ land on exact values. The clock starts at the wall time when it is built unless 
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import re
 import threading
@@ -106,19 +107,22 @@ def format_timestamp(ns: int) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{nanos:09d}Z"
 
 
+_TIMESTAMP = re.compile(r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})")
+
+
 def parse_timestamp(text: str) -> int:
     """Nanoseconds since the epoch of an RFC 3339 timestamp (any fraction up to 9 digits, `Z` or an offset);
     ValueError naming what is wrong."""
-    match = re.fullmatch(
-        r"(\d{4}-\d{2}-\d{2})[Tt](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})", text.strip()
-    )
+    match = _TIMESTAMP.fullmatch(text.strip())
     if match is None:
         raise ValueError("not an RFC 3339 timestamp (like 2026-01-05T08:00:00Z)")
-    date, clock, fraction, zone = match.groups()
-    offset = "+00:00" if zone in ("Z", "z") else zone
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
     try:
-        moment = datetime.datetime.fromisoformat(f"{date}T{clock}{offset}")
+        moment = datetime.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
     except ValueError as exc:
         raise ValueError(f"not a valid date or time ({exc})") from None
-    nanos = int((fraction or "").ljust(9, "0") or 0)
-    return int(moment.timestamp()) * _NS + nanos
+    offset = 0
+    if zone not in ("Z", "z"):
+        offset = (int(zone[1:3]) * 60 + int(zone[4:6])) * 60 * (1 if zone[0] == "+" else -1)
+    seconds = calendar.timegm(moment.timetuple()) - offset
+    return seconds * _NS + int((fraction or "0").ljust(9, "0"))

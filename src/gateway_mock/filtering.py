@@ -79,6 +79,9 @@ _EXPECTED = {
 }
 
 
+_UNSET_TIME = -(2**70)  # an unset Timestamp sorts first, as the zero value
+
+
 class FilterError(ValueError):
     """A filter or orderBy the mock refuses (400, INVALID_ARGUMENT): the message names the problem."""
 
@@ -154,11 +157,11 @@ def sort_value(value: Any, schema: dict[str, Any]) -> Any:
     fmt = schema.get("format")
     if fmt == "date-time":
         if not isinstance(value, str):
-            return -(2**70)  # unset Timestamps first
+            return _UNSET_TIME
         try:
             return parse_timestamp(value)
         except ValueError:
-            return -(2**70)
+            return _UNSET_TIME
     if kind == "boolean":
         return 1 if value is True else 0
     if kind == "integer" or (kind == "string" and fmt in ("int64", "uint64")):
@@ -307,13 +310,20 @@ class Querying:
             return Ordering("", ())  # ordering by name alone is the default order
         return Ordering(canonical, tuple(fields))
 
-    def order_key(self, ordering: Ordering, body: dict[str, Any], name: str) -> tuple[Any, ...]:
+    def order_key(
+        self, ordering: Ordering, body: dict[str, Any], name: str, fields: tuple[Any, ...] = ()
+    ) -> tuple[Any, ...]:
+        """A job's sort key; `fields`, its filter values, spare parsing the timestamps again."""
         keys: list[Any] = []
         for path, schema, desc in ordering.fields:
-            value: Any = body
-            for part in path.split("."):
-                value = value.get(part) if isinstance(value, dict) else None
-            key = sort_value(value, schema)
+            index = self._index.get(path)
+            if fields and index is not None and schema.get("format") == "date-time":
+                key = fields[index] if fields[index] is not None else _UNSET_TIME
+            else:
+                value: Any = body
+                for part in path.split("."):
+                    value = value.get(part) if isinstance(value, dict) else None
+                key = sort_value(value, schema)
             keys.append(_descending(key) if desc else key)
         keys.append(name)
         return tuple(keys)

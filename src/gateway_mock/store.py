@@ -435,7 +435,7 @@ class JobStore:
         if cached is not None and cached[0] == collection.version:
             return cached[1], cached[2]
         pairs = sorted(
-            ((self.querying.order_key(ordering, r.body, r.name), r) for r in collection.records), key=lambda p: p[0]
+            ((self.querying.order_key(ordering, r.body, r.name, r.fields), r) for r in collection.records), key=lambda p: p[0]
         )
         keys, records = [p[0] for p in pairs], [p[1] for p in pairs]
         if len(collection.ordered) >= 16:
