@@ -434,9 +434,8 @@ class JobStore:
         cached = collection.ordered.get(ordering.text)
         if cached is not None and cached[0] == collection.version:
             return cached[1], cached[2]
-        pairs = sorted(
-            ((self.querying.order_key(ordering, r.body, r.name, r.fields), r) for r in collection.records), key=lambda p: p[0]
-        )
+        key = self.querying.order_key
+        pairs = sorted(((key(ordering, r.body, r.name, r.fields), r) for r in collection.records), key=lambda p: p[0])
         keys, records = [p[0] for p in pairs], [p[1] for p in pairs]
         if len(collection.ordered) >= 16:
             collection.ordered.clear()
