@@ -21,7 +21,7 @@ from spec_tools.selection import select_document
 from spec_tools.spec import load_spec
 
 # The client wheel's proof fetches and installs wheels the same way: reuse its helpers.
-from tests.test_client_wheel import WHEELHOUSE, _closure, _normalize, _run
+from tests.test_client_wheel import _closure, _normalize, _run, _wheelhouse
 
 MOCK_DEPENDENCIES = ("uvicorn", "httptools", "uvloop", "lark", "googleapis-common-protos")
 CLIENT_DEPENDENCIES = ("httpx", "attrs", "python-dateutil")
@@ -92,20 +92,6 @@ def test_each_test_starts_from_the_seeded_jobs(gateway_mock):
             raise AssertionError("a job of the previous test is still there")
         assert get_job.sync(gateway_mock.account, "sft-running", client=client).state == JobState.JOB_STATE_RUNNING
 """
-
-
-def _wheelhouse(tmp: Path, names: tuple[str, ...]) -> Path:
-    wanted = sorted(set().union(*(_closure((name,)) for name in names)))
-    have = {_normalize(p.name.split("-")[0]) for p in WHEELHOUSE.glob("*.whl")} if WHEELHOUSE.is_dir() else set()
-    missing = [name for name in wanted if name not in have]
-    if missing:
-        pins = [line for line in (paths.REPO_ROOT / "constraints.txt").read_text().splitlines() if "==" in line]
-        pinned = [pin for pin in pins if _normalize(pin.split("==")[0]) in missing]
-        command = [sys.executable, "-m", "pip", "download", "--only-binary=:all:", "--no-deps", "-d", str(WHEELHOUSE)]
-        result = _run([*command, *pinned], tmp)
-        if result.returncode != 0:
-            pytest.skip(f"cannot fetch the dependency wheels from PyPI into {WHEELHOUSE}: {result.stderr[-300:]}")
-    return WHEELHOUSE
 
 
 @pytest.mark.slow
