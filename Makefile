@@ -43,13 +43,14 @@ generate: $(STAMP)  ## regenerate generated/ from openapi/ (deterministic)
 check-generated: $(STAMP)  ## fail with a file-level diff when generated/ differs from what openapi/ generates
 	$(PY) scripts/generate.py --check
 
-dist: $(STAMP)  ## build the client alone: dist/fireworks_gateway-<spec version>[.postPOST]-py3-none-any.whl, sdist
+dist: $(STAMP)  ## build the client (dist/fireworks_gateway-<spec version>[.postPOST]-*.whl, sdist) and the mock's wheel
 	$(PY) scripts/generate.py --check
 	$(PY) scripts/generate.py --dist dist $(if $(POST),--post $(POST))
+	$(PY) packaging/mock/build.py --dist dist
 
 lint: $(STAMP)  ## ruff and mypy --strict on hand-written and generated code, workflow linters
-	$(VENV)/bin/ruff check src scripts tests contract_tests benchmarks openapi/lib
-	$(VENV)/bin/ruff format --check src scripts tests contract_tests benchmarks openapi/lib
+	$(VENV)/bin/ruff check src scripts tests contract_tests benchmarks openapi/lib packaging
+	$(VENV)/bin/ruff format --check src scripts tests contract_tests benchmarks openapi/lib packaging
 	$(VENV)/bin/mypy
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	$(VENV)/bin/zizmor --offline --quiet .github/workflows/

@@ -12,7 +12,7 @@ from gateway_protocol.money import is_money_schema
 from gateway_protocol.redaction import is_secret_name
 from gateway_protocol.resource_names import PathTemplate
 from gateway_protocol.rpc import CODE_NUMBERS
-from spec_tools.rpc_codes import code_schema_name, http_status_by_code
+from gateway_protocol.spec_codes import code_schema_name, http_status_by_code
 from spec_tools.spec import Spec, load_spec
 
 __all__ = ["SpecFacts", "build_facts", "is_percent", "spec_facts"]

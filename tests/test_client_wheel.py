@@ -55,8 +55,9 @@ def _run(command: list[str], cwd: Path, timeout: float = 300) -> subprocess.Comp
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
 
 
-def _wheelhouse(tmp: Path) -> Path:
-    wanted = sorted(_closure(RUNTIME_DEPENDENCIES) | _closure(TEST_TOOLS))
+def _wheelhouse(tmp: Path, names: tuple[str, ...] = RUNTIME_DEPENDENCIES + TEST_TOOLS) -> Path:
+    """Wheels of `names` and what they need, pinned, fetched from PyPI once (tests/test_mock_wheel.py too)."""
+    wanted = sorted(_closure(names))
     have = {_normalize(p.name.split("-")[0]) for p in WHEELHOUSE.glob("*.whl")} if WHEELHOUSE.is_dir() else set()
     if not set(wanted) <= have:
         pins = [line for line in (paths.REPO_ROOT / "constraints.txt").read_text().splitlines() if "==" in line]

@@ -84,8 +84,11 @@ def test_the_make_mock_command_line_serves_until_terminated() -> None:
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO) as process:
         try:
             assert process.stdout is not None
-            lines = [process.stdout.readline() for _ in range(5)]
+            lines = [process.stdout.readline()]
+            while lines[-1] and not lines[-1].startswith(READY_MARKER) and len(lines) < 30:
+                lines.append(process.stdout.readline())
             assert lines[-1].startswith(READY_MARKER + "http://127.0.0.1:")
+            assert any(line.startswith("clock: realtime") for line in lines)
             assert lines[0].startswith("mock gateway for spec")
         finally:
             process.terminate()

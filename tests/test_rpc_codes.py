@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from gateway_protocol.rpc import CODE_NUMBERS, STANDARD_HTTP_STATUS
-from spec_tools.rpc_codes import code_schema_name, http_status_by_code
+from gateway_protocol.spec_codes import code_schema_name, http_status_by_code
 from spec_tools.spec import load_spec
 
 FROZEN = load_spec(Path(__file__).parent / "specs" / "gateway-4.259.0.yaml")

@@ -7,15 +7,16 @@ import contextlib
 import ipaddress
 import sys
 
-from spec_tools.spec import load_spec
-
 from .app import MockGateway
+from .clock import CLOCK_MODES, Clock
 from .constants import DEFAULT_API_KEY, DEFAULT_HOST, DEFAULT_PORT
-from .faults import FAULT_JOB_PREFIX, FAULTS
-from .fixtures import EXTRA_JOB_PREFIX, MAX_EXTRA_JOBS
+from .faults import ALL_FAULTS, FAULT_JOB_PREFIX, FAULTS, LIFECYCLE_FAULTS, fault_account
+from .fixtures import EXTRA_JOB_PREFIX, MAX_EXTRA_JOBS, MAX_SEED_JOBS, SEED_JOB_PREFIX
+from .lifecycle import walk_seconds
 from .marshal import DEFAULT_PROFILE, PROFILES
 from .scenarios import __doc__ as scenarios_doc
 from .server import DEFAULT_HEADER_TIMEOUT, READY_MARKER, PortInUseError, listen, serve
+from .spec_source import SpecSourceError, served_spec
 
 __all__ = ["main"]
 
@@ -34,7 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--all-faults",
         action="store_true",
-        help="keep the fixtures faithful and also serve every fault at once, each under its own job id fault-<name>",
+        help="keep the fixtures faithful and also serve every fault at once: each response fault under its own job "
+        "id fault-<name>, each lifecycle fault in its own account fault-<name>",
     )
     parser.add_argument(
         "--marshal",
@@ -46,6 +48,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--extra-jobs", type=int, default=0, metavar="N", help="also serve sft-extra-001..N (copies of the state jobs)"
+    )
+    parser.add_argument(
+        "--seed-jobs",
+        type=int,
+        default=0,
+        metavar="N",
+        help=f"also keep N jobs {SEED_JOB_PREFIX}0000001.. in the account, for scale runs (at most {MAX_SEED_JOBS:,})",
+    )
+    parser.add_argument(
+        "--clock",
+        choices=CLOCK_MODES,
+        default="realtime",
+        help="how job walks move: realtime (at --clock-speed), manual (only when advanced through /_mock/clock) or "
+        "instant (every scheduled step has happened by the next request); default realtime",
+    )
+    parser.add_argument(
+        "--clock-speed",
+        type=float,
+        default=1.0,
+        metavar="X",
+        help="realtime clock speed: 1 makes a new job complete in about 10 s, 10 in about 1 s (default 1)",
     )
     parser.add_argument(
         "--header-timeout",
@@ -63,9 +86,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _fault_table() -> str:
-    width = max(len(name) for name in FAULTS)
-    rows = [f"{'fault'.ljust(width)}  {'rule':<12}  description"]
-    rows += [f"{name.ljust(width)}  {fault.rule:<12}  {fault.description}" for name, fault in FAULTS.items()]
+    width = max(len(name) for name in ALL_FAULTS)
+    rule_width = max(len(fault.rule) for fault in ALL_FAULTS.values())
+    rows = [f"{'fault'.ljust(width)}  {'rule'.ljust(rule_width)}  where --all-faults serves it: description"]
+    for name, fault in ALL_FAULTS.items():
+        where = f"account {fault_account(name)}" if fault.lifecycle else f"job {FAULT_JOB_PREFIX}{name}"
+        rows.append(f"{name.ljust(width)}  {fault.rule.ljust(rule_width)}  {where}: {fault.description}")
     return "\n".join(rows)
 
 
@@ -77,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.list_scenarios:
         print((scenarios_doc or "").strip())
         return 0
-    if args.fault is not None and args.fault not in FAULTS:
+    if args.fault is not None and args.fault not in ALL_FAULTS:
         print(f"error: unknown fault {args.fault!r}; valid faults:\n{_fault_table()}", file=sys.stderr)
         return 2
     if args.fault is not None and args.all_faults:
@@ -95,9 +121,15 @@ def main(argv: list[str] | None = None) -> int:
     if not 0 <= args.extra_jobs <= MAX_EXTRA_JOBS:
         print(f"error: --extra-jobs {args.extra_jobs} is not between 0 and {MAX_EXTRA_JOBS}", file=sys.stderr)
         return 2
-    fault = FAULTS[args.fault] if args.fault else None
+    if not 0 <= args.seed_jobs <= MAX_SEED_JOBS:
+        print(f"error: --seed-jobs {args.seed_jobs} is not between 0 and {MAX_SEED_JOBS}", file=sys.stderr)
+        return 2
+    if not 0 < args.clock_speed <= 1_000_000:
+        print(f"error: --clock-speed {args.clock_speed} is not above 0 and at most 1000000", file=sys.stderr)
+        return 2
+    fault = ALL_FAULTS[args.fault] if args.fault else None
     try:
-        spec = load_spec()
+        spec = served_spec()
         app = MockGateway(
             spec,
             api_key=args.api_key,
@@ -105,8 +137,10 @@ def main(argv: list[str] | None = None) -> int:
             all_faults=args.all_faults,
             extra_jobs=args.extra_jobs,
             marshal=args.marshal,
+            clock=Clock(args.clock, speed=args.clock_speed),
+            seed_jobs=args.seed_jobs,
         )
-    except (LookupError, ValueError, OSError) as exc:
+    except (LookupError, ValueError, OSError, SpecSourceError) as exc:
         print(f"error: cannot build the mock from the vendored spec: {exc}", file=sys.stderr)
         return 1
     try:
@@ -128,16 +162,24 @@ def main(argv: list[str] | None = None) -> int:
         )
     print(f"mock gateway for spec {spec.version}: account {app.account}, Authorization: Bearer <--api-key>")
     extra = [job_id for job_id in app.job_ids if job_id.startswith(EXTRA_JOB_PREFIX)]
+    seeded = [job_id for job_id in app.job_ids if job_id.startswith(SEED_JOB_PREFIX)]
     faulty = [job_id for job_id in app.job_ids if job_id.startswith(FAULT_JOB_PREFIX)]
-    fixtures = [job_id for job_id in app.job_ids if job_id not in extra and job_id not in faulty]
+    others = {*extra, *faulty, *seeded}
+    fixtures = [job_id for job_id in app.job_ids if job_id not in others]
     print(f"fixture jobs: {', '.join(fixtures)}" + (f" (+ {len(extra)} {EXTRA_JOB_PREFIX}NNN jobs)" if extra else ""))
+    if seeded:
+        print(f"seed jobs: {seeded[0]} .. {seeded[-1]} ({len(seeded):,})")
     if args.all_faults:
         absent = [name for name in FAULTS if FAULT_JOB_PREFIX + name not in faulty]
         print(
             f"fault jobs: {', '.join(faulty)}"
             + (f" (not applicable to this spec: {', '.join(absent)})" if absent else "")
         )
+        print(f"fault accounts: {', '.join(fault_account(name) for name in LIFECYCLE_FAULTS)}")
     print(f"scenario jobs: see --list-scenarios; marshaling: {args.marshal}")
+    speed = f" at speed {args.clock_speed:g}" if args.clock == "realtime" else ""
+    walk = walk_seconds() / args.clock_speed
+    print(f"clock: {args.clock}{speed} (a new job completes in {walk:g} s at realtime); control: /_mock/clock")
     print(f"fault: {args.fault} (rule {fault.rule}): {fault.description}" if fault else "fault: none")
     url_host = f"[{host}]" if ":" in host else host
     print(f"{READY_MARKER}http://{url_host}:{port}", flush=True)

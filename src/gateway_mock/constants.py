@@ -3,7 +3,7 @@ spec's job path template (`gateway_protocol.resource_names`)."""
 
 from __future__ import annotations
 
-from spec_tools.spec import load_spec
+from .spec_source import served_spec
 
 __all__ = [
     "DEFAULT_API_KEY",
@@ -20,7 +20,7 @@ MOCK_ACCOUNT = "mock-account"
 DEFAULT_API_KEY = "mock-api-key"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
-JOB_COLLECTION = load_spec().job_operation().path.collection or ""  # the spec's job path names the collection
+JOB_COLLECTION = served_spec().job_operation().path.collection or ""  # the spec's job path names the collection
 JOB_ID_PREFIX = "sft-"
 MINIMAL_JOB_ID = "sft-minimal"
 

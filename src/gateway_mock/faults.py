@@ -12,11 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from spec_tools.spec import Spec, load_spec
+from gateway_protocol.spec_view import Spec
+
+from .spec_source import served_spec
 
 __all__ = [
+    "ALL_FAULTS",
     "FAULTS",
     "FAULT_JOB_PREFIX",
+    "LIFECYCLE_FAULTS",
+    "LIFECYCLE_RULES",
     "RULES",
     "UNKNOWN_JOB_STATE",
     "ErrorStyle",
@@ -24,12 +29,31 @@ __all__ = [
     "FaultJob",
     "apply_fault",
     "build_faults",
+    "fault_account",
     "fault_job_id",
     "fault_jobs",
     "unknown_job_state",
 ]
 
 RULES = ("schema", "dataset", "enums", "money", "progress", "mask", "name", "errors", "auth", "content-type")
+# The rules of LIFECYCLE.md that the lifecycle faults break, one id each, until the contract catalogue has them
+# (then they join RULES, which mirrors it). The suite's ids may differ: the fault names stay.
+LIFECYCLE_RULES = (
+    "list-no-repeats",
+    "list-page-token",
+    "list-page-size",
+    "list-filter",
+    "list-order",
+    "list-matches-get",
+    "create-id",
+    "create-output-only",
+    "create-duplicate",
+    "create-required",
+    "delete",
+    "cancel",
+    "estimate-not-negative",
+    "estimate-no-side-effect",
+)
 
 # "status": a correct google.rpc.Status; "not-status": some other JSON; "code-mismatch": a Status whose code
 # maps to another HTTP status than the one sent.
@@ -54,6 +78,9 @@ class Fault:
     # False when the vendored spec lacks what the fault would break (say, no Money-shaped property): it is
     # kept in the catalogue and reported as not applicable, never counted as a fault the suite missed.
     applicable: bool = True
+    # A lifecycle fault: a behaviour of an operation (list, create, delete, cancel, estimate cost) that breaks one
+    # rule of LIFECYCLE.md. `--all-faults` serves it in its own account `fault-<name>`, seeded with the fixtures.
+    lifecycle: bool = False
 
 
 def apply_fault(fault: Fault | None, fixtures: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -66,6 +93,11 @@ def apply_fault(fault: Fault | None, fixtures: dict[str, dict[str, Any]]) -> dic
 
 
 FAULT_JOB_PREFIX = "fault-"
+
+
+def fault_account(name: str) -> str:
+    """The account under which `--all-faults` serves a lifecycle fault: `fault-<name>`."""
+    return FAULT_JOB_PREFIX + name
 
 
 def fault_job_id(name: str) -> str:
@@ -132,7 +164,7 @@ def _delete(field: str) -> _Patch:
 
 
 def _catalogue(*faults: Fault) -> dict[str, Fault]:
-    unknown = [fault.name for fault in faults if fault.rule not in RULES]
+    unknown = [fault.name for fault in faults if fault.rule not in (LIFECYCLE_RULES if fault.lifecycle else RULES)]
     if unknown:
         raise ValueError(f"faults with an unknown rule id: {unknown}")
     return {fault.name: fault for fault in faults}
@@ -305,5 +337,74 @@ def build_faults(spec: Spec) -> dict[str, Fault]:
     )
 
 
-FAULTS: dict[str, Fault] = build_faults(load_spec())
-UNKNOWN_JOB_STATE = unknown_job_state(load_spec())
+def _lifecycle(name: str, rule: str, description: str) -> Fault:
+    return Fault(name, rule, description, lifecycle=True)
+
+
+# Each breaks one rule of LIFECYCLE.md and nothing else; `gateway_mock.app` reads the names.
+LIFECYCLE_FAULTS: dict[str, Fault] = _catalogue(
+    _lifecycle(
+        "list-repeats-jobs",
+        "list-no-repeats",
+        "each page after the first starts with the last job of the page before (walk with pageSize >= 2)",
+    ),
+    _lifecycle(
+        "list-token-loops",
+        "list-page-token",
+        "the last page's nextPageToken is the token that fetched it, not absent (a walk of >= 2 pages)",
+    ),
+    _lifecycle(
+        "list-page-size-ignored", "list-page-size", "pageSize is ignored: every page holds up to the default 50 jobs"
+    ),
+    _lifecycle("list-filter-ignored", "list-filter", "filter is checked but not applied: every job is listed"),
+    _lifecycle("list-order-ignored", "list-order", "orderBy is checked but not applied: jobs come by name"),
+    _lifecycle(
+        "list-differs-from-get",
+        "list-matches-get",
+        "a listed job's first writable string field (displayName) differs from its GET: ' (listed)' is appended",
+    ),
+    _lifecycle(
+        "create-ignores-id",
+        "create-id",
+        "create ignores ?supervisedFineTuningJobId= and names the job with a random UUID",
+    ),
+    _lifecycle(
+        "create-keeps-output-only",
+        "create-output-only",
+        "create keeps an output-only `state` sent in the body (a job created COMPLETED stays so)",
+    ),
+    _lifecycle(
+        "create-duplicate-accepted",
+        "create-duplicate",
+        "a create with the id of an existing job answers 200 with that job (unchanged), not 409",
+    ),
+    _lifecycle(
+        "create-without-dataset",
+        "create-required",
+        "a create without the required `dataset` is accepted (the job gets a default dataset)",
+    ),
+    _lifecycle(
+        "delete-resurrects",
+        "delete",
+        "after a delete (200 {}), the job shows DELETING, then RUNNING again and walks on to COMPLETED",
+    ),
+    _lifecycle(
+        "cancel-ignored",
+        "cancel",
+        "cancel answers 200 {} and changes nothing: the job stays in its state and never ends",
+    ),
+    _lifecycle(
+        "estimate-negative",
+        "estimate-not-negative",
+        "estimate cost answers a valid but negative Money (the price, negated)",
+    ),
+    _lifecycle(
+        "estimate-creates-job",
+        "estimate-no-side-effect",
+        "estimate cost answers the right price and also creates a job in the account",
+    ),
+)
+
+FAULTS: dict[str, Fault] = build_faults(served_spec())
+ALL_FAULTS: dict[str, Fault] = {**FAULTS, **LIFECYCLE_FAULTS}
+UNKNOWN_JOB_STATE = unknown_job_state(served_spec())

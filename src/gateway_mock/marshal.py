@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from gateway_protocol.field_masks import keep_tree
 from gateway_protocol.proto_json import is_default, zero_value
-from spec_tools.spec import Spec
+from gateway_protocol.spec_view import Spec
 
 __all__ = ["DEFAULT_PROFILE", "PROFILES", "Marshaler", "Profile"]
 
@@ -44,9 +44,13 @@ class Marshaler:
 
     def full(self, job: dict[str, Any]) -> dict[str, Any]:
         """A clean job (its set fields) as sent for a read of all fields."""
+        return self.message(job, self._job_schema)
+
+    def message(self, value: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+        """Any message of the spec (a job, a list page, an estimate), its set fields, as the profile sends it."""
         if self.profile == "emit-unpopulated":
-            return self._emit(job, self._job_schema, 0)
-        return self._omit(job, self._job_schema, 0)
+            return self._emit(value, schema, 0)
+        return self._omit(value, schema, 0)
 
     def masked(self, body: dict[str, Any], paths: Paths) -> dict[str, Any]:
         """A full body as sent (a fault may have edited it) cut to a read mask: fields outside it become zero

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from gateway_protocol.field_masks import FieldMaskError, apply_mask, keep_tree, parse_paths, resolve_paths
-from spec_tools.spec import Spec
+from gateway_protocol.spec_view import Spec
 
 __all__ = ["ReadMask", "ReadMaskError"]
 

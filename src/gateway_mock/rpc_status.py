@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass
 
 from gateway_protocol.rpc import CODE_NUMBERS
-from spec_tools.rpc_codes import code_schema_name, http_status_by_code
-from spec_tools.spec import Spec
+from gateway_protocol.spec_codes import code_schema_name, http_status_by_code
+from gateway_protocol.spec_view import Spec
 
 __all__ = ["CODE_NUMBERS", "StatusCodes", "http_status_by_code", "status_body"]
 

@@ -18,13 +18,14 @@ from pathlib import Path
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from spec_tools.spec import load_spec
-
 from .app import MockGateway
+from .clock import CLOCK_MODES, ClockMode
 from .constants import DEFAULT_API_KEY, DEFAULT_HOST, MOCK_ACCOUNT, job_name
-from .faults import FAULTS, fault_jobs
+from .control import ClockControl
+from .faults import ALL_FAULTS, fault_jobs
 from .fixtures import build_fixtures, with_extra_jobs
 from .marshal import DEFAULT_PROFILE, PROFILES, Marshaler, Profile
+from .spec_source import served_spec
 
 __all__ = [
     "DEFAULT_API_KEY",
@@ -162,6 +163,11 @@ class RunningMock:
     fault: str | None
     pid: int
 
+    @property
+    def clock(self) -> ClockControl:
+        """Control of the mock's clock and store (`/_mock/`): manual(), instant(), advance(s), run_all(), reset()."""
+        return ClockControl(self.base_url, self.api_key)
+
 
 @contextlib.contextmanager
 def running_mock(
@@ -173,28 +179,36 @@ def running_mock(
     marshal: Profile = DEFAULT_PROFILE,
     header_timeout: float = DEFAULT_HEADER_TIMEOUT,
     startup_timeout: float = 30.0,
+    clock: ClockMode = "realtime",
+    clock_speed: float = 1.0,
+    seed_jobs: int = 0,
 ) -> Iterator[RunningMock]:
     """Start `python -m gateway_mock` on a free loopback port, wait until it listens, stop it on exit.
 
     `extra_jobs` adds `sft-extra-001`... to the served (and reported) job ids, for runs over many ids;
-    `all_faults` adds one `fault-<name>` job per applicable fault (see `MockGateway`); `marshal` picks the
-    marshaling profile (`gateway_mock.marshal`).
+    `all_faults` adds one `fault-<name>` job per applicable response fault and one `fault-<name>` account per
+    lifecycle fault (see `MockGateway`); `marshal` picks the marshaling profile (`gateway_mock.marshal`); `clock`
+    and `clock_speed` how jobs walk (`gateway_mock.clock`); `seed_jobs` adds `seed-0000001`.. (not reported in
+    `job_ids`).
     """
+    if clock not in CLOCK_MODES:
+        raise ValueError(f"unknown clock mode {clock!r}; valid: {', '.join(CLOCK_MODES)}")
     if marshal not in PROFILES:
         raise ValueError(f"unknown marshal profile {marshal!r}; valid: {', '.join(PROFILES)}")
-    if fault is not None and fault not in FAULTS:
-        raise ValueError(f"unknown fault {fault!r}; valid faults: {', '.join(FAULTS)}")
+    if fault is not None and fault not in ALL_FAULTS:
+        raise ValueError(f"unknown fault {fault!r}; valid faults: {', '.join(ALL_FAULTS)}")
     if fault is not None and all_faults:
         raise ValueError("fault and all_faults contradict each other; pick one")
     # `--api-key=KEY` in one word: a key may start with "-", which argparse would take for an option.
     command = [sys.executable, "-m", "gateway_mock", "--host", DEFAULT_HOST, "--port", "0", f"--api-key={api_key}"]
-    spec = load_spec()
+    spec = served_spec()
     fixtures = with_extra_jobs(build_fixtures(spec), extra_jobs)  # raises on a bad count, early
     marshaler = Marshaler(spec, marshal)
     job_ids = tuple(fixtures) + (tuple(fault_jobs(fixtures, job_name, marshaler.full)) if all_faults else ())
     command += ["--extra-jobs", str(extra_jobs), "--stop-when-stdin-closes", *(["--fault", fault] if fault else [])]
     command += [*(["--all-faults"] if all_faults else []), "--marshal", marshal]
-    command += ["--header-timeout", str(header_timeout)]
+    command += ["--header-timeout", str(header_timeout), "--clock", clock, "--clock-speed", repr(clock_speed)]
+    command += ["--seed-jobs", str(seed_jobs)]
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_SRC_DIR), env.get("PYTHONPATH")]))
     # stderr is inherited: the child's warnings and errors show where the caller's own output goes.

@@ -1,16 +1,15 @@
-"""google.rpc.Code as the spec states it: HTTP statuses from the "HTTP Mapping: NNN" lines of the spec's Code
-description (the spec lists names only, not in numeric order); wire numbers are `gateway_protocol.rpc`'s table."""
+"""google.rpc.Code as a spec states it: each code's HTTP status, from the "HTTP Mapping: NNN" lines of the spec's
+Code description (the spec lists names only, not in numeric order; wire numbers are `rpc.CODE_NUMBERS`)."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from gateway_protocol.rpc import CODE_NUMBERS
+from .spec_view import Spec
 
-from .spec import Spec
+__all__ = ["code_schema_name", "http_status_by_code"]
 
-__all__ = ["CODE_NUMBERS", "code_schema_name", "http_status_by_code"]
 _FALLBACK_SCHEMA = "gatewayCode"
 _ENTRY = re.compile(r"^\s*- ([A-Z][A-Z_]*):", re.MULTILINE)
 _MAPPING = re.compile(r"HTTP Mapping:\s*(\d{3})")
