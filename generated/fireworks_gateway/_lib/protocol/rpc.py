@@ -2,7 +2,7 @@
 
 The code table is google/rpc/code.proto's: numbers 0..16 in order, each with the HTTP status its comment maps it
 to. The spec lists the same names (its `Code` enum, not in numeric order) with an "HTTP Mapping: NNN" line each;
-`spec_tools.rpc_codes` reads those lines, and this table is what the spec is checked against.
+`spec_codes` reads those lines, and this table is what the spec is checked against.
 
 Retry-After (RFC 9110, section 10.2.3) is `delay-seconds` (one or more digits) or an `HTTP-date` (IMF-fixdate,
 or the obsolete RFC 850 and asctime forms a recipient must still accept). A fraction ("1.5") is neither: it is
