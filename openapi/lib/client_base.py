@@ -14,7 +14,7 @@ from .retry import RetryPolicy
 from .transport import TRANSPORT_ARGS, AsyncGatewayTransport, GatewayTransport, Limits
 
 if TYPE_CHECKING:
-    from .jobs import AsyncJobs, Jobs
+    from ..jobs import AsyncJobs, Jobs
 
 __all__ = ["AuthenticatedClientBase", "ClientBase"]
 
@@ -35,6 +35,7 @@ class ClientBase:
     max_response_bytes: int
     sleep: Callable[[float], None]
     async_sleep: Callable[[float], Awaitable[None]]
+    clock: Callable[[], float]
 
     @property
     def account_id(self) -> str:
@@ -50,15 +51,16 @@ class ClientBase:
 
     @property
     def jobs(self) -> Jobs:
-        """``client.jobs.get(job_id)``: read a job of this client's account (sync)."""
-        from .jobs import Jobs
+        """The supervised fine-tuning jobs of this client's account (sync): ``client.jobs.get(job_id)``, ``.list()``,
+        ``.create(job)``, ``.wait(job_id)``, ... (generated from the selected operations)."""
+        from ..jobs import Jobs
 
         return Jobs(self)
 
     @property
     def async_jobs(self) -> AsyncJobs:
         """``await client.async_jobs.get(job_id)``: the asynchronous twin of ``jobs``."""
-        from .jobs import AsyncJobs
+        from ..jobs import AsyncJobs
 
         return AsyncJobs(self)
 

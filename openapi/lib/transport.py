@@ -23,8 +23,7 @@ import httpx
 
 from .errors import ResponseTooLargeError, transport_failure
 from .masking import mask_url, remember_secrets
-from .retry import IDEMPOTENT_METHODS as _IDEMPOTENT
-from .retry import RetryPolicy
+from .retry import RETRIES_EXTENSION, RetryMode, RetryPolicy, retry_mode
 
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
@@ -202,7 +201,7 @@ class _Base:
         if self._origin is None or (url.scheme, url.host, url.port) == self._origin:
             for name, value in self._headers:  # item by item: cheaper than Headers.update's copy
                 request.headers[name] = value
-        return self._retries if request.method in _IDEMPOTENT else 0
+        return 0 if retry_mode(request) is RetryMode.NEVER else self._retries
 
     def _too_large(self) -> ResponseTooLargeError:
         cap = self._limits.max_response_bytes
@@ -219,7 +218,8 @@ class _Base:
         """Seconds to wait before the next attempt; None when the outcome is final. Raises on a final failure."""
         if error is None and response is not None and response.status_code < 400:
             return None  # the common case, decided without the policy
-        delay = self._limits.policy.delay_after(attempt, response, error) if attempt < retries else None
+        policy = self._limits.policy
+        delay = policy.delay_after(attempt, response, error, retry_mode(request)) if attempt < retries else None
         if delay is None:
             if isinstance(error, httpx.HTTPError):
                 raise transport_failure(error, request, attempt + 1) from error
@@ -263,6 +263,7 @@ class GatewayTransport(_Base, httpx.BaseTransport):
             delay = self._next_delay(request, attempt, retries, response, error)
             if delay is None:
                 assert response is not None
+                response.extensions[RETRIES_EXTENSION] = attempt  # a create resolves its own 409 after a retry
                 return response
             attempt += 1
             self._limits.sleep(delay)
@@ -318,6 +319,7 @@ class AsyncGatewayTransport(_Base, httpx.AsyncBaseTransport):
             delay = self._next_delay(request, attempt, retries, response, error)
             if delay is None:
                 assert response is not None
+                response.extensions[RETRIES_EXTENSION] = attempt  # a create resolves its own 409 after a retry
                 return response
             attempt += 1
             await self._limits.async_sleep(delay)

@@ -17,6 +17,10 @@ from typing import Any
 
 import yaml
 
+import gateway_protocol
+from gateway_protocol.spec_view import Spec
+
+from .facade import FacadeError, add_partial_models, plan_facade, write_facade
 from .paths import GENERATED_DIR, GENERATOR_CONFIG, PACKAGE_NAME, SPEC_PATH, TEMPLATES_DIR
 from .selection import select_document, selection_beside
 from .spec import parse_spec_text
@@ -181,12 +185,20 @@ def _generate_package(workdir: Path, spec: Path, config: Path, templates: Path) 
     selection = selection_beside(spec)  # openapi/operations.yaml; a spec without one generates everything
     try:
         derived_document = generator_input(document, selection)
-    except LookupError as exc:
+        names = class_names(select_document(document, selection))
+        facade = plan_facade(Spec(document, selection), names)  # client.jobs: one method per selected operation
+        derived_document = add_partial_models(derived_document, facade, names)
+    except (LookupError, FacadeError) as exc:
         raise GenerationError(f"{spec}: {exc}") from None
     derived.write_text(json.dumps(derived_document, indent=1), encoding="utf-8")
     package_dir = workdir / PACKAGE_NAME
     _run_generator(package_dir, derived, config, templates)
     _copy_lib(templates.parent / "lib", package_dir / "_lib")
+    _copy_lib(Path(gateway_protocol.__file__).parent, package_dir / "_lib" / "protocol")
+    try:
+        write_facade(package_dir, facade, templates.parent / "facade" / "jobs.py.jinja")
+    except FacadeError as exc:
+        raise GenerationError(str(exc)) from None
     return package_dir
 
 

@@ -24,6 +24,7 @@ from .list_supervised_fine_tuning_jobs_response import (
     ListSupervisedFineTuningJobsResponse,
 )
 from .money import Money
+from .partial_supervised_fine_tuning_job import PartialSupervisedFineTuningJob
 from .purpose import Purpose
 from .status import Status
 from .supervised_fine_tuning_job import SupervisedFineTuningJob
@@ -42,6 +43,7 @@ __all__ = (
     "JobState",
     "ListSupervisedFineTuningJobsResponse",
     "Money",
+    "PartialSupervisedFineTuningJob",
     "Purpose",
     "Status",
     "SupervisedFineTuningJob",
