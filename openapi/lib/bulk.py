@@ -29,7 +29,7 @@ T = TypeVar("T")
 _fromisoformat = datetime.datetime.fromisoformat
 # The column kinds this module converts itself (the model template's _FIELD_KINDS); any other makes the whole
 # model go through from_dict.
-_SCALARS: dict[str, type] = {"str": str, "bool": bool, "int": int}
+_KINDS = frozenset({"str", "int", "bool", "float", "enum", "datetime", "object", "array"})
 _NONE = type(None)
 # Below this many objects per distinct key set on average, building column by column costs more than it saves.
 _MIN_GROUP = 8
@@ -49,9 +49,13 @@ def _model_class(hint: Any) -> Any:
 
 
 class _Column:
-    """How one JSON field becomes one positional argument of the model's constructor."""
+    """How one JSON field becomes one positional argument of the model's constructor.
 
-    __slots__ = ("enum", "kind", "name", "nested", "required")
+    Each converter returns the constructor's values for a column, or raises (_Irregular, TypeError, ValueError)
+    when from_dict must decide: a value of another type, a null where none is allowed, a bad timestamp.
+    """
+
+    __slots__ = ("convert", "enum", "kind", "name", "nested", "required")
 
     def __init__(self, name: str, kind: str, required: bool) -> None:
         self.name = name
@@ -59,60 +63,75 @@ class _Column:
         self.required = required
         self.nested: BulkParser[Any] | None = None
         self.enum: Any = None
+        self.convert: Callable[[Sequence[Any], Any], Sequence[Any]] = getattr(self, f"_{kind}")
 
-    def convert(self, column: Sequence[Any], unset: Any) -> Sequence[Any]:
-        """The constructor's values for this column; _Irregular when from_dict must decide."""
+    @staticmethod
+    def _str(column: Sequence[Any], unset: Any) -> Sequence[Any]:
+        "".join(column)  # TypeError unless every value is a string: one pass in C
+        return column
+
+    @staticmethod
+    def _int(column: Sequence[Any], unset: Any) -> Sequence[Any]:
+        if set(map(type, column)) != {int}:  # bool is not int here; a string int32 goes to from_dict
+            raise _Irregular
+        return column
+
+    @staticmethod
+    def _bool(column: Sequence[Any], unset: Any) -> Sequence[Any]:
+        if set(map(type, column)) != {bool}:
+            raise _Irregular
+        return column
+
+    @staticmethod
+    def _float(column: Sequence[Any], unset: Any) -> Sequence[Any]:
         types = set(map(type, column))
-        kind = self.kind
-        scalar = _SCALARS.get(kind)
-        if scalar is not None:
-            if types != {scalar}:
-                raise _Irregular
+        if types == {float}:
             return column
-        if kind == "float":
-            if types <= {float, int}:  # proto3 JSON writes a whole float as an integer (0, 1)
-                return column if types == {float} else list(map(float, column))
+        if types <= {float, int}:  # proto3 JSON writes a whole float as an integer (0, 1)
+            return list(map(float, column))
+        raise _Irregular
+
+    def _enum(self, column: Sequence[Any], unset: Any) -> Sequence[Any]:
+        converted = list(map(self.enum._value2member_map_.get, column))  # TypeError for an unhashable value
+        if None in converted:  # a value newer than the spec (the tolerant enum keeps it), or not a string (refused)
+            return [
+                self.enum(value) if member is None else member for member, value in zip(converted, column, strict=True)
+            ]
+        return converted
+
+    @staticmethod
+    def _datetime(column: Sequence[Any], unset: Any) -> Sequence[Any]:
+        try:
+            return list(map(_fromisoformat, column))  # ValueError for a bad timestamp: from_dict names the field
+        except TypeError:
+            if None not in column:
+                raise
+        # A null is proto3 JSON's unset Timestamp, parsed as UNSET.
+        return [unset if value is None else _fromisoformat(value) for value in column]
+
+    def _object(self, column: Sequence[Any], unset: Any) -> Sequence[Any]:
+        assert self.nested is not None
+        types = set(map(type, column))
+        if types == {dict}:
+            return self.nested.parse_objects(column)
+        if not types <= {dict, _NONE}:
             raise _Irregular
-        if kind == "enum":
-            if types != {str}:
-                raise _Irregular
-            members = self.enum._value2member_map_
-            converted = list(map(members.get, column))
-            if None in converted:  # a value newer than the spec: the tolerant enum makes its pseudo-member
-                converted = [
-                    self.enum(value) if member is None else member
-                    for member, value in zip(converted, column, strict=True)
-                ]
-            return converted
-        if kind == "array":
-            if types != {list}:
-                raise _Irregular
-            if self.nested is None:
-                return column  # scalars: from_dict keeps the list as it is
-            lengths = list(map(len, column))
-            flat = self.nested.parse([item for value in column for item in value])
-            out, start = [], 0
-            for length in lengths:
-                out.append(flat[start : start + length])
-                start += length
-            return out
-        # datetime and object: a null is proto3 JSON's unset message, parsed as UNSET.
-        present = types - {_NONE}
-        expected = str if kind == "datetime" else dict
-        if present and present != {expected}:
-            raise _Irregular
-        if not present:
-            return [unset] * len(column)
-        values = [value for value in column if value is not None] if _NONE in types else column
-        if kind == "datetime":
-            converted = list(map(_fromisoformat, values))  # ValueError: from_dict names the field
-        else:
-            assert self.nested is not None
-            converted = self.nested.parse(values)
-        if _NONE not in types:
-            return converted
-        built = iter(converted)
+        # A null is proto3 JSON's unset message, parsed as UNSET.
+        built = iter(self.nested.parse_objects([value for value in column if value is not None]))
         return [unset if value is None else next(built) for value in column]
+
+    def _array(self, column: Sequence[Any], unset: Any) -> Sequence[Any]:
+        if set(map(type, column)) != {list}:
+            raise _Irregular
+        if self.nested is None:
+            return column  # scalars: from_dict keeps the list as it is
+        lengths = list(map(len, column))
+        flat = self.nested.parse([item for value in column for item in value])
+        out, start = [], 0
+        for length in lengths:
+            out.append(flat[start : start + length])
+            start += length
+        return out
 
 
 class BulkParser(Generic[T]):
@@ -131,6 +150,7 @@ class BulkParser(Generic[T]):
         fields = [field for field in attrs.fields(cls) if field.init]  # type: ignore[arg-type]
         self._attributes = [field.name for field in fields]
         self._columns: dict[str, _Column] | None = None
+        self._required: list[str] = []
         if kinds is None or names is None or set(names.values()) != set(self._attributes):
             return  # not a model this module knows: from_dict does all the work
         try:
@@ -141,6 +161,8 @@ class BulkParser(Generic[T]):
         columns: dict[str, _Column] = {}
         for json_name, attribute in names.items():
             kind = kinds[json_name]
+            if kind not in _KINDS:
+                return  # a union, an untyped value, ...: from_dict decides
             column = _Column(json_name, kind, by_attribute[attribute].default is attrs.NOTHING)
             target = _model_class(hints[attribute]) if kind in ("object", "enum", "array") else None
             if kind == "enum":
@@ -148,15 +170,21 @@ class BulkParser(Generic[T]):
             elif kind in ("object", "array") and target is not None and attrs.has(target):
                 column.nested = parsers.get(target) or BulkParser(target, parsers)
             elif kind == "object" or (kind == "array" and target not in (str, int, float, bool)):
-                return  # an object without a model, or a list of lists, unions, ...
-            elif kind not in (*_SCALARS, "float", "datetime", "array"):
-                return
+                return  # an object without a model, or a list of lists, of enums, of unions, ...
             columns[json_name] = column
         self._attribute_of = names
+        self._required = [name for name, column in columns.items() if column.required]
         self._columns = columns
 
     def parse(self, items: Sequence[Any], read_mask: Collection[str] | None = None) -> list[T]:
         """Models of every item, equal to ``cls.from_dict(item, read_mask=read_mask)`` for each, errors included."""
+        if self._columns is not None and items and set(map(type, items)) == {dict}:
+            return self.parse_objects(items, read_mask)
+        from_dict: Callable[..., T] = self._cls.from_dict  # type: ignore[attr-defined]
+        return [from_dict(item, read_mask=read_mask) for item in items]
+
+    def parse_objects(self, items: Sequence[dict[str, Any]], read_mask: Collection[str] | None = None) -> list[T]:
+        """`parse` of items known to be dicts (a column of nested objects)."""
         if self._columns is not None and items:
             try:
                 return self._by_columns(items, read_mask)
@@ -165,9 +193,7 @@ class BulkParser(Generic[T]):
         from_dict: Callable[..., T] = self._cls.from_dict  # type: ignore[attr-defined]
         return [from_dict(item, read_mask=read_mask) for item in items]
 
-    def _by_columns(self, items: Sequence[Any], read_mask: Collection[str] | None) -> list[T]:
-        if set(map(type, items)) != {dict}:
-            raise _Irregular
+    def _by_columns(self, items: Sequence[dict[str, Any]], read_mask: Collection[str] | None) -> list[T]:
         first = tuple(items[0])
         if set(map(len, items)) == {len(first)}:
             try:  # as many keys in each as in the first, and each of those keys in each: one key set
@@ -209,8 +235,8 @@ class BulkParser(Generic[T]):
             if column.required and None in values:
                 raise _Irregular  # from_dict raises MissingFieldError (or makes UNSET what the mask left out)
             by_attribute[self._attribute_of[name]] = column.convert(values, unset)
-        for name, column in self._columns.items():
-            if column.required and name not in names and (read_mask is None or name in read_mask):
+        for name in self._required:
+            if name not in names and (read_mask is None or name in read_mask):
                 raise _Irregular  # from_dict raises MissingFieldError naming it
         absent = [unset] * count
         arguments = [by_attribute.get(attribute, absent) for attribute in self._attributes]
