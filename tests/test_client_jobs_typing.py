@@ -2,7 +2,7 @@
 
 A masked read returns the partial model: `job.dataset.upper()` is an error there (the field may be UNSET), and the
 `is UNSET` guard and an isinstance narrowing are accepted; the unmasked read keeps `dataset: str`. Empty answers
-are typed None (mypy refuses to use their value). Slow tier: mypy checks the whole generated package once (about 20 s cold).
+are typed None (mypy refuses to use their value). Slow tier: mypy checks the generated package (a few s).
 """
 
 from __future__ import annotations
