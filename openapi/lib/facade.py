@@ -172,8 +172,7 @@ class Operation(Generic[M]):
 
 def _handed_out(items: list[T]) -> Iterator[T]:
     """Each item, no longer held once handed out: a caller that keeps none frees each job as it goes, so that the
-    garbage collector does not carry a whole page into its older generations (a 10,000-job walk: about 20 % less
-    time)."""
+    garbage collector does not carry whole pages into its older generations on a long walk."""
     items.reverse()
     while items:
         yield items.pop()
