@@ -17,7 +17,6 @@ from typing import Any
 
 import yaml
 
-import gateway_protocol
 from gateway_protocol.spec_view import Spec
 
 from .facade import FacadeError, add_partial_models, plan_facade, write_facade
@@ -194,7 +193,6 @@ def _generate_package(workdir: Path, spec: Path, config: Path, templates: Path) 
     package_dir = workdir / PACKAGE_NAME
     _run_generator(package_dir, derived, config, templates)
     _copy_lib(templates.parent / "lib", package_dir / "_lib")
-    _copy_lib(Path(gateway_protocol.__file__).parent, package_dir / "_lib" / "protocol")
     try:
         write_facade(package_dir, facade, templates.parent / "facade" / "jobs.py.jinja")
     except FacadeError as exc:
@@ -203,12 +201,19 @@ def _generate_package(workdir: Path, spec: Path, config: Path, templates: Path) 
 
 
 def _copy_lib(source: Path, target: Path) -> None:
-    """Copy the client's hand-written modules (openapi/lib/*.py) into the package as `_lib`."""
+    """Copy the client's hand-written modules (openapi/lib/*.py) into the package as `_lib`, and the protocol facts
+    they build on (src/gateway_protocol, the package the mock and the suite import) as `_lib/protocol`."""
     if not source.is_dir():
         return
     target.mkdir(parents=True, exist_ok=True)
     for module in sorted(source.glob("*.py")):
         shutil.copyfile(module, target / module.name)
+    import gateway_protocol
+
+    protocol = target / "protocol"
+    protocol.mkdir(exist_ok=True)
+    for module in sorted(Path(gateway_protocol.__file__).parent.glob("*.py")):
+        shutil.copyfile(module, protocol / module.name)
 
 
 def generate(
