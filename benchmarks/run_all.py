@@ -102,6 +102,14 @@ def _rows(results: dict[str, dict[str, Any]]) -> list[tuple[str, str, str]]:
         if parse:
             rows.append(("parse: ours vs json.loads", f"{parse['ours_vs_json_loads']:.2f}x", "per body"))
             rows.append(("parse: SDK model vs ours", f"{parse['sdk_vs_ours']:.2f}x", "per body"))
+        page = client.get("page_parse")
+        if page:
+            ratio = page["page_parse_vs_json_loads"]
+            rows.append(("parse a page of 200 vs json.loads", f"{ratio:.2f}x", "target <= 2x"))
+        walk = client.get("list_walk")
+        if walk:
+            rows.append(("list 10,000 jobs vs raw httpx", f"{walk['ours_vs_raw']:.2f}x", "target <= 1.5x"))
+            rows.append(("SDK auto-pager vs our list", f"{walk['sdk_vs_ours']:.2f}x", "target >= 1.5x"))
     contract = results["bench-contract.json"]
     if contract:
         c = contract["cases_per_second"]

@@ -10,7 +10,7 @@ import pytest
 from fireworks_gateway import AuthenticatedClient
 from fireworks_gateway._lib import fields, masking
 from fireworks_gateway._lib.errors import MissingFieldError, ResponseContractError, UnauthenticatedError
-from fireworks_gateway._lib.retry import RETRYABLE_STATUSES, RetryPolicy
+from fireworks_gateway._lib.retry import RETRY_EXTENSION, RETRYABLE_STATUSES, RetryMode, RetryPolicy, retry_mode
 from fireworks_gateway.api.gateway import gateway_get_supervised_fine_tuning_job as get_job
 from fireworks_gateway.types import UNSET
 
@@ -85,6 +85,23 @@ def test_retry_policy_decides_by_status_error_and_retry_after() -> None:
     assert policy.delay_after(0, None, httpx.ConnectError("x")) is not None
     assert policy.delay_after(0, None, httpx.UnsupportedProtocol("x")) is None
     assert policy.retries_for("POST") == 0 and policy.retries_for("get") == 2
+
+
+def test_retry_modes_decide_per_request() -> None:
+    """A request's mode (an httpx extension) wins over its method: a POST in mode SAFE is retried like a GET; in
+    mode UNSENT only a connect error is retried, never an answer or a failure after sending; NEVER never."""
+    policy = RetryPolicy(max_retries=2, backoff=1.0)
+    post = httpx.Request("POST", "http://x", extensions={RETRY_EXTENSION: RetryMode.UNSENT})
+    assert retry_mode(post) is RetryMode.UNSENT and retry_mode(httpx.Request("POST", "http://x")) is RetryMode.NEVER
+    assert retry_mode(httpx.Request("DELETE", "http://x")) is RetryMode.SAFE
+    assert policy.retries_for("POST", RetryMode.SAFE) == 2 and policy.retries_for("GET", RetryMode.NEVER) == 0
+    unavailable = httpx.Response(503, request=post)
+    assert policy.delay_after(0, unavailable, None, RetryMode.SAFE) is not None
+    assert policy.delay_after(0, unavailable, None, RetryMode.UNSENT) is None
+    assert policy.delay_after(0, None, httpx.ConnectError("x"), RetryMode.UNSENT) is not None
+    assert policy.delay_after(0, None, httpx.ConnectTimeout("x"), RetryMode.UNSENT) is not None
+    assert policy.delay_after(0, None, httpx.ReadTimeout("x"), RetryMode.UNSENT) is None
+    assert policy.delay_after(0, None, httpx.ConnectError("x"), RetryMode.NEVER) is None
 
 
 def test_field_checks_follow_proto3_json() -> None:

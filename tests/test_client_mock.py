@@ -17,12 +17,19 @@ from fireworks_gateway.errors import (
     RateLimitedError,
     ServerError,
     UnauthenticatedError,
+    WaitTimeoutError,
 )
 from fireworks_gateway.models import Code, JobState
 
 from gateway_mock.faults import UNKNOWN_JOB_STATE
+from gateway_mock.fixtures import build_fixtures
 from gateway_mock.server import RunningMock, running_mock
+from gateway_protocol.job_states import TERMINAL_STATES
+from spec_tools.spec import load_spec
 from tests.client_spec_bodies import MONEY_FIELDS, MONEY_SCHEMAS, attribute_of, model_class
+
+# The spec's running state: the state of a job that trains (its name says so; LIFECYCLE.md walks jobs through it).
+RUNNING_STATE = next(state for state in JobState if state.value.endswith("_RUNNING")).value
 
 
 @pytest.fixture(scope="module")
@@ -152,3 +159,34 @@ def test_fault_money_sign_mismatch_is_reported_not_fatal(faulty: dict[str, Runni
     money_classes = tuple(model_class(key) for key in MONEY_SCHEMAS)
     assert amounts and all(isinstance(amount, money_classes) for amount in amounts)
     assert any("the sign of units" in problem for amount in amounts for problem in amount.violations())
+
+
+def test_wait_on_a_terminal_fixture_returns_it_at_once(mock: RunningMock) -> None:
+    """client.jobs.wait on a job already in a terminal state: one read, one progress call, no pause."""
+    terminal = next(
+        job_id for job_id in mock.job_ids if f"JOB_STATE_{job_id[4:].upper().replace('-', '_')}" in TERMINAL_STATES
+    )
+    waits: list[float] = []
+    seen: list[object] = []
+    with client(mock, waits, account_id=mock.account) as api:
+        job = api.jobs.wait(terminal, on_progress=seen.append)
+    assert job.state in TERMINAL_STATES and len(seen) == 1 and waits == []
+
+
+def test_wait_times_out_on_a_job_that_does_not_end(mock: RunningMock) -> None:
+    """A running fixture on a clock that only the injected sleep moves: WaitTimeoutError once the timeout has
+    passed, with the job's last state in the message."""
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    fixtures = build_fixtures(load_spec())
+    running = next(job_id for job_id in mock.job_ids if fixtures.get(job_id, {}).get("state") == RUNNING_STATE)
+    api = AuthenticatedClient(
+        base_url=mock.base_url, token=mock.api_key, account_id=mock.account, sleep=sleep, clock=lambda: now[0]
+    )
+    with api, pytest.raises(WaitTimeoutError) as caught:
+        api.jobs.wait(running, timeout=30.0, poll_interval=5.0)
+    assert now[0] == pytest.approx(30.0) and caught.value.last is not None
+    assert str(caught.value.last.state) in str(caught.value)

@@ -46,8 +46,9 @@ class Client(ClientBase):
         ``httpx_args``: A dictionary of additional arguments to be passed to the ``httpx.Client`` and ``httpx.AsyncClient`` constructor.
 
         ``account_id`` (default account), ``max_retries`` (2), ``retry_backoff`` (0.5 s, doubling, jittered),
-        ``retry_backoff_max`` (8 s), ``retry_after_max`` (60 s), ``max_response_bytes`` (32 MiB), ``sleep`` and
-        ``async_sleep``: see README "Using the client". Retries: 429, 502, 503, 504, connection errors, timeouts.
+        ``retry_backoff_max`` (8 s), ``retry_after_max`` (60 s), ``max_response_bytes`` (32 MiB), ``sleep``,
+        ``async_sleep`` and ``clock`` (jobs.wait): see README "Using the client". Retries: 429, 502, 503, 504,
+        connection errors, timeouts.
 
 
     Attributes:
@@ -86,6 +87,7 @@ class Client(ClientBase):
     async_sleep: Callable[[float], Awaitable[None]] = field(
         default=asyncio.sleep, kw_only=True, repr=False
     )
+    clock: Callable[[], float] = field(default=time.monotonic, kw_only=True, repr=False)
     _client: httpx.Client | None = field(default=None, init=False)
     _async_client: httpx.AsyncClient | None = field(default=None, init=False)
 
@@ -196,8 +198,9 @@ class AuthenticatedClient(AuthenticatedClientBase):
         ``httpx_args``: A dictionary of additional arguments to be passed to the ``httpx.Client`` and ``httpx.AsyncClient`` constructor.
 
         ``account_id`` (default account), ``max_retries`` (2), ``retry_backoff`` (0.5 s, doubling, jittered),
-        ``retry_backoff_max`` (8 s), ``retry_after_max`` (60 s), ``max_response_bytes`` (32 MiB), ``sleep`` and
-        ``async_sleep``: see README "Using the client". Retries: 429, 502, 503, 504, connection errors, timeouts.
+        ``retry_backoff_max`` (8 s), ``retry_after_max`` (60 s), ``max_response_bytes`` (32 MiB), ``sleep``,
+        ``async_sleep`` and ``clock`` (jobs.wait): see README "Using the client". Retries: 429, 502, 503, 504,
+        connection errors, timeouts.
 
 
     Attributes:
@@ -239,6 +242,7 @@ class AuthenticatedClient(AuthenticatedClientBase):
     async_sleep: Callable[[float], Awaitable[None]] = field(
         default=asyncio.sleep, kw_only=True, repr=False
     )
+    clock: Callable[[], float] = field(default=time.monotonic, kw_only=True, repr=False)
     _client: httpx.Client | None = field(default=None, init=False)
     _async_client: httpx.AsyncClient | None = field(default=None, init=False)
 

@@ -24,7 +24,7 @@ from .transport import (
 )
 
 if TYPE_CHECKING:
-    from .jobs import AsyncJobs, Jobs
+    from ..jobs import AsyncJobs, Jobs
 
 __all__ = ["AuthenticatedClientBase", "ClientBase"]
 
@@ -45,6 +45,7 @@ class ClientBase:
     max_response_bytes: int
     sleep: Callable[[float], None]
     async_sleep: Callable[[float], Awaitable[None]]
+    clock: Callable[[], float]
 
     def __attrs_post_init__(self) -> None:
         # Credential-like headers are checked like the key: a control character would make h11 refuse the header
@@ -68,15 +69,16 @@ class ClientBase:
 
     @property
     def jobs(self) -> Jobs:
-        """``client.jobs.get(job_id)``: read a job of this client's account (sync)."""
-        from .jobs import Jobs
+        """The supervised fine-tuning jobs of this client's account (sync): ``client.jobs.get(job_id)``, ``.list()``,
+        ``.create(job)``, ``.wait(job_id)``, ... (generated from the selected operations)."""
+        from ..jobs import Jobs
 
         return Jobs(self)
 
     @property
     def async_jobs(self) -> AsyncJobs:
         """``await client.async_jobs.get(job_id)``: the asynchronous twin of ``jobs``."""
-        from .jobs import AsyncJobs
+        from ..jobs import AsyncJobs
 
         return AsyncJobs(self)
 

@@ -31,8 +31,7 @@ from .protocol.bounded_http import (
     decoded_headers,
     read_body,
 )
-from .retry import IDEMPOTENT_METHODS as _IDEMPOTENT
-from .retry import RetryPolicy
+from .retry import RETRIES_EXTENSION, RetryMode, RetryPolicy, retry_mode
 
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
@@ -111,7 +110,7 @@ class _Base:
         accept = request.headers.get("accept-encoding")
         if accept is not None and accept != ACCEPT_ENCODING:
             request.headers["accept-encoding"] = _supported_codings(accept)
-        return self._retries if request.method in _IDEMPOTENT else 0
+        return 0 if retry_mode(request) is RetryMode.NEVER else self._retries
 
     def _finish(self, request: httpx.Request, response: httpx.Response, body: bytes) -> httpx.Response:
         """The response with its decoded body in memory (httpx reads it from there), and the client's redactor."""
@@ -148,7 +147,8 @@ class _Base:
         """Seconds to wait before the next attempt; None when the outcome is final. Raises on a final failure."""
         if error is None and response is not None and response.status_code < 400:
             return None  # the common case, decided without the policy
-        delay = self._limits.policy.delay_after(attempt, response, error) if attempt < retries else None
+        policy = self._limits.policy
+        delay = policy.delay_after(attempt, response, error, retry_mode(request)) if attempt < retries else None
         if delay is None:
             if isinstance(error, httpx.HTTPError):
                 raise transport_failure(error, request, attempt + 1, self.redactor) from error
@@ -193,6 +193,7 @@ class GatewayTransport(_Base, httpx.BaseTransport):
             delay = self._next_delay(request, attempt, retries, response, error)
             if delay is None:
                 assert response is not None
+                response.extensions[RETRIES_EXTENSION] = attempt  # a create resolves its own 409 after a retry
                 return response
             attempt += 1
             self._limits.sleep(delay)
@@ -238,6 +239,7 @@ class AsyncGatewayTransport(_Base, httpx.AsyncBaseTransport):
             delay = self._next_delay(request, attempt, retries, response, error)
             if delay is None:
                 assert response is not None
+                response.extensions[RETRIES_EXTENSION] = attempt  # a create resolves its own 409 after a retry
                 return response
             attempt += 1
             await self._limits.async_sleep(delay)

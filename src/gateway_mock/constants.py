@@ -28,6 +28,6 @@ MINIMAL_JOB_ID = "sft-minimal"
 def job_name(job_id: str, account: str = MOCK_ACCOUNT) -> str:
     """The resource name the gateway puts in a job's `name` field (the spec's job path without `/v1` and verb),
     for any id, one a resource name cannot hold included (an error message quotes what was asked for)."""
-    template = load_spec().job_operation().path
+    template = served_spec().job_operation().path
     account_variable, job_variable = template.variables
     return template.name_template.format_map({account_variable: account, job_variable: job_id})

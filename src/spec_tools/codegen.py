@@ -19,7 +19,10 @@ from typing import Any
 
 import yaml
 
+from gateway_protocol.spec_view import Spec
+
 from .deprecation import deprecation_text, is_deprecated
+from .facade import FacadeError, add_partial_models, plan_facade, write_facade
 from .naming import class_names, inline_schemas, names_for
 from .paths import GENERATED_DIR, GENERATOR_CONFIG, PACKAGE_NAME, SPEC_PATH, TEMPLATES_DIR
 from .selection import select_document, selection_beside
@@ -195,12 +198,19 @@ def build_package(workdir: Path, spec: Path, config: Path, templates: Path, *, s
     selection = selection_beside(spec)  # openapi/operations.yaml; a spec without one generates everything
     try:
         derived_document = generator_input(document, selection)
-    except LookupError as exc:
+        names = class_names(document)  # decided over the whole spec, as the generator input's are
+        facade = plan_facade(Spec(document, selection), names)  # client.jobs: one method per selected operation
+        derived_document = add_partial_models(derived_document, facade, names)
+    except (LookupError, FacadeError) as exc:
         raise GenerationError(f"{spec}: {exc}") from None
     derived.write_text(json.dumps(derived_document, indent=1), encoding="utf-8")
     package_dir = workdir / PACKAGE_NAME
     warnings = _run_generator(package_dir, derived, config, templates, strict)
     _copy_lib(templates.parent / "lib", package_dir / "_lib")
+    try:
+        write_facade(package_dir, facade, templates.parent / "facade" / "jobs.py.jinja")
+    except FacadeError as exc:
+        raise GenerationError(str(exc)) from None
     return GeneratedPackage(package_dir, warnings)
 
 

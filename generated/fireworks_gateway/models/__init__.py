@@ -19,6 +19,7 @@ from .list_supervised_fine_tuning_jobs_response import (
     ListSupervisedFineTuningJobsResponse,
 )
 from .money import Money
+from .partial_supervised_fine_tuning_job import PartialSupervisedFineTuningJob
 from .purpose import Purpose
 from .resume_supervised_fine_tuning_job_body import ResumeSupervisedFineTuningJobBody
 from .status import Status
@@ -37,6 +38,7 @@ __all__ = (
     "JobState",
     "ListSupervisedFineTuningJobsResponse",
     "Money",
+    "PartialSupervisedFineTuningJob",
     "Purpose",
     "ResumeSupervisedFineTuningJobBody",
     "Status",

@@ -14,6 +14,10 @@ _FIELD_KINDS: dict[str, str] = {
     "credentialsSecret": "str",
     "iamRoleArn": "str",
 }
+_FIELD_NAMES: dict[str, str] = {
+    "credentialsSecret": "credentials_secret",
+    "iamRoleArn": "iam_role_arn",
+}  # for _lib.bulk
 
 
 @_attrs_define

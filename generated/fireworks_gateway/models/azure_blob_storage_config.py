@@ -15,6 +15,11 @@ _FIELD_KINDS: dict[str, str] = {
     "managedIdentityClientId": "str",
     "tenantId": "str",
 }
+_FIELD_NAMES: dict[str, str] = {
+    "credentialsSecret": "credentials_secret",
+    "managedIdentityClientId": "managed_identity_client_id",
+    "tenantId": "tenant_id",
+}  # for _lib.bulk
 
 
 @_attrs_define

@@ -11,6 +11,7 @@ from ..types import UNSET
 
 T = TypeVar("T", bound="CancelSupervisedFineTuningJobBody")
 _FIELD_KINDS: dict[str, str] = {}
+_FIELD_NAMES: dict[str, str] = {}  # for _lib.bulk
 
 
 @_attrs_define

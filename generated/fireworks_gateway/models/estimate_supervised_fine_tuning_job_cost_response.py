@@ -17,6 +17,9 @@ T = TypeVar("T", bound="EstimateSupervisedFineTuningJobCostResponse")
 _FIELD_KINDS: dict[str, str] = {
     "estimatedCost": "object",
 }
+_FIELD_NAMES: dict[str, str] = {
+    "estimatedCost": "estimated_cost",
+}  # for _lib.bulk
 
 
 @_attrs_define

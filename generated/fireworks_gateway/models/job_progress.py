@@ -22,6 +22,18 @@ _FIELD_KINDS: dict[str, str] = {
     "outputTokens": "int",
     "cachedInputTokenCount": "int",
 }
+_FIELD_NAMES: dict[str, str] = {
+    "percent": "percent",
+    "epoch": "epoch",
+    "totalInputRequests": "total_input_requests",
+    "totalProcessedRequests": "total_processed_requests",
+    "successfullyProcessedRequests": "successfully_processed_requests",
+    "failedRequests": "failed_requests",
+    "outputRows": "output_rows",
+    "inputTokens": "input_tokens",
+    "outputTokens": "output_tokens",
+    "cachedInputTokenCount": "cached_input_token_count",
+}  # for _lib.bulk
 
 
 @_attrs_define

@@ -19,6 +19,11 @@ _FIELD_KINDS: dict[str, str] = {
     "nextPageToken": "str",
     "totalSize": "int",
 }
+_FIELD_NAMES: dict[str, str] = {
+    "supervisedFineTuningJobs": "supervised_fine_tuning_jobs",
+    "nextPageToken": "next_page_token",
+    "totalSize": "total_size",
+}  # for _lib.bulk
 
 
 @_attrs_define

@@ -16,6 +16,11 @@ _FIELD_KINDS: dict[str, str] = {
     "units": "str",
     "nanos": "int",
 }
+_FIELD_NAMES: dict[str, str] = {
+    "currencyCode": "currency_code",
+    "units": "units",
+    "nanos": "nanos",
+}  # for _lib.bulk
 
 
 @_attrs_define

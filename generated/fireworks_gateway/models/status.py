@@ -15,6 +15,10 @@ _FIELD_KINDS: dict[str, str] = {
     "code": "enum",
     "message": "str",
 }
+_FIELD_NAMES: dict[str, str] = {
+    "code": "code",
+    "message": "message",
+}  # for _lib.bulk
 
 
 @_attrs_define

@@ -18,6 +18,14 @@ _FIELD_KINDS: dict[str, str] = {
     "runId": "str",
     "url": "str",
 }
+_FIELD_NAMES: dict[str, str] = {
+    "enabled": "enabled",
+    "apiKey": "api_key",
+    "project": "project",
+    "entity": "entity",
+    "runId": "run_id",
+    "url": "url",
+}  # for _lib.bulk
 
 
 @_attrs_define
