@@ -274,7 +274,7 @@ class LifecycleViolation:
     path: str
     expected: str
     got: str
-    call: Call = field(repr=False)
+    call: Call = field(repr=False)  # the request that shows it
     job_id: str | None = None
     advisory: bool = False
 
@@ -343,11 +343,14 @@ def _finding(
     subject: str | None = None,
     job_id: str | None = None,
     advisory: bool = False,
+    judged: Call | None = None,
 ) -> LifecycleViolation:
+    """A finding on the operation `judged` (the call itself unless another call shows it: the GET after a cancel)."""
     job_id = job_id if job_id is not None else _job_id(call, facts)
     if subject is None:
         subject = f"job {job_id}" if job_id is not None else f"({_op(call, facts).method_name} request)"
-    return LifecycleViolation(rule, call.operation_id, subject, path, expected, got, call, job_id, advisory)
+    operation = (judged or call).operation_id
+    return LifecycleViolation(rule, operation, subject, path, expected, got, call, job_id, advisory)
 
 
 def _code_name(call: Call, facts: ApiFacts) -> str | None:
@@ -367,6 +370,10 @@ def _answer(call: Call, facts: ApiFacts) -> str:
 def _expected_error(facts: ApiFacts, code: str) -> str:
     rpc = facts.rpc_code(code)
     return f"HTTP {rpc.http_status} with a google.rpc.Status of code {rpc.number} ({code})"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _instant(value: Any) -> tuple[int, int] | None:
@@ -769,11 +776,12 @@ def create_duplicate_rule(observation: DuplicateCreate, facts: ApiFacts) -> Iter
         for name in _differences(before.body, after.body, facts):
             yield _finding(
                 "create-duplicate",
-                call,
+                after,
                 facts,
                 f"$.{name}",
                 f"the existing job unchanged: {_show(before.body.get(name))}",
                 f"{_show(after.body.get(name))} after the duplicate create",
+                judged=call,
             )
 
 
@@ -960,16 +968,16 @@ def list_token_ends_rule(walk: ListWalk, facts: ApiFacts) -> Iterator[LifecycleV
         return  # the walker stopped for another reason (an error page): nothing to say about the tokens
     asked = pages[0].call.int_param(listing.page_size_param) if listing.page_size_param else None
     limit = listing.page_limit(asked) or 1
-    distinct = len({_name(job, facts) for page in pages for job in page.jobs})
-    needed = math.ceil(distinct / limit) + 1
-    if walk.page_bound > needed:
+    distinct = len({name for page in pages for job in page.jobs if (name := _name(job, facts)) is not None})
+    fill = max(1, math.ceil(distinct / limit))
+    if walk.page_bound > fill + 1:
         last = pages[-1]
         yield _finding(
             "list-token-ends",
             last.call,
             facts,
             f"$.{listing.next_token_field}",
-            f"omitted on the last page: {distinct} distinct jobs fill {needed - 1} page(s) of {limit}",
+            f"omitted on the last page: the {distinct} distinct jobs listed fit in {fill} page(s) of {limit}",
             f"still a token after {len(pages)} pages",
             subject=_page(last),
         )
@@ -1249,6 +1257,7 @@ def delete_after_rule(observation: Delete, facts: ApiFacts) -> Iterator[Lifecycl
             f"$.{facts.resource.state_field}" if call.status == 200 else "HTTP status",
             f"{_expected_error(facts, 'NOT_FOUND')}, or one of {allowed}, after a delete answered 200",
             got,
+            judged=observation.delete,
         )
 
 
@@ -1291,8 +1300,9 @@ def cancel_reaches_terminal_rule(observation: Cancel, facts: ApiFacts) -> Iterat
         call,
         facts,
         f"$.{facts.resource.state_field}",
-        f"a terminal state within {observation.waited:g} s of the cancel ({len(reads)} reads)",
+        f"a terminal state within {observation.waited:g} s of the cancel ({_count(len(reads), 'read')})",
         f"still {state}",
+        judged=observation.cancel,
     )
 
 
@@ -1310,6 +1320,7 @@ def cancel_stays_stopped_rule(observation: Cancel, facts: ApiFacts) -> Iterator[
                 f"$.{facts.resource.state_field}",
                 f"a terminal state, the job having reached {stopped} after the cancel",
                 _show(state),
+                judged=observation.cancel,
             )
             return
 
@@ -1333,6 +1344,7 @@ def cancel_terminal_job_rule(observation: Cancel, facts: ApiFacts) -> Iterator[L
                 f"$.{facts.resource.state_field}",
                 f"{state} unchanged (a cancel of a terminal job answered 200)",
                 _show(now),
+                judged=observation.cancel,
             )
             return
         for name in _differences(before.body, call.body, facts):
@@ -1343,6 +1355,7 @@ def cancel_terminal_job_rule(observation: Cancel, facts: ApiFacts) -> Iterator[L
                 f"$.{name}",
                 f"{_show(before.body.get(name))} unchanged by a cancel of a terminal job",
                 _show(call.body.get(name)),
+                judged=observation.cancel,
             )
             return
 

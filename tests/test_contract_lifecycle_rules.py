@@ -207,7 +207,9 @@ def _violations() -> dict[str, Any]:
             )
         ),
         "create-echo": Create(call("create", body=job("new") | expanded | {_int_echo(): 8}, sent=expanded)),
-        "create-duplicate": DuplicateCreate(get("dup"), call("create", body=job("dup"), sent=create_body("dup")), get("dup")),
+        "create-duplicate": DuplicateCreate(
+            get("dup"), call("create", body=job("dup"), sent=create_body("dup")), get("dup")
+        ),
         "create-time-stable": JobReads((get("a"), get("a", job("a") | {CREATE_TIME: "2026-11-02T09:15:28Z"}))),
         "update-time-monotonic": JobReads((get("a"), get("a", job("a") | {UPDATE_TIME: "2026-11-02T09:15:59Z"}))),
         "list-page-size": walk_of([job(i) for i in ids(3)], page_size=2),
@@ -464,7 +466,9 @@ def test_create_echo_flags_a_changed_scalar_and_a_foreign_resource_name() -> Non
 
 def test_duplicate_create_passes_with_already_exists_and_nothing_changed() -> None:
     """409 with code 6 and the job unchanged passes; a 409 that changed the job does not."""
-    ok = DuplicateCreate(get("d"), error("create", "ALREADY_EXISTS", sent=create_body("d"), **{_id_param(): "d"}), get("d"))
+    ok = DuplicateCreate(
+        get("d"), error("create", "ALREADY_EXISTS", sent=create_body("d"), **{_id_param(): "d"}), get("d")
+    )
     assert found(ok) == []
     changed = DuplicateCreate(
         get("d"), error("create", "ALREADY_EXISTS", sent=create_body("d")), get("d", job("d") | echo_body())
@@ -741,3 +745,13 @@ def test_observations_are_immutable() -> None:
     walk = VIOLATIONS["list-order"]
     with pytest.raises(AttributeError):
         walk.stable = False
+
+
+def test_a_state_after_a_cancel_is_judged_on_the_cancel_and_shown_by_the_get() -> None:
+    """The finding names the operation under judgment (the cancel) and reproduces the read that shows it."""
+    [violation] = found(VIOLATIONS["cancel-reaches-terminal"])
+    assert violation.operation == op("cancel").operation_id
+    assert violation.call.operation_id == op("get").operation_id
+    assert violation.message().endswith(
+        f'reproduce: curl -sS -H "Authorization: Bearer $FIREWORKS_API_KEY" {url("get", "a")}'
+    )
