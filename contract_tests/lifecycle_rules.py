@@ -495,7 +495,8 @@ def _mask(call: Call, facts: ApiFacts) -> str | None:
 
 def _full_read(call: Call, facts: ApiFacts) -> bool:
     """A 200 carrying the whole job: no read mask, or one asking for every field."""
-    return call.status == 200 and isinstance(call.body, dict) and _mask_covers(_mask(call, facts), "")
+    mask = _mask(call, facts)
+    return call.status == 200 and isinstance(call.body, dict) and (mask is None or mask.strip() in ("", "*"))
 
 
 def _mask_covers_state(call: Call, facts: ApiFacts) -> bool:
@@ -615,8 +616,8 @@ def resource_names_rule(call: Call, facts: ApiFacts) -> Iterator[LifecycleViolat
             )
 
 
-_HTTP_LEVEL = frozenset({"auth", "errors", "content-type", "name"})  # held on the exchange itself, or by
-# `resource-names` for jobs inside other answers
+# Held on the exchange itself (auth, errors, content-type), or by resource-names for jobs inside other answers.
+_HTTP_LEVEL = frozenset({"auth", "errors", "content-type", "name"})
 
 
 def answer_rule_violations(
@@ -680,13 +681,13 @@ def create_name_rule(observation: Create, facts: ApiFacts) -> Iterator[Lifecycle
     asked = call.param(op.resource_id_parameter) if op.resource_id_parameter else None
     got_id = parsed.get(facts.resource.id_variable) if parsed else None
     path = f"$.{facts.resource.name_field}"
+    if got_id is None:
+        return  # not a resource name at all: resource-names reports it
     if asked:
         if got_id != asked:
             yield _finding(
                 "create-name", call, facts, path, f"a job named with the id asked for ({asked})", _show(name)
             )
-    elif got_id is None:
-        yield _finding("create-name", call, facts, path, "the new job's resource name", _show(name), job_id=None)
     elif got_id in observation.existing_ids:
         yield _finding(
             "create-name", call, facts, path, "a new id (none was asked for)", f"the existing job's id {got_id}"

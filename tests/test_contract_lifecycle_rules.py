@@ -415,7 +415,8 @@ def test_create_name_honours_the_id_or_makes_a_new_one() -> None:
     assert found(fresh) == []
     reused = Create(call("create", body=job("old"), sent=create_body("x")), existing_ids=frozenset({"old"}))
     assert rules_of(reused) == {"create-name"}
-    assert rules_of(Create(call("create", body=job("x") | {NAME: "nameless"}, sent={}))) == {"create-name"}
+    nameless = call("create", body=job("x") | {NAME: "nameless"}, sent=create_body("x"))
+    assert found(Create(nameless)) == [] and rules_of(nameless) == {"resource-names"}  # reported once, not twice
 
 
 @pytest.mark.parametrize("first_state", RUNNING)

@@ -32,17 +32,21 @@ def derived() -> dict[str, Any]:
 
 def _links_of(document: dict[str, Any]) -> dict[str, set[str]]:
     """operationId -> the operationIds its 200 answer links to (by operationId or operationRef)."""
-    by_ref = {
-        f"#/paths/{path.replace('~', '~0').replace('/', '~1')}/{method}": op["operationId"]
+    operations = [
+        (path, method, op)
         for path, item in document["paths"].items()
         for method, op in item.items()
+        if isinstance(op, dict) and "responses" in op
+    ]
+    by_ref = {
+        f"#/paths/{path.replace('~', '~0').replace('/', '~1')}/{method}": op["operationId"]
+        for path, method, op in operations
     }
     found: dict[str, set[str]] = {}
-    for item in document["paths"].values():
-        for op in item.values():
-            for link in (op["responses"].get("200") or {}).get("links", {}).values():
-                target = link.get("operationId") or by_ref.get(link.get("operationRef", ""))
-                found.setdefault(op["operationId"], set()).add(target)
+    for _, _, op in operations:
+        for link in (op["responses"].get("200") or {}).get("links", {}).values():
+            target = link.get("operationId") or by_ref.get(link.get("operationRef", ""))
+            found.setdefault(op["operationId"], set()).add(target)
     return found
 
 
