@@ -96,7 +96,8 @@ class RpcCode:
 def _code_table(spec: Spec) -> tuple[dict[str, int], dict[str, int]]:
     # The one place the lifecycle rules read the code table from: google.rpc numbers and the spec's HTTP mapping
     # live in spec_tools today and move to gateway_protocol; only this import changes then.
-    from spec_tools.rpc_codes import CODE_NUMBERS, http_status_by_code
+    from gateway_protocol.rpc import CODE_NUMBERS
+    from gateway_protocol.spec_codes import http_status_by_code
 
     return dict(CODE_NUMBERS), http_status_by_code(spec)
 

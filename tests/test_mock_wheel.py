@@ -23,7 +23,7 @@ from spec_tools.spec import load_spec
 # The client wheel's proof fetches and installs wheels the same way: reuse its helpers.
 from tests.test_client_wheel import _closure, _normalize, _run, _wheelhouse
 
-MOCK_DEPENDENCIES = ("uvicorn", "httptools", "uvloop", "lark", "googleapis-common-protos")
+MOCK_DEPENDENCIES = ("uvicorn", "httptools", "uvloop", "lark")
 CLIENT_DEPENDENCIES = ("httpx", "attrs", "python-dateutil")
 TEST_TOOLS = ("pytest",)
 
@@ -59,38 +59,31 @@ def test_the_staged_mock_carries_the_selected_spec_and_no_tooling(tmp_path: Path
 
 USER_TEST = """
 from fireworks_gateway import AuthenticatedClient
-from fireworks_gateway.api.gateway import (
-    gateway_cancel_supervised_fine_tuning_job as cancel_job,
-    gateway_create_supervised_fine_tuning_job as create_job,
-    gateway_get_supervised_fine_tuning_job as get_job,
-    gateway_list_supervised_fine_tuning_jobs as list_jobs,
-)
 from fireworks_gateway.errors import NotFoundError
-from fireworks_gateway.models import GatewayCancelSupervisedFineTuningJobBody, JobState, SupervisedFineTuningJob
+from fireworks_gateway.models import JobState, SupervisedFineTuningJob
 
 
 def test_my_pipeline_creates_lists_and_cancels_a_job(gateway_mock):
-    with AuthenticatedClient(gateway_mock.base_url, gateway_mock.api_key) as client:
+    with AuthenticatedClient(gateway_mock.base_url, gateway_mock.api_key, account_id=gateway_mock.account) as client:
         body = SupervisedFineTuningJob(dataset="accounts/me/datasets/chats", display_name="nightly")
-        job = create_job.sync(gateway_mock.account, client=client, body=body, supervised_fine_tuning_job_id="nightly-1")
+        job = client.jobs.create(body, job_id="nightly-1")
         assert job.name.endswith("/nightly-1") and job.state == JobState.JOB_STATE_CREATING
-        page = list_jobs.sync(gateway_mock.account, client=client, filter_='display_name = "nightly"')
-        assert [listed.name for listed in page.supervised_fine_tuning_jobs] == [job.name]
-        nothing = GatewayCancelSupervisedFineTuningJobBody()
-        cancel_job.sync(gateway_mock.account, "nightly-1", client=client, body=nothing)
+        listed = list(client.jobs.list(filter='display_name = "nightly"'))
+        assert [each.name for each in listed] == [job.name]
+        assert client.jobs.cancel("nightly-1") is None
         gateway_mock.clock.run_all()
-        assert get_job.sync(gateway_mock.account, "nightly-1", client=client).state == JobState.JOB_STATE_CANCELLED
+        assert client.jobs.get("nightly-1").state == JobState.JOB_STATE_CANCELLED
 
 
 def test_each_test_starts_from_the_seeded_jobs(gateway_mock):
-    with AuthenticatedClient(gateway_mock.base_url, gateway_mock.api_key) as client:
+    with AuthenticatedClient(gateway_mock.base_url, gateway_mock.api_key, account_id=gateway_mock.account) as client:
         try:
-            get_job.sync(gateway_mock.account, "nightly-1", client=client)
+            client.jobs.get("nightly-1")
         except NotFoundError:
             pass
         else:
             raise AssertionError("a job of the previous test is still there")
-        assert get_job.sync(gateway_mock.account, "sft-running", client=client).state == JobState.JOB_STATE_RUNNING
+        assert client.jobs.get("sft-running").state == JobState.JOB_STATE_RUNNING
 """
 
 
