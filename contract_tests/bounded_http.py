@@ -62,10 +62,14 @@ class BoundedSender:
         limits: Limits,
         *,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
         started: float | None = None,
     ) -> None:
+        """`sleep` and `clock` pace the requests (CONTRACT_MAX_RPS) and the retries; tests inject a clock that only
+        their `sleep` moves. Deadlines and the run budget always read the real monotonic clock."""
         self.limits = limits
         self._sleep = sleep
+        self._clock = clock
         self._run_deadline = (started if started is not None else time.monotonic()) + limits.run_budget
         self._retry_left = limits.retry_budget
         self._lock = threading.Lock()
@@ -116,7 +120,7 @@ class BoundedSender:
         if self.limits.max_rps is None:
             return
         with self._lock:
-            now = time.monotonic()
+            now = self._clock()
             start = max(now, self._next_slot)
             self._next_slot = start + 1.0 / self.limits.max_rps
         if start > now:

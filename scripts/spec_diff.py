@@ -29,9 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         selection = load_selection()
+        # The old side's operations outside the selection are not compared, so not validated (its warnings were
+        # never shown); the new side's are, for the warnings printed below.
         old, new = (
-            load_candidate(expand_arguments([given]), selection, require_selection=False)
-            for given in (args.old, args.new)
+            load_candidate(expand_arguments([given]), selection, require_selection=False, check_rest=check_rest)
+            for given, check_rest in ((args.old, False), (args.new, True))
         )
     except (SpecInputError, SourceError, SelectionError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -167,16 +167,22 @@ def test_retry_after_is_honoured_and_backoff_used_without_it(mock: RunningMock) 
 
 
 def test_max_rps_spaces_requests(mock: RunningMock) -> None:
-    """CONTRACT_MAX_RPS=4: request k starts k x 0.25 s after the first. `sleep` only records here, so the clock
-    does not move and the second wait covers both slots."""
+    """CONTRACT_MAX_RPS=4: request k starts k x 0.25 s after the first. The clock is a fake that only `sleep`
+    moves, so the waits are exact whatever the machine's load."""
+    now = [1000.0]
     waits: list[float] = []
-    sender = BoundedSender(mock.base_url, _limits(max_rps=4.0), sleep=waits.append)
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        now[0] += seconds
+
+    sender = BoundedSender(mock.base_url, _limits(max_rps=4.0), sleep=sleep, clock=lambda: now[0])
     try:
         for _ in range(3):
             sender.send("GET", job_path("mock-account", "sft-running"))
     finally:
         sender.close()
-    assert len(waits) == 2 and 0.2 < waits[0] <= 0.25 and 0.45 < waits[1] <= 0.5
+    assert waits == [0.25, 0.25]
 
 
 @pytest.mark.timeout(30)  # the bound on "not a hang": a time-out, not an assertion on wall time

@@ -10,18 +10,25 @@ from pathlib import Path
 
 import pytest
 
+from gateway_mock.cli import main
 from gateway_mock.faults import FAULTS
 from gateway_mock.server import READY_MARKER, running_mock
-from tests.helpers import raw_request
+from tests.helpers import job_path, raw_request
 
 REPO = Path(__file__).resolve().parents[1]
 MOCK_SCRIPT = REPO / "scripts" / "mock.py"
 
 
-def run_script(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(MOCK_SCRIPT), *args], capture_output=True, text=True, timeout=30, cwd=REPO, check=False
-    )
+def run_main(capsys: pytest.CaptureFixture[str], *args: str) -> subprocess.CompletedProcess[str]:
+    """scripts/mock.py's `main` in this process (what the script runs, without a Python start-up per case; the
+    `make mock` test below runs the script itself): its exit code and output, argparse's exits included."""
+    capsys.readouterr()
+    try:
+        code = main(list(args))
+    except SystemExit as exit_:
+        code = exit_.code if isinstance(exit_.code, int) else 2
+    captured = capsys.readouterr()
+    return subprocess.CompletedProcess(list(args), code, captured.out, captured.err)
 
 
 def gone(pid: int) -> bool:
@@ -32,37 +39,37 @@ def gone(pid: int) -> bool:
     return False
 
 
-def test_list_faults_prints_every_fault_with_its_rule() -> None:
+def test_list_faults_prints_every_fault_with_its_rule(capsys: pytest.CaptureFixture[str]) -> None:
     """`--list-faults` exits 0 and lists each catalogue entry with its rule id."""
-    result = run_script("--list-faults")
+    result = run_main(capsys, "--list-faults")
     assert result.returncode == 0
     for name, fault in FAULTS.items():
         assert any(line.split()[:2] == [name, fault.rule] for line in result.stdout.splitlines()), name
 
 
-def test_list_scenarios_prints_the_reserved_ids() -> None:
+def test_list_scenarios_prints_the_reserved_ids(capsys: pytest.CaptureFixture[str]) -> None:
     """`--list-scenarios` documents the scenario ids without starting a server."""
-    result = run_script("--list-scenarios")
+    result = run_main(capsys, "--list-scenarios")
     assert result.returncode == 0
     assert "scenario-rate-limited" in result.stdout and "scenario-flaky-" in result.stdout
 
 
-def test_an_unknown_fault_exits_2_listing_the_valid_faults() -> None:
+def test_an_unknown_fault_exits_2_listing_the_valid_faults(capsys: pytest.CaptureFixture[str]) -> None:
     """`--fault nope` is a usage error (exit 2) naming every valid fault, with no traceback."""
-    result = run_script("--fault", "nope", "--port", "0")
+    result = run_main(capsys, "--fault", "nope", "--port", "0")
     assert result.returncode == 2
     assert "unknown fault 'nope'" in result.stderr
     assert all(name in result.stderr for name in FAULTS)
     assert "Traceback" not in result.stderr
 
 
-def test_a_port_in_use_is_a_clear_error() -> None:
+def test_a_port_in_use_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
     """When the port is taken the script says so and how to pick another, exit 1, no traceback."""
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = run_script("--port", str(port), "--api-key", "mock-api-key")
+        result = run_main(capsys, "--port", str(port), "--api-key", "mock-api-key")
     assert result.returncode == 1
     assert f"127.0.0.1:{port} is already in use" in result.stderr
     assert "MOCK_PORT" in result.stderr and "Traceback" not in result.stderr
@@ -72,9 +79,9 @@ def test_a_port_in_use_is_a_clear_error() -> None:
     ("args", "message"),
     [(["--api-key", ""], "--api-key"), (["--port", "70000"], "--port"), (["--extra-jobs", "-1"], "--extra-jobs")],
 )
-def test_bad_arguments_are_usage_errors(args: list[str], message: str) -> None:
+def test_bad_arguments_are_usage_errors(capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
     """An empty key or an impossible port exits 2 with a one-line reason."""
-    result = run_script(*args)
+    result = run_main(capsys, *args)
     assert (result.returncode, message in result.stderr, "Traceback" in result.stderr) == (2, True, False)
 
 
@@ -125,5 +132,5 @@ def test_the_child_stops_when_its_parent_goes_away() -> None:
 def test_a_key_that_starts_with_a_dash_is_a_key() -> None:
     """Generated keys may start with "-" (token_urlsafe does): running_mock passes it as one word, not an option."""
     with running_mock(api_key="-dash-first-key") as mock:
-        status, _, _ = raw_request(mock, "/v1/accounts/mock-account/supervisedFineTuningJobs/sft-running")
+        status, _, _ = raw_request(mock, job_path("mock-account", "sft-running"))
     assert status == 200

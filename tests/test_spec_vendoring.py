@@ -64,7 +64,7 @@ def test_the_shared_get_page_agrees_with_the_whole_spec(tmp_path: Path) -> None:
     folder = write_pages(tmp_path / "pages", {})
     (folder / GET_PAGE.name).write_bytes(GET_PAGE.read_bytes())
     (folder / WHOLE_SPEC.name).write_bytes(WHOLE_SPEC.read_bytes())
-    assembled = load_candidate([folder]).document
+    assembled = load_candidate([folder], check_rest=False).document
     assert assembled["paths"] == whole["paths"]
     assert assembled["components"] == whole["components"]
 
@@ -75,7 +75,7 @@ def test_the_frozen_spec_is_the_selected_pages_of_the_shared_spec_assembled(tmp_
     docs pages cut from the whole 4.259.0 spec (tests/specs/README.md)."""
     whole = parse_spec_text(WHOLE_SPEC.read_text(encoding="utf-8"))
     folder = write_pages(tmp_path / "pages", operation_pages(whole))
-    assert load_candidate([folder]).text.encode("utf-8") == FROZEN_SPEC.read_bytes()
+    assert load_candidate([folder], check_rest=False).text.encode("utf-8") == FROZEN_SPEC.read_bytes()
 
 
 def test_extract_takes_the_fence_body_and_keeps_its_bytes() -> None:
