@@ -108,7 +108,7 @@ def _vendored_json() -> str:
 
 def _doc() -> dict[str, Any]:
     """A fresh copy of the vendored spec, parsed once per process."""
-    return json.loads(_vendored_json())
+    return dict(json.loads(_vendored_json()))
 
 
 def _text(document: dict[str, Any]) -> str:

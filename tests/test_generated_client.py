@@ -5,65 +5,41 @@ from __future__ import annotations
 import datetime
 import json
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from fireworks_gateway.models import JobState, SupervisedFineTuningJob
 
+from gateway_mock.fixtures import build_fixtures
+from gateway_mock.marshal import Marshaler
 from spec_tools.codegen import class_name_for
 from spec_tools.spec import load_spec
-from tests.client_spec_bodies import JOB_PROPERTIES, MONEY_FIELDS, attribute_of, model_class
+from tests.client_spec_bodies import JOB_PROPERTIES, MONEY_FIELDS, TIMESTAMPS, attribute_of, model_class
 
-# Serialized like grpc-gateway at 4.259.0 (fields the vendored spec lacks go to additional_properties):
-# int64 as strings, zero values emitted, 9 fractional digits.
-REALISTIC_JOB_JSON = """
-{
-  "name": "accounts/acme/supervisedFineTuningJobs/abc123",
-  "displayName": "",
-  "createTime": "2026-11-02T09:15:27.123456789Z",
-  "completedTime": "2026-11-02T11:40:03.000000001Z",
-  "dataset": "accounts/acme/datasets/support-chats",
-  "awsS3Config": {"credentialsSecret": "accounts/acme/secrets/s3", "iamRoleArn": "arn:aws:iam::123456789012:role/ft"},
-  "azureBlobStorageConfig": {"credentialsSecret": "", "managedIdentityClientId": "", "tenantId": ""},
-  "state": "JOB_STATE_COMPLETED",
-  "status": {"code": "OK", "message": ""},
-  "createdBy": "dev@acme.example",
-  "outputModel": "accounts/acme/models/support-ft",
-  "baseModel": "accounts/fireworks/models/llama-v3p1-8b-instruct",
-  "warmStartFrom": "",
-  "jinjaTemplate": "",
-  "earlyStop": false,
-  "epochs": 3,
-  "learningRate": 0.0001,
-  "maxContextLength": 8192,
-  "loraRank": 16,
-  "wandbConfig": {"enabled": true, "apiKey": "", "project": "ft", "entity": "acme", "runId": "r1", "url": ""},
-  "evaluationDataset": "",
-  "isTurbo": false,
-  "evalAutoCarveout": true,
-  "updateTime": "2026-11-02T11:40:03.5Z",
-  "nodes": 0,
-  "batchSize": 65536,
-  "mtpEnabled": false,
-  "mtpNumDraftTokens": 0,
-  "mtpFreezeBaseModel": false,
-  "jobProgress": {
-    "percent": 100, "epoch": 2, "totalInputRequests": 0, "totalProcessedRequests": 0,
-    "successfullyProcessedRequests": 0, "failedRequests": 0, "outputRows": 0,
-    "inputTokens": 1843200, "outputTokens": 0, "cachedInputTokenCount": 0
-  },
-  "metricsFileSignedUrl": "",
-  "trainerLogsSignedUrl": "",
-  "gradientAccumulationSteps": 1,
-  "learningRateWarmupSteps": 0,
-  "batchSizeSamples": 32,
-  "estimatedCost": {"currencyCode": "USD", "units": "9223372036854775807", "nanos": 750000000},
-  "optimizerWeightDecay": 0.01,
-  "purpose": "PURPOSE_PILOT"
-}
-"""
 SPEC = load_spec()
+# A field no spec defines: what a newer gateway sends before the client's spec knows it.
+LATER_FIELD = "fieldOfALaterSpec"
+
+
+def realistic_job() -> dict[str, Any]:
+    """A job as grpc-gateway serializes it, derived from the vendored spec: the mock's spec-derived fixture with the
+    most fields set, every field emitted (zero values included, unset messages left out, int64 as strings), made
+    as hard as the wire gets: one timestamp with 9 fractional digits, Money units at the int64 maximum, and a field
+    the spec lacks (kept aside, never lost)."""
+    marshal = Marshaler(SPEC)
+    bodies = [marshal.full(job) for job in build_fixtures(SPEC).values()]
+    body = {k: v for k, v in max(bodies, key=lambda b: sum(v is not None for v in b.values())).items() if v is not None}
+    for name in TIMESTAMPS[:1]:
+        body[name] = "2026-11-02T09:15:27.123456789Z"
+    for name in MONEY_FIELDS[:1]:
+        body[name] = {**(body.get(name) or {}), "units": str(2**63 - 1), "nanos": 750_000_000}
+    assert LATER_FIELD not in SPEC.job_schema()["properties"]
+    body[LATER_FIELD] = {"steps": 3}
+    return body
+
+
+REALISTIC_JOB_JSON = json.dumps(realistic_job())
 SPEC_PROPERTIES = SPEC.job_schema()["properties"]
-TIMESTAMPS = tuple(name for name, schema in JOB_PROPERTIES.items() if schema.get("format") == "date-time")
 
 
 @pytest.mark.parametrize("key", SPEC.selected_schemas)
@@ -116,10 +92,10 @@ def test_every_field_round_trips_through_to_dict() -> None:
 
 def test_unknown_fields_are_kept_not_dropped() -> None:
     """A field newer than the spec survives parsing, so a client on an old spec loses nothing."""
-    body = json.loads(REALISTIC_JOB_JSON) | {"rolloutConfig": {"steps": 3}}
+    body = json.loads(REALISTIC_JOB_JSON)
     job = SupervisedFineTuningJob.from_dict(body)
-    assert job.additional_properties["rolloutConfig"] == {"steps": 3}
-    assert job.to_dict()["rolloutConfig"] == {"steps": 3}
+    assert job.additional_properties[LATER_FIELD] == {"steps": 3}
+    assert job.to_dict()[LATER_FIELD] == {"steps": 3}
 
 
 @pytest.mark.parametrize("state", list(JobState))
