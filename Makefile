@@ -10,6 +10,10 @@ MOCK_API_KEY ?= mock-api-key
 # Byte-code caches make every later run start seconds faster (pytest rewrites plugin modules otherwise).
 unexport PYTHONDONTWRITEBYTECODE
 
+# Tools keep their caches inside the virtualenv, never loose in the tree (pytest, mypy and ruff are told so in
+# pyproject.toml; hypothesis, which schemathesis drives, reads this).
+export HYPOTHESIS_STORAGE_DIRECTORY ?= $(abspath $(VENV))/.hypothesis
+
 # Whatever virtualenv runs the tools, they import this checkout's src/ and generated/ first, never those of the
 # checkout a shared or copied venv's .pth points at: `make bump` in a copy edits the copy.
 export PYTHONPATH := $(CURDIR)/generated:$(CURDIR)/src$(if $(PYTHONPATH),:$(PYTHONPATH))

@@ -6,7 +6,16 @@ from the workers to the controller, where this plugin counts them.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
+
+# hypothesis (and schemathesis through it) keeps its caches in the virtualenv, not loose in the tree, also when
+# pytest is run directly rather than through make (which exports the same).
+os.environ.setdefault(
+    "HYPOTHESIS_STORAGE_DIRECTORY", str(Path(__file__).resolve().parents[1] / ".venv" / ".hypothesis")
+)
 
 _KILLED = "contract_fault_killed"  # tests/test_contract_selftest.py records (fault, killed) under this name
 _VERDICTS: dict[str, bool | None] = {}  # None: not applicable to the vendored spec
