@@ -31,6 +31,7 @@ __all__ = [
     "asgi_request",
     "job_name",
     "job_path",
+    "jobs_prefix",
     "load_script",
     "mask_samples",
     "raw_request",
@@ -42,6 +43,11 @@ def job_path(account: str, job_id: str) -> str:
     """The URL path of a job read, from the vendored spec's path template (ids percent-encoded whole)."""
     template = load_spec().job_operation().path
     return template.expand(dict(zip(template.variables, (account, job_id), strict=True)))
+
+
+def jobs_prefix(account: str) -> str:
+    """The URL path of a job read without the job id (`.../{account}/<collection>/`), from the spec's template."""
+    return job_path(account, "x")[:-1]
 
 
 def job_name(account: str, job_id: str) -> str:

@@ -17,6 +17,7 @@ from gateway_mock.fixtures import build_fixtures
 from gateway_mock.server import RunningMock, running_mock
 from spec_tools.spec import load_spec
 from tests.client_spec_bodies import MESSAGE_FIELDS, MONEY_FIELDS, attribute_of, model_class
+from tests.helpers import job_name
 
 SPEC = load_spec()
 FIXTURES = build_fixtures(SPEC)
@@ -90,7 +91,7 @@ def test_the_sdk_retries_a_flaky_429_and_recovers(mock: RunningMock) -> None:
     started = time.perf_counter()
     with sdk(mock, max_retries=2) as client:
         job = client.supervised_fine_tuning_jobs.get("scenario-flaky-429-1-sdk-retry")
-    assert job.name == "accounts/mock-account/supervisedFineTuningJobs/scenario-flaky-429-1-sdk-retry"
+    assert job.name == job_name("mock-account", "scenario-flaky-429-1-sdk-retry")
     assert time.perf_counter() - started >= 0.9  # Retry-After: 1
 
 

@@ -20,9 +20,15 @@ from gateway_mock.fixtures import build_fixtures
 from gateway_mock.rpc_status import CODE_NUMBERS, http_status_by_code
 from gateway_mock.server import RunningMock, running_mock
 from spec_tools.spec import Spec, load_spec
-from tests.helpers import asgi_request, raw_request
+from tests.helpers import asgi_request, job_path, raw_request
 
-JOBS = "/v1/accounts/mock-account/supervisedFineTuningJobs/"
+
+def _url(job_and_query: str) -> str:
+    """`sft-running?readMask=name` -> the job's URL path (the spec's template) with that query."""
+    job_id, mark, query = job_and_query.partition("?")
+    return job_path("mock-account", job_id) + mark + query
+
+
 SPEC = load_spec()
 FIXTURES = build_fixtures(SPEC)
 FAULT_JOBS = fault_jobs(FIXTURES, job_name)
@@ -87,13 +93,13 @@ class Served:
 
     @classmethod
     def over_http(cls, mock: RunningMock, job_ids: list[str], bodies: dict[str, dict[str, Any]]) -> Served:
-        return cls(job_ids, lambda path, auth: raw_request(mock, JOBS + path, auth=auth), bodies)
+        return cls(job_ids, lambda path, auth: raw_request(mock, _url(path), auth=auth), bodies)
 
     @classmethod
     def in_process(cls, app: MockGateway) -> Served:
         def get(path: str, auth: str | None) -> Response:
             authorization = f"Bearer {DEFAULT_API_KEY}" if auth == "default" else auth
-            return asgi_request(app, JOBS + path, authorization=authorization)
+            return asgi_request(app, _url(path), authorization=authorization)
 
         return cls(list(FIXTURES), get, FIXTURES)
 

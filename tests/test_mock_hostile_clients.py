@@ -13,9 +13,9 @@ import pytest
 
 from gateway_mock import app as mock_app
 from gateway_mock.server import RunningMock, running_mock
-from tests.helpers import raw_request
+from tests.helpers import job_path, raw_request
 
-JOB = "/v1/accounts/mock-account/supervisedFineTuningJobs/sft-running"
+JOB = job_path("mock-account", "sft-running")
 HEADER_TIMEOUT = 0.5
 PILE = 500  # connections left idle or half-open at once
 

@@ -14,9 +14,9 @@ from gateway_mock.rpc_status import http_status_by_code
 from gateway_mock.server import RunningMock, running_mock
 from spec_tools.spec import load_spec
 from tests.client_spec_bodies import MONEY_FIELDS, NESTED_SCALAR
-from tests.helpers import mask_samples, raw_request
+from tests.helpers import job_path, jobs_prefix, mask_samples, raw_request
 
-JOBS = "/v1/accounts/mock-account/supervisedFineTuningJobs/"
+JOBS = jobs_prefix("mock-account")
 SPEC = load_spec()
 FIXTURES = build_fixtures(SPEC)
 HTTP_STATUS = http_status_by_code(SPEC)
@@ -101,7 +101,7 @@ def test_an_unknown_job_is_404_code_5(mock: RunningMock, job_id: str) -> None:
 
 def test_an_unknown_account_is_404_code_5(mock: RunningMock) -> None:
     """A fixture id under another account is not found."""
-    assert_status_error(*raw_request(mock, "/v1/accounts/other-account/supervisedFineTuningJobs/sft-running"), code=5)
+    assert_status_error(*raw_request(mock, job_path("other-account", "sft-running")), code=5)
 
 
 @pytest.mark.parametrize(
@@ -112,8 +112,8 @@ def test_an_unknown_account_is_404_code_5(mock: RunningMock) -> None:
         "/v1/accounts/mock-account/datasets/sft-running",
         JOBS + "sft-running/",
         JOBS + "sft-running/extra",
-        "/v2/accounts/mock-account/supervisedFineTuningJobs/sft-running",
-        "/v1/accounts//supervisedFineTuningJobs/sft-running",
+        "/v999/" + JOBS.split("/", 2)[2] + "sft-running",
+        JOBS.replace("/mock-account/", "//") + "sft-running",
     ],
 )
 def test_any_other_path_is_404_code_5(mock: RunningMock, path: str) -> None:

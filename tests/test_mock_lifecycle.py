@@ -11,6 +11,7 @@ import pytest
 from gateway_mock import lifecycle as lc
 from gateway_mock.clock import parse_timestamp
 from gateway_protocol.job_states import DELETION_STATES, TERMINAL_STATES
+from tests.helpers import job_name
 from tests.mock_inprocess import SPEC, InProcess, collection_path
 
 JOB = SPEC.job_schema()
@@ -70,7 +71,7 @@ def test_create_names_the_job_with_the_id_asked_for(mock: InProcess) -> None:
     """The answer's name is accounts/{account}/supervisedFineTuningJobs/{the id asked for}, and it is readable."""
     created = mock.create({"dataset": DATASET}, "my-first-job")
     assert created.status_code == 200, created.text
-    assert created.json()["name"].endswith("/supervisedFineTuningJobs/my-first-job")
+    assert created.json()["name"] == job_name("mock-account", "my-first-job")
     assert mock.job("my-first-job")["name"] == created.json()["name"]
 
 
@@ -120,7 +121,7 @@ def test_output_only_fields_in_the_body_are_ignored(mock: InProcess) -> None:
         schema = PROPERTIES[name]
         sent[name] = {"unexpected": 1} if "properties" in schema else _sample(schema, 1)
     sent["state"] = "JOB_STATE_COMPLETED"
-    sent["name"] = "accounts/elsewhere/supervisedFineTuningJobs/stolen"
+    sent["name"] = job_name("elsewhere", "stolen")
     job = mock.create(sent, "output-only").json()
     assert job["state"] == lc.FIRST_STATE and job["state"] not in TERMINAL_STATES
     assert job["name"].endswith("/output-only") and "elsewhere" not in job["name"]

@@ -14,6 +14,7 @@ import pytest
 from gateway_mock.clock import parse_timestamp
 from gateway_mock.filtering import sort_value
 from gateway_protocol.job_states import DELETION_STATES
+from tests.helpers import job_name
 from tests.mock_inprocess import ITEMS, SPEC, InProcess, collection_path
 
 PROPERTIES = {name: SPEC.resolve(node) for name, node in SPEC.job_schema()["properties"].items()}
@@ -188,8 +189,8 @@ FILTERS = [
     ('display_name = "seed job 00*"', lambda j: str(j.get("displayName", "")).startswith("seed job 00")),
     ('displayName = "*7"', lambda j: str(j.get("displayName", "")).endswith("7")),
     (
-        'name > "accounts/mock-account/supervisedFineTuningJobs/sft"',
-        lambda j: j["name"] > "accounts/mock-account/supervisedFineTuningJobs/sft",
+        f'name > "{job_name("mock-account", "sft")}"',
+        lambda j: j["name"] > job_name("mock-account", "sft"),
     ),
     (
         'dataset = "accounts/mock-account/datasets/support-chats-1"',

@@ -18,9 +18,9 @@ from gateway_mock.marshal import PROFILES, Marshaler
 from gateway_mock.server import running_mock
 from spec_tools.spec import load_spec
 from tests.client_spec_bodies import MONEY_FIELDS
-from tests.helpers import asgi_request, mask_samples
+from tests.helpers import asgi_request, jobs_prefix, mask_samples
 
-JOBS = "/v1/accounts/mock-account/supervisedFineTuningJobs/"
+JOBS = jobs_prefix("mock-account")
 SPEC = load_spec()
 FIXTURES = build_fixtures(SPEC)
 PROPERTIES = {name: SPEC.resolve(node) for name, node in SPEC.job_schema()["properties"].items()}

@@ -11,6 +11,7 @@ import pytest
 
 from gateway_mock.routes import CONTROL_PREFIX, RouteTable
 from gateway_protocol.operations import ApiModel
+from tests.helpers import job_path
 from tests.mock_inprocess import ITEMS, KEY, SPEC, InProcess
 
 OPERATIONS = list(SPEC.operations)
@@ -63,14 +64,20 @@ def test_a_known_path_with_another_method_is_405_listing_its_methods(
         assert response.json()["code"] == 12
 
 
+# Near misses of the spec's paths: an unknown verb, a verb on the collection, another collection, a path one
+# segment too long, another API version.
+_JOB = job_path("mock-account", "sft-running")
+_COLLECTION = _JOB.rsplit("/", 1)[0]
+
+
 @pytest.mark.parametrize(
     "path",
     [
-        "/v1/accounts/mock-account/supervisedFineTuningJobs/sft-running:explode",
-        "/v1/accounts/mock-account/supervisedFineTuningJobs:cancel",
-        "/v1/accounts/mock-account/otherJobs",
-        "/v1/accounts/mock-account/supervisedFineTuningJobs/sft-running/more",
-        "/v2/accounts/mock-account/supervisedFineTuningJobs",
+        f"{_JOB}:explode",
+        f"{_COLLECTION}:cancel",
+        f"{_COLLECTION.rsplit('/', 1)[0]}/otherJobs",
+        f"{_JOB}/more",
+        "/v999/" + _COLLECTION.split("/", 2)[2],
     ],
 )
 def test_paths_the_spec_lacks_are_404(mock: InProcess, path: str) -> None:
@@ -166,7 +173,7 @@ def test_reset_restores_the_seeded_jobs(mock: InProcess) -> None:
     answer = mock.request("POST", "/_mock/reset", json={})
     assert answer.status_code == 200 and answer.json()["jobs"] > 0
     assert mock.listed() == before
-    assert mock.get("/v1/accounts/mock-account/supervisedFineTuningJobs/temporary").status_code == 404
+    assert mock.get(job_path("mock-account", "temporary")).status_code == 404
 
 
 def test_realtime_speed_walks_a_job_in_real_time() -> None:
