@@ -19,6 +19,7 @@ from gateway_protocol.operations import Operation
 from gateway_protocol.spec_view import json_type, schema_key_of
 from spec_tools.spec import load_spec
 from tests.client_spec_bodies import JOB_PROPERTIES, emit_unpopulated
+from tests.helpers import job_name
 
 __all__ = [
     "CREATE_ID",
@@ -85,7 +86,7 @@ class FakeGateway:
     def job(self, job_id: str, **values: Any) -> dict[str, Any]:
         values.setdefault("dataset", f"accounts/{self.account}/datasets/d")
         values.setdefault("state", FIRST_STATE)
-        return emit_unpopulated(name=f"accounts/{self.account}/supervisedFineTuningJobs/{job_id}", **values)
+        return emit_unpopulated(name=job_name(self.account, job_id), **values)
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)

@@ -16,6 +16,8 @@ from gateway_mock.constants import MINIMAL_JOB_ID, MOCK_ACCOUNT, job_name
 from gateway_mock.fixtures import build_fixtures, state_job_id
 from spec_tools.spec import Spec, load_spec
 from tests.client_spec_bodies import MONEY_FIELDS, NESTED_SCALAR, scalar_property
+from tests.helpers import job_name as spec_job_name
+from tests.helpers import job_path
 
 SPEC = load_spec()
 FIXTURES = build_fixtures(SPEC)
@@ -27,7 +29,7 @@ def _rule_violations(spec: Spec, job_id: str, job: dict[str, Any]) -> list[Viola
     """What the contract rules (built from `spec`) find in `job` served as a 200 for its own id."""
     exchange = Exchange.build(
         method="GET",
-        url=f"http://127.0.0.1:1/v1/accounts/{MOCK_ACCOUNT}/supervisedFineTuningJobs/{job_id}",
+        url=f"http://127.0.0.1:1{job_path(MOCK_ACCOUNT, job_id)}",
         status=200,
         headers={"content-type": "application/json"},
         content=json.dumps(job).encode(),
@@ -106,7 +108,7 @@ def test_the_minimal_job_carries_only_name_and_dataset() -> None:
 def test_every_name_is_the_resource_name_of_its_id() -> None:
     """`name` is accounts/mock-account/supervisedFineTuningJobs/<id> for every fixture."""
     assert {job_id: job["name"] for job_id, job in FIXTURES.items()} == {
-        job_id: f"accounts/{MOCK_ACCOUNT}/supervisedFineTuningJobs/{job_id}" for job_id in FIXTURES
+        job_id: spec_job_name(MOCK_ACCOUNT, job_id) for job_id in FIXTURES
     }
 
 
@@ -276,4 +278,4 @@ def test_a_property_added_to_the_spec_appears_with_every_enum_value_covered() ->
 
 def test_job_name_builds_the_resource_name() -> None:
     """The helper the mock and the contract suite share spells the resource name the gateway uses."""
-    assert job_name("sft-running") == "accounts/mock-account/supervisedFineTuningJobs/sft-running"
+    assert job_name("sft-running") == spec_job_name(MOCK_ACCOUNT, "sft-running")

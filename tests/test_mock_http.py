@@ -14,7 +14,7 @@ from gateway_mock.rpc_status import http_status_by_code
 from gateway_mock.server import RunningMock, running_mock
 from spec_tools.spec import load_spec
 from tests.client_spec_bodies import MONEY_FIELDS, NESTED_SCALAR
-from tests.helpers import job_path, jobs_prefix, mask_samples, raw_request
+from tests.helpers import job_name, job_path, jobs_prefix, mask_samples, raw_request
 
 JOBS = jobs_prefix("mock-account")
 SPEC = load_spec()
@@ -241,7 +241,7 @@ def test_an_encoded_fixture_id_is_decoded_before_lookup(mock: RunningMock) -> No
     """`sft%2Drunning` is `sft-running` once decoded, as the gateway's router decodes path segments."""
     status, _, body = raw_request(mock, JOBS + "sft%2Drunning")
     assert (status, json.loads(body)) == (200, json.loads(raw_request(mock, JOBS + "sft-running")[2]))
-    assert raw_request(mock, "/v1/accounts/mock%2Daccount/supervisedFineTuningJobs/sft-running")[0] == 200
+    assert raw_request(mock, JOBS.replace("/mock-account/", "/mock%2Daccount/") + "sft-running")[0] == 200
 
 
 def test_extra_jobs_are_served_and_reported() -> None:
@@ -254,7 +254,7 @@ def test_extra_jobs_are_served_and_reported() -> None:
             status, _, body = raw_request(many, JOBS + job_id)
             assert (status, json.loads(body)["name"]) == (
                 200,
-                f"accounts/mock-account/supervisedFineTuningJobs/{job_id}",
+                job_name("mock-account", job_id),
             )
     with pytest.raises(ValueError, match="extra jobs"), running_mock(extra_jobs=-1):
         pass

@@ -11,9 +11,9 @@ import pytest
 from gateway_mock.constants import job_name
 from gateway_mock.scenarios import MAX_SLOW_DELAY_MS, Scenarios
 from gateway_mock.server import RunningMock, running_mock
-from tests.helpers import raw_request
+from tests.helpers import jobs_prefix, raw_request
 
-JOBS = "/v1/accounts/mock-account/supervisedFineTuningJobs/"
+JOBS = jobs_prefix("mock-account")
 
 
 @pytest.fixture(scope="module")

@@ -24,10 +24,10 @@ from gateway_mock.faults import FAULTS, build_faults, fault_job_id
 from gateway_mock.fixtures import build_fixtures, state_job_id
 from gateway_mock.marshal import PROFILES
 from spec_tools.spec import Spec, load_spec
-from tests.helpers import asgi_request
+from tests.helpers import asgi_request, jobs_prefix
 
 VENDORED = load_spec()
-JOBS = "/v1/accounts/mock-account/supervisedFineTuningJobs/"
+JOBS = jobs_prefix("mock-account")
 
 
 def _new_state() -> str:
