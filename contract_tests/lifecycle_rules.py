@@ -56,6 +56,7 @@ __all__ = [
     "UnknownJob",
     "answer_rule_violations",
     "check_observation",
+    "instant",
     "lifecycle_rule_by_id",
 ]
 
@@ -389,6 +390,11 @@ def _instant(value: Any) -> tuple[int, int] | None:
     except ValueError:
         return None
     return seconds, int((found.group(2) or "").ljust(9, "0"))
+
+
+def instant(value: Any) -> tuple[int, int] | None:
+    """An RFC 3339 timestamp as (seconds since the epoch, nanoseconds), None when it is not one."""
+    return _instant(value)
 
 
 def _float32(value: float) -> float:
@@ -833,7 +839,7 @@ def update_time_monotonic_rule(observation: JobReads, facts: ApiFacts) -> Iterat
 
 
 def completed_time_advisory(observation: JobReads, facts: ApiFacts) -> Iterator[LifecycleViolation]:
-    """`completedTime` is set exactly when the job is in a terminal state."""
+    """`completedTime` is set exactly when the job is in a terminal state (a job being deleted is not judged)."""
     name = facts.resource.completed_time_field
     if name is None or facts.resource.state_field is None:
         return
@@ -841,6 +847,8 @@ def completed_time_advisory(observation: JobReads, facts: ApiFacts) -> Iterator[
         if not _full_read(call, facts) or facts.resource.state_field not in call.body:
             continue
         state, stamp = _state(call.body, facts), call.body.get(name)
+        if state in DELETION_STATES and not is_terminal(state):
+            continue  # a job being deleted keeps the completion time it had, or none
         if is_terminal(state) != (_instant(stamp) is not None):
             expected = "set, the job being terminal" if is_terminal(state) else "unset while the job runs"
             yield _finding(
@@ -893,6 +901,24 @@ def _pages(walk: ListWalk, facts: ApiFacts) -> list[_Page]:
         token = call.body.get(listing.next_token_field) if listing.next_token_field else None
         pages.append(_Page(index, call, tuple(items) if isinstance(items, list) else (), token if token else None))
     return pages
+
+
+def _before_loop(walk: ListWalk, facts: ApiFacts) -> list[_Page]:
+    """The pages up to the one whose next token was seen before in the walk (that page excluded): a looping walk's
+    repeats and disorder are the loop's, reported once, by list-token-loop."""
+    listing = facts.list
+    seen: set[str] = set()
+    kept = []
+    for page in _pages(walk, facts):
+        asked = page.call.param(listing.page_token_param) if listing and listing.page_token_param else None
+        if asked:
+            seen.add(asked)
+        if page.token is not None and page.token in seen:
+            break
+        kept.append(page)
+        if page.token is not None:
+            seen.add(page.token)
+    return kept
 
 
 def _page(page: _Page) -> str:
@@ -1003,12 +1029,12 @@ def list_empty_last_page_advisory(walk: ListWalk, facts: ApiFacts) -> Iterator[L
 
 
 def list_no_repeats_rule(walk: ListWalk, facts: ApiFacts) -> Iterator[LifecycleViolation]:
-    """Over an account that does not change during the walk, no job is listed twice."""
+    """Over an account that does not change during the walk, no job is listed twice (pages before a token loop)."""
     listing = facts.list
     if listing is None or not walk.stable:
         return
     first_seen: dict[str, int] = {}
-    for page in _pages(walk, facts):
+    for page in _before_loop(walk, facts):
         for position, job in enumerate(page.jobs):
             name = _name(job, facts)
             if name is None:
@@ -1109,7 +1135,7 @@ def list_order_rule(walk: ListWalk, facts: ApiFacts) -> Iterator[LifecycleViolat
     """Jobs come in `orderBy` order (comma-separated, ` desc`, dotted subfields), by `name` ascending by default;
     across pages too when the account did not change during the walk."""
     listing = facts.list
-    pages = _pages(walk, facts)
+    pages = _before_loop(walk, facts)
     if listing is None or not pages:
         return
     keys = _order_keys(pages[0].call, facts)

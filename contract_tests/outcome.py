@@ -128,8 +128,11 @@ def _cell(text: str | None) -> str:
     return code_span(text or "-", _MAX_CELL).replace("|", "\\|")
 
 
-def step_summary(verdict: Verdict, target: str, findings: Iterable[Finding], redactor: Redactor) -> str:
-    """Markdown for GitHub's job summary: the outcome, a table of violations, the curl lines to reproduce."""
+def step_summary(
+    verdict: Verdict, target: str, findings: Iterable[Finding], redactor: Redactor, left_behind: Iterable[Any] = ()
+) -> str:
+    """Markdown for GitHub's job summary: the outcome, a table of violations, the curl lines to reproduce, and the
+    jobs the run created and could not clean up (each `writes.LeftBehind`, with the curl that deletes it)."""
     icon = {"passed": "✅", "violations": "❌", "error": "⚠️"}[verdict.outcome]
     reason, where = markdown_text(verdict.reason, 2 * _MAX_CELL), markdown_text(target, _MAX_CELL)
     lines = [f"## Contract suite: {icon} {verdict.outcome}", "", f"{reason} ({where})", ""]
@@ -137,7 +140,8 @@ def step_summary(verdict: Verdict, target: str, findings: Iterable[Finding], red
     if distinct:
         lines += ["| rule | job id | JSON path | expected | got | seen |", "|---|---|---|---|---|---|"]
         for finding, times in distinct[:_MAX_ROWS]:
-            cells = (finding.rule, finding.job_id, finding.path, finding.expected, finding.got)
+            job = finding.job_id if finding.operation is None else finding.where
+            cells = (finding.rule, job, finding.path, finding.expected, finding.got)
             lines.append("| " + " | ".join(_cell(c) for c in cells) + f" | {times} |")
         if len(distinct) > _MAX_ROWS:
             lines.append(f"\n... and {len(distinct) - _MAX_ROWS} more distinct violations in contract.json")
@@ -146,6 +150,16 @@ def step_summary(verdict: Verdict, target: str, findings: Iterable[Finding], red
             # A fenced block renders nothing inside it; its fence is longer than any run of backticks within.
             fence = "`" * max([3, *(len(run) + 1 for curl in curls for run in re.findall(r"`+", curl))])
             lines += ["", "Reproduce:", "", f"{fence}sh", *curls, fence]
+    left = list(left_behind)
+    if left:
+        lines += ["", f"Jobs this run created and could not clean up ({len(left)}): delete them by hand.", ""]
+        lines += ["| account | job id | state | reason |", "|---|---|---|---|"]
+        lines += [
+            "| " + " | ".join(_cell(c) for c in (job.account, job.job_id, job.state, job.reason)) + " |"
+            for job in left[:_MAX_ROWS]
+        ]
+        fence = "`" * max([3, *(len(run) + 1 for job in left for run in re.findall(r"`+", job.curl))])
+        lines += ["", f"{fence}sh", *(inline(job.curl, 4 * _MAX_CELL) for job in left[:_MAX_ROWS]), fence]
     return redactor.scrub("\n".join(lines)) + "\n"
 
 

@@ -563,6 +563,14 @@ def test_unbound_page_tokens_are_not_a_violation() -> None:
     assert found(PageTokenProbe(error("list", "INVALID_ARGUMENT", pageToken="zzz"), "malformed")) == []
 
 
+def test_a_token_loop_is_reported_once_not_as_repeats_or_disorder() -> None:
+    """A last page whose token fetches the first page again repeats it, out of order: that is the loop, reported by
+    list-token-loop alone."""
+    first = page([job("a"), job("b")], "t0", pageSize=2)
+    again = page([job("a"), job("b")], "t0", pageSize=2, pageToken="t0")
+    assert rules_of(ListWalk((first, again))) == {"list-token-loop"}
+
+
 def test_walk_cut_by_its_bound_with_many_jobs_is_not_endless() -> None:
     """A walk stopped at its page bound over more jobs than the bound could show proves nothing about the end."""
     walk = ListWalk(
