@@ -9,9 +9,11 @@ Extra arguments go to pytest (e.g. `-k money`).
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import tempfile
 from pathlib import Path
+from types import FrameType
 
 import pytest
 
@@ -77,7 +79,12 @@ def main(argv: list[str] | None = None) -> int:
     os.chdir(ROOT)
     with tempfile.TemporaryDirectory(prefix="contract-junit-") as private:
         state = SuiteState(stages_junit=True)
-        code = _pytest(argv, Path(private) / "contract.xml", state)
+        # SIGTERM stops the run as Ctrl-C does: pytest unwinds, the run's jobs are cleaned up and reported.
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            code = _pytest(argv, Path(private) / "contract.xml", state)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
         _place_junit(Path(private) / "contract.xml", settings.report_dir / "contract.xml", state.redactor)
     verdict = state.verdict
     if verdict is None:
@@ -85,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
     if not (settings.report_dir / "contract.json").exists():
         return _fail(settings.report_dir, verdict.reason, secrets)  # stopped before the plugin could report
     return verdict.exit_code
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 def _place_junit(written: Path, target: Path, redactor: Redactor) -> None:

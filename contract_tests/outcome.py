@@ -119,7 +119,19 @@ def write_report(
         "advisories": [asdict(f) | {"seen": times} for f, times in counted],
         "failed_rules": sorted({f.rule for f in violations}),
     }
-    write_private(path, redactor.scrub(json.dumps(document, indent=2)) + "\n")
+    # Each string scrubbed whole before it is escaped into JSON (a URL query inside a quoted curl body stays
+    # well-formed JSON), then the text once more for secrets in any form.
+    write_private(path, redactor.scrub_secrets(json.dumps(_scrubbed(document, redactor), indent=2)) + "\n")
+
+
+def _scrubbed(value: Any, redactor: Redactor) -> Any:
+    if isinstance(value, str):
+        return redactor.scrub(value)
+    if isinstance(value, dict):
+        return {_scrubbed(k, redactor): _scrubbed(v, redactor) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrubbed(item, redactor) for item in value]
+    return value
 
 
 def _cell(text: str | None) -> str:

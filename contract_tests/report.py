@@ -30,9 +30,12 @@ class Redactor(redaction.Redactor):
     """The suite's redactor: known secrets (the API key, secret fields of bodies) and any 8-character piece of
     one, as written or escaped, and every URL query string but the suite's own (`readMask`)."""
 
-    def __init__(self, secrets: Iterable[str] = ()) -> None:
+    def __init__(self, secrets: Iterable[str] = (), own_parameters: Iterable[str] = _OWN_PARAMETERS) -> None:
         super().__init__(secrets, marker=REDACTED, pieces=True)
         self._learned = 0
+        # The query parameters the suite itself sends (readMask; the list's page, filter and order parameters and
+        # the create's id when the run drives them): a query of only these is kept, as the curl needs it.
+        self._own = frozenset(own_parameters)
 
     @property
     def saturated(self) -> bool:
@@ -50,7 +53,7 @@ class Redactor(redaction.Redactor):
 
     def scrub(self, text: str) -> str:
         """Scrub secrets and URL query strings: for text that may quote a response body."""
-        return redaction.scrub_url_queries(self.scrub_secrets(text), keep=_OWN_PARAMETERS, marker=REDACTED)
+        return redaction.scrub_url_queries(self.scrub_secrets(text), keep=self._own, marker=REDACTED)
 
     def scrub_secrets(self, text: str) -> str:
         """Scrub known secrets, and any piece of one 8 characters or longer (a secret cut off by someone)."""
@@ -210,7 +213,7 @@ class Recorder:
             path=violation.path,
             expected=self.redactor.shown(violation.expected, 4 * _MAX_SHOWN),
             got=self.redactor.shown(violation.got),
-            curl=self.redactor.scrub_secrets(violation.call.curl()),
+            curl=self.redactor.scrub(violation.call.curl()),
             test=test,
             advisory=violation.advisory,
             operation=violation.operation,

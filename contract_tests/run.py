@@ -68,7 +68,8 @@ class ContractRun:
         self.target = target
         self.facts = facts
         self.api = api if api is not None else build_api_facts(facts.spec)
-        self.recorder = Recorder(Redactor([target.api_key]), WRONG_KEY)
+        own = {name for operation in self.api.operations.values() for name in operation.query_parameters}
+        self.recorder = Recorder(Redactor([target.api_key], own_parameters=own), WRONG_KEY)
         self._last_answer: tuple[Any, Exchange] | None = None  # schemathesis runs each check on the same answer
         self.cases = 0
         self.generated_cases = 0
