@@ -73,7 +73,7 @@ class LifecycleSession:
         self.failures += [f for f in self.run.judge(exchange, self.test) if not f.advisory]
         call = Call.of(operation.operation_id, exchange, body)
         self.observe(call)
-        for violation in answer_rule_violations(call, self.api):
+        for violation in answer_rule_violations(call, self.api, cache=self.run.job_findings):
             self._record(violation)
         return call
 

@@ -61,6 +61,7 @@ __all__ = [
 ]
 
 _MAX_SHOWN = 200  # a value quoted in a message; the recorder scrubs and shortens again
+_CACHE_LIMIT = 20_000  # distinct (mask, job body) findings kept by answer_rule_violations' cache
 _RFC3339 = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})", re.IGNORECASE)
 _INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
 
@@ -627,12 +628,17 @@ _HTTP_LEVEL = frozenset({"auth", "errors", "content-type", "name"})
 
 
 def answer_rule_violations(
-    call: Call, facts: ApiFacts, rules: Iterable[Rule] = RULES + ADVISORIES
+    call: Call,
+    facts: ApiFacts,
+    rules: Iterable[Rule] = RULES + ADVISORIES,
+    cache: dict[tuple[str | None, str], list[Violation]] | None = None,
 ) -> list[LifecycleViolation]:
     """The per-answer catalogue (schema, dataset, enums, money, progress, mask, advisories) on every job inside a
     list, create or resume answer, each finding's path inside the answer (`$.supervisedFineTuningJobs[3].state`).
 
     A GET's answer is an exchange the catalogue already reads whole; this covers the jobs other answers carry.
+    `cache` (the caller's, for the default rules) keeps each distinct job body's findings under its read mask: a
+    walk lists the same jobs many times.
     """
     op = _op(call, facts)
     if call.status != 200 or op.kind == "get":
@@ -643,26 +649,32 @@ def answer_rule_violations(
     for path, job in op.jobs_in(call.body):
         parsed = facts.resource.parse_name(job.get(facts.resource.name_field or "") if isinstance(job, dict) else None)
         job_id = parsed.get(facts.resource.id_variable) if parsed else None
-        exchange = Exchange(
-            method="GET",  # a job read, as the catalogue's rules select their answers
-            url=call.url,
-            status=200,
-            content_type="application/json",
-            text="",
-            credentials="valid",
-            account=None,
-            job_id=job_id or "",
-            read_mask=mask,
-            body=job,
-        )
-        for violation in check_exchange(exchange, facts.spec_facts, chosen):
-            inner = violation.path[1:] if violation.path.startswith("$") else f".{violation.path}"
+        key = (mask, json.dumps(job, sort_keys=True))
+        inner = cache.get(key) if cache is not None else None
+        if inner is None:
+            exchange = Exchange(
+                method="GET",  # a job read, as the catalogue's rules select their answers
+                url=call.url,
+                status=200,
+                content_type="application/json",
+                text="",
+                credentials="valid",
+                account=None,
+                job_id=job_id or "",
+                read_mask=mask,
+                body=job,
+            )
+            inner = check_exchange(exchange, facts.spec_facts, chosen)
+            if cache is not None and len(cache) < _CACHE_LIMIT:
+                cache[key] = inner
+        for violation in inner:
+            where = violation.path[1:] if violation.path.startswith("$") else f".{violation.path}"
             found.append(
                 _finding(
                     violation.rule,
                     call,
                     facts,
-                    path + inner,
+                    path + where,
                     violation.expected,
                     violation.got,
                     job_id=job_id,

@@ -115,8 +115,7 @@ def format_finding(finding: Finding, times: int = 1) -> str:
     label = "advisory" if finding.advisory else "violation"
     seen = f" (seen {times}x)" if times > 1 else ""
     line = printable(
-        f"[{finding.rule}] {label} on {finding.where} at {finding.path}: expected {finding.expected}; "
-        f"got {finding.got}"
+        f"[{finding.rule}] {label} on {finding.where} at {finding.path}: expected {finding.expected}; got {finding.got}"
     )
     return f"{line}{seen}\n    reproduce: {printable(finding.curl)}" if finding.curl else f"{line}{seen}"
 

@@ -75,6 +75,7 @@ class ContractRun:
         self.generated_cases = 0
         self.budget_exceeded: str | None = None
         self.broken_jobs: dict[str, str] = {}  # job id -> what happened: reported once, later requests not sent
+        self.job_findings: dict[Any, Any] = {}  # answer_rule_violations' cache: each job body's findings
         self._stack = stack
         limits = Limits(
             request_deadline=settings.request_deadline,
@@ -236,9 +237,7 @@ class ContractRun:
         """The rules' findings on an exchange, recorded and scrubbed; the run budget bounds this too."""
         try:
             found = check_exchange(exchange, self.facts, rules, check=self.sender.check_budget)
-            return self.recorder.record(
-                exchange, found, test, check=self.sender.check_budget, account=exchange.account
-            )
+            return self.recorder.record(exchange, found, test, check=self.sender.check_budget, account=exchange.account)
         except RunBudgetExceeded as problem:
             self.transport_failed(problem, exchange.job_id, f"{exchange.method} {exchange.url}")
 

@@ -83,8 +83,8 @@ def _filters(api: ApiFacts, jobs: list[Any]) -> list[SuiteFilter]:
     resource = api.resource
     built = []
     if resource.state_field:
-        states = Counter(
-            job.get(resource.state_field)
+        states: Counter[str] = Counter(
+            str(job.get(resource.state_field))
             for job in jobs
             if isinstance(job, dict)
             and job.get(resource.state_field) in resource.state_values
@@ -229,7 +229,7 @@ def test_unknown_job_each_operation(run: ContractRun, account: str, test_name: s
     for method_name, operation in s.api.operations.items():
         if not operation.on_resource or (operation.method != "GET" and not run.settings.writes):
             continue
-        body = {} if operation.method in ("POST", "PUT", "PATCH") else None
+        body: dict[str, Any] | None = {} if operation.method in ("POST", "PUT", "PATCH") else None
         s.observe(UnknownJob(s.call(method_name, unknown, body=body)))
     s.done()
 

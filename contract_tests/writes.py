@@ -94,13 +94,17 @@ class WriteLedger:
         self._jobs[(account, job_id)] = None
 
     def learn(self, account: str, created: Call) -> str | None:
-        """The id of the job a create answered with (a gateway may name it otherwise than asked); noted."""
+        """The id of the job a create answered with, noted; None when there is none. A gateway may name the job
+        otherwise than asked: the suite then takes it as its own only when it carries the run's mark."""
         facts = self._run.api.resource
         body = created.body if isinstance(created.body, dict) else {}
         parsed = facts.parse_name(body.get(facts.name_field or ""))
         job_id = parsed.get(facts.id_variable) if created.status == 200 and parsed else None
-        if job_id is not None:
-            self.note(account, job_id)
+        if job_id is None:
+            return None
+        if not job_id.startswith(self.prefix) and facts.marker_field and body.get(facts.marker_field) != self.mark:
+            return None
+        self.note(account, job_id)
         return job_id
 
     @property

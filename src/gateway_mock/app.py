@@ -634,9 +634,9 @@ class MockGateway:
         assert call.job_id is not None
         self._empty_body(call)
         record = self.store.get(call.parent, call.job_id)
-        if "variant-cancel-terminal-ok" in call.faults and record is not None:
-            if record.body.get("state") in TERMINAL_STATES:
-                return None  # 200 {} and nothing changes
+        terminal = record is not None and record.body.get("state") in TERMINAL_STATES
+        if "variant-cancel-terminal-ok" in call.faults and terminal:
+            return None  # 200 {} and nothing changes
         return self.store.cancel(call.parent, call.job_id, ignore="cancel-ignored" in call.faults)
 
     def _resume(self, call: _Call) -> JobRecord:

@@ -1,0 +1,84 @@
+"""A loopback front for contract self-tests: it forwards every request to a mock and notes each one, a witness
+outside the suite that sees every client the suite uses."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import httpx
+
+from contract_tests.operation_facts import api_facts
+from tests.helpers import SECRET_KEY
+
+__all__ = ["CLOCK_SPEED", "DATASET", "WAIT", "front", "held"]
+
+CLOCK_SPEED = 10.0  # the mock's jobs walk ten times faster than real time: a cancel shows in 0.1 s
+WAIT = "1"  # CONTRACT_WAIT_SECONDS: how long a cancel that never takes effect is waited for
+DATASET = "contract-selftest-dataset"  # short, so that the full-resource-names variant expands it
+
+
+@contextlib.contextmanager
+def front(
+    upstream: str, first_create: threading.Event | None = None, refuse: str | None = None
+) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+    """A loopback front that forwards every request to the mock and notes (method, path with query): a witness
+    outside the suite, seeing every client it uses. `first_create` is set when the first create goes through;
+    requests of the method `refuse` are answered 500 (code 13, INTERNAL) instead of forwarded."""
+    requests: list[tuple[str, str]] = []
+    create = api_facts().operations["create"]
+
+    class Forward(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
+
+        def __getattr__(self, name: str) -> Any:
+            if name.startswith("do_"):  # BaseHTTPRequestHandler dispatches on do_<METHOD>
+                return self._forward
+            raise AttributeError(name)
+
+        def _forward(self) -> None:
+            requests.append((self.command, self.path))
+            length = int(self.headers.get("Content-Length") or 0)
+            if self.command == refuse:
+                self.rfile.read(length)
+                body = b'{"code": 13, "message": "refused by the test", "details": []}'
+                self.send_response(500)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
+            answer = client.request(self.command, upstream + self.path, headers=headers,
+                                    content=self.rfile.read(length) if length else None)  # fmt: skip
+            self.send_response(answer.status_code)
+            for key, value in answer.headers.items():
+                if key.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding"):
+                    self.send_header(key, value)
+            self.send_header("Content-Length", str(len(answer.content)))
+            self.end_headers()
+            self.wfile.write(answer.content)
+            created = self.command == create.method and create.path.match(self.path.split("?")[0]) is not None
+            if first_create is not None and created and answer.status_code == 200:
+                first_create.set()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Quiet."""
+
+    with httpx.Client(timeout=30) as client, ThreadingHTTPServer(("127.0.0.1", 0), Forward) as front:
+        threading.Thread(target=front.serve_forever, daemon=True).start()
+        try:
+            yield f"http://127.0.0.1:{front.server_address[1]}", requests
+        finally:
+            front.shutdown()
+
+
+def held(base_url: str, account: str, job_id: str) -> str:
+    """What the mock holds of a job now: "gone", a deletion state, or any other state (a job left behind)."""
+    path = api_facts().operations["get"].path.expand({"account_id": account, "supervised_fine_tuning_job_id": job_id})
+    answer = httpx.get(base_url + path, headers={"Authorization": f"Bearer {SECRET_KEY}"})
+    return "gone" if answer.status_code == 404 else str(answer.json().get(api_facts().resource.state_field or ""))
