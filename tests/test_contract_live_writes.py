@@ -85,10 +85,10 @@ def test_ctrl_c_cleans_up_the_runs_jobs(tmp_path: Path) -> None:
                     child.kill()
         report = json.loads((tmp_path / "contract.json").read_text())
         created = report["jobs_created"]
-        held = {job: held(mock.base_url, *job.split("/", 1)) for job in created}
+        states = {job: held(mock.base_url, *job.split("/", 1)) for job in created}
     assert child.returncode == 2, output[-3000:]
     assert created and report["left_behind"] == [], output[-3000:]
-    assert all(state == "gone" or state in DELETION_STATES for state in held.values()), held
+    assert all(state == "gone" or state in DELETION_STATES for state in states.values()), states
     assert any(method == "DELETE" for method, _ in requests)
 
 
