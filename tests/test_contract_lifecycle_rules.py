@@ -7,6 +7,7 @@ read, never typed, so a bump that renames a field re-aims these tests. Pure func
 
 from __future__ import annotations
 
+import re
 import struct
 from typing import Any
 from urllib.parse import urlencode
@@ -36,6 +37,7 @@ from contract_tests.lifecycle_rules import (
 )
 from contract_tests.operation_facts import OperationFacts, api_facts, snake
 from gateway_protocol.job_states import DELETION_STATES, UNSPECIFIED_STATE, is_terminal
+from spec_tools.paths import REPO_ROOT
 
 FACTS = api_facts()
 RES = FACTS.resource
@@ -172,6 +174,17 @@ def echo_body() -> dict[str, Any]:
 
 
 # --- the catalogue ---------------------------------------------------------------------------------
+
+
+def test_readme_lifecycle_tables_match_the_catalogue() -> None:
+    """The README's lifecycle rule and advisory tables state each id with its current one-line doc (no drift),
+    and list no id the catalogue lacks."""
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    for rule in LIFECYCLE_RULES + LIFECYCLE_ADVISORIES:
+        assert f"| `{rule.id}` | {rule.doc} |" in readme, rule.id
+    section = readme.split("### The lifecycle rules", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"^\| `([a-z0-9-]+)` \|", section, re.MULTILINE))
+    assert listed == {rule.id for rule in LIFECYCLE_RULES + LIFECYCLE_ADVISORIES}
 
 
 def test_catalogue_ids_are_unique_and_documented() -> None:
