@@ -230,10 +230,10 @@ def _lifecycle(env: Mapping[str, str], *, live: bool) -> _Lifecycle:
 
 
 def _check_fault(name: str | None) -> None:
-    from gateway_mock.faults import FAULTS
+    from gateway_mock.faults import ALL_FAULTS
 
-    if name is not None and name not in FAULTS:
-        raise SettingsError(f"CONTRACT_MOCK_FAULT={name!r} is not a mock fault; valid: {', '.join(FAULTS)}")
+    if name is not None and name not in ALL_FAULTS:
+        raise SettingsError(f"CONTRACT_MOCK_FAULT={name!r} is not a mock fault; valid: {', '.join(ALL_FAULTS)}")
 
 
 def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
