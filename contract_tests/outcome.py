@@ -57,10 +57,10 @@ def judge(violations: Iterable[Finding], pytest_status: int, stopped: str | None
     problems = [f for f in findings if f.rule == RUN_PROBLEM]
     if broken:
         rules = sorted({f.rule for f in broken})
-        jobs = {f.job_id for f in broken if f.job_id is not None and f.operation is None}
+        failed_jobs = {f.job_id for f in broken if f.job_id is not None and f.operation is None}
         lifecycle = {f.where for f in broken if f.operation is not None}
         also = f"; {len(problems)} check(s) could not run" if problems else ""
-        where = f"{len(jobs)} job id(s)" + (f" and {len(lifecycle)} lifecycle subject(s)" if lifecycle else "")
+        where = f"{len(failed_jobs)} job id(s)" + (f" and {len(lifecycle)} lifecycle subject(s)" if lifecycle else "")
         return Verdict("violations", f"rule(s) {', '.join(rules)} failed on {where}{also}")
     if stopped is not None:
         return Verdict("error", stopped)
