@@ -12,9 +12,12 @@ from typing import Any
 import httpx
 
 from contract_tests.operation_facts import api_facts
+from gateway_mock.constants import MINIMAL_JOB_ID
 from tests.helpers import SECRET_KEY
 
-__all__ = ["CLOCK_SPEED", "DATASET", "WAIT", "front", "held"]
+__all__ = ["CLEAN_JOBS", "CLOCK_SPEED", "DATASET", "WAIT", "front", "held"]
+
+CLEAN_JOBS = ("sft-running", MINIMAL_JOB_ID)  # faithful fixture jobs: no finding may land on them
 
 CLOCK_SPEED = 10.0  # the mock's jobs walk ten times faster than real time: a cancel shows in 0.1 s
 WAIT = "1"  # CONTRACT_WAIT_SECONDS: how long a cancel that never takes effect is waited for
@@ -23,11 +26,14 @@ DATASET = "contract-selftest-dataset"  # short, so that the full-resource-names 
 
 @contextlib.contextmanager
 def front(
-    upstream: str, first_create: threading.Event | None = None, refuse: str | None = None
+    upstream: str,
+    created: tuple[threading.Event, str] | None = None,
+    refuse: tuple[str, str] | None = None,
 ) -> Iterator[tuple[str, list[tuple[str, str]]]]:
     """A loopback front that forwards every request to the mock and notes (method, path with query): a witness
-    outside the suite, seeing every client it uses. `first_create` is set when the first create goes through;
-    requests of the method `refuse` are answered 500 (code 13, INTERNAL) instead of forwarded."""
+    outside the suite, seeing every client it uses. `created` (event, path part): the event is set once a create
+    whose path holds that part went through; `refuse` (method, path part): such requests are answered 500 (code
+    13, INTERNAL) instead of forwarded."""
     requests: list[tuple[str, str]] = []
     create = api_facts().operations["create"]
 
@@ -43,7 +49,7 @@ def front(
         def _forward(self) -> None:
             requests.append((self.command, self.path))
             length = int(self.headers.get("Content-Length") or 0)
-            if self.command == refuse:
+            if refuse is not None and self.command == refuse[0] and refuse[1] in self.path:
                 self.rfile.read(length)
                 body = b'{"code": 13, "message": "refused by the test", "details": []}'
                 self.send_response(500)
@@ -62,9 +68,9 @@ def front(
             self.send_header("Content-Length", str(len(answer.content)))
             self.end_headers()
             self.wfile.write(answer.content)
-            created = self.command == create.method and create.path.match(self.path.split("?")[0]) is not None
-            if first_create is not None and created and answer.status_code == 200:
-                first_create.set()
+            made = self.command == create.method and create.path.match(self.path.split("?")[0]) is not None
+            if created is not None and made and created[1] in self.path and answer.status_code == 200:
+                created[0].set()
 
         def log_message(self, format: str, *args: Any) -> None:
             """Quiet."""

@@ -1,6 +1,6 @@
 """Live runs and writes, each request recorded by a front outside the suite: a default run sends no write (GETs
-and estimate-cost POSTs only); Ctrl-C after the first create cleans the run's job up; jobs a gateway refuses to
-delete are listed as left behind."""
+and estimate-cost POSTs only); Ctrl-C cleans the run's jobs up, and lists the ones a gateway refuses to
+delete."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ import pytest
 
 from contract_tests.operation_facts import api_facts
 from gateway_mock.server import running_mock
+from gateway_mock.variants import variant_account
 from gateway_protocol.job_states import DELETION_STATES
 from spec_tools.paths import REPO_ROOT
-from tests.contract_front import CLOCK_SPEED, DATASET, WAIT, front, held
+from tests.contract_front import CLEAN_JOBS, CLOCK_SPEED, DATASET, WAIT, front, held
 from tests.helpers import ENTRY, EXAMPLES, SECRET_KEY, SuiteRun, run_suite
-from tests.test_contract_selftest import CLEAN_JOBS
 
 
 def _live_env(base_url: str, account: str, job_ids: str) -> dict[str, str]:
@@ -65,49 +65,36 @@ def _writes_env(front_url: str, account: str) -> dict[str, str]:
     }
 
 
-def test_ctrl_c_cleans_up_the_runs_jobs(tmp_path: Path) -> None:
-    """SIGINT right after the run's first create: the suite stops (exit 2), cancels and deletes the job it made,
-    and reports nothing left behind."""
-    first_create = threading.Event()
-    with running_mock(api_key=SECRET_KEY, clock_speed=CLOCK_SPEED) as mock:
-        with front(mock.base_url, first_create) as (url, requests):
-            environment = _suite_environment(tmp_path, _writes_env(url, mock.account))
+def test_ctrl_c_cleans_up_and_lists_what_it_could_not(tmp_path: Path) -> None:
+    """One run over two accounts, the first refusing deletes: SIGINT right after the create in the second stops
+    the suite (exit 2); the job there is cancelled and deleted; the first account's job, which cannot be, is
+    listed as left behind with a curl that deletes it, in the output, contract.json and the step summary."""
+    created, summary = threading.Event(), tmp_path / "step-summary.md"
+    # Two accounts of faithful behaviour (correct variants; the main account also holds the response faults).
+    first, second = variant_account("cancel-terminal-ok"), variant_account("first-state-pending")
+    with running_mock(api_key=SECRET_KEY, clock_speed=CLOCK_SPEED, all_faults=True) as mock:
+        refused = f"/accounts/{first}/"
+        with front(mock.base_url, (created, f"/accounts/{second}/"), ("DELETE", refused)) as (url, requests):
+            env = _writes_env(url, first) | {"CONTRACT_ACCOUNTS": second, "GITHUB_STEP_SUMMARY": str(summary)}
             child = subprocess.Popen(
-                [*ENTRY, "-k", "test_job_lifecycle"], env=environment, cwd=REPO_ROOT,
+                [*ENTRY, "-k", "test_job_lifecycle"], env=_suite_environment(tmp_path, env), cwd=REPO_ROOT,
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             )  # fmt: skip
             try:
-                assert first_create.wait(60), "the run created no job"
+                assert created.wait(60), "the run created no job in the second account"
                 child.send_signal(signal.SIGINT)
                 output, _ = child.communicate(timeout=60)
             finally:
                 if child.poll() is None:
                     child.kill()
         report = json.loads((tmp_path / "contract.json").read_text())
-        created = report["jobs_created"]
-        states = {job: held(mock.base_url, *job.split("/", 1)) for job in created}
+        states = {job: held(mock.base_url, *job.split("/", 1)) for job in report["jobs_created"]}
     assert child.returncode == 2, output[-3000:]
-    assert created and report["left_behind"] == [], output[-3000:]
-    assert all(state == "gone" or state in DELETION_STATES for state in states.values()), states
-    assert any(method == "DELETE" for method, _ in requests)
-
-
-def test_jobs_that_cannot_be_deleted_are_listed(tmp_path: Path) -> None:
-    """A gateway refusing every delete: each job of the run is listed as left behind, with a curl to delete it,
-    in the output, contract.json and the step summary; the run does not pass."""
-    summary = tmp_path / "step-summary.md"
-    with (
-        running_mock(api_key=SECRET_KEY, clock_speed=CLOCK_SPEED) as mock,
-        front(mock.base_url, refuse="DELETE") as (url, _),
-    ):
-        env = _suite_environment(tmp_path, _writes_env(url, mock.account) | {"GITHUB_STEP_SUMMARY": str(summary)})
-        done = subprocess.run(
-            [*ENTRY, "-k", "test_job_lifecycle"], env=env, cwd=REPO_ROOT, capture_output=True, text=True,
-            timeout=240, check=False,
-        )  # fmt: skip
-    output = done.stdout + done.stderr
-    left = json.loads((tmp_path / "contract.json").read_text())["left_behind"]
-    assert left and done.returncode != 0, output[-3000:]
+    interrupted = [job for job in states if job.startswith(f"{second}/")]
+    assert interrupted and all(states[job] == "gone" or states[job] in DELETION_STATES for job in interrupted)
+    assert any(method == "DELETE" and f"/accounts/{second}/" in path for method, path in requests)
+    left = report["left_behind"]
+    assert left and {job["account"] for job in left} == {first}, output[-3000:]
     text = summary.read_text()
     for job in left:
         assert job["job_id"].startswith("contract-suite-") and "curl -sS -X DELETE" in job["curl"]

@@ -15,17 +15,15 @@ import pytest
 
 from contract_tests.lifecycle_rules import LIFECYCLE_ADVISORIES, LIFECYCLE_RULES
 from contract_tests.operation_facts import api_facts
-from gateway_mock.constants import MINIMAL_JOB_ID
 from gateway_mock.faults import FAULTS, LIFECYCLE_FAULTS, fault_account, fault_job_id
 from gateway_mock.fixtures import SIGNED_URL_SIGNATURE
 from gateway_mock.server import running_mock
 from gateway_mock.variants import LIFECYCLE_VARIANTS, variant_account
 from gateway_protocol.job_states import DELETION_STATES
-from tests.contract_front import CLOCK_SPEED, DATASET, WAIT, front, held
+from tests.contract_front import CLEAN_JOBS, CLOCK_SPEED, DATASET, WAIT, front, held
 from tests.helpers import SECRET_KEY, SuiteRun, all_text, run_suite
 
 KILLED = "contract_fault_killed"  # user property tests/conftest.py counts into the kill rate (xdist-safe)
-CLEAN_JOBS = ("sft-running", MINIMAL_JOB_ID)  # faithful jobs in the same run: no finding may land on them
 
 
 @dataclass(frozen=True)
