@@ -51,14 +51,14 @@ class LeftBehind:
     curl: str
 
 
-def poll_delays(wait: float, first: float = 0.02, most: float = 5.0) -> list[float]:
+def poll_delays(wait: float, first: float = 0.04, most: float = 5.0) -> list[float]:
     """Pauses between reads while waiting up to `wait` seconds for a job to change: short first, then longer."""
     delays, total, delay = [], 0.0, first
     while total < wait:
         step = min(delay, wait - total)
         delays.append(step)
         total += step
-        delay = min(delay * 1.6, most)
+        delay = min(delay * 2, most)
     return delays
 
 

@@ -242,7 +242,18 @@ def _suite(base_url: str, job_ids: str, report_dir: Path) -> tuple[int, str, flo
         GITHUB_STEP_SUMMARY=str(report_dir / "summary.md"),
     )
     peak = report_dir / "peak-rss-kib"
-    command = [sys.executable, "-c", _LAUNCHER, str(peak), sys.executable, "-m", "contract_tests"]
+    # The job reads are what these gateways attack; the lifecycle checks (lists, estimates) are left out here.
+    command = [
+        sys.executable,
+        "-c",
+        _LAUNCHER,
+        str(peak),
+        sys.executable,
+        "-m",
+        "contract_tests",
+        "-k",
+        "not lifecycle",
+    ]
     with tempfile.TemporaryFile() as output:
         process = subprocess.Popen(
             command, env=env, cwd=REPO_ROOT, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
