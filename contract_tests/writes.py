@@ -51,7 +51,7 @@ class LeftBehind:
     curl: str
 
 
-def poll_delays(wait: float, first: float = 0.04, most: float = 5.0) -> list[float]:
+def poll_delays(wait: float, first: float = 0.06, most: float = 5.0) -> list[float]:
     """Pauses between reads while waiting up to `wait` seconds for a job to change: short first, then longer."""
     delays, total, delay = [], 0.0, first
     while total < wait:

@@ -19,7 +19,7 @@ __all__ = ["CLEAN_JOBS", "CLOCK_SPEED", "DATASET", "WAIT", "front", "held"]
 
 CLEAN_JOBS = ("sft-running", MINIMAL_JOB_ID)  # faithful fixture jobs: no finding may land on them
 
-CLOCK_SPEED = 10.0  # the mock's jobs walk ten times faster than real time: a cancel shows in 0.1 s
+CLOCK_SPEED = 20.0  # jobs walk 20 times faster than real time: a cancel shows in 0.05 s, a job ends in 0.5 s
 WAIT = "1"  # CONTRACT_WAIT_SECONDS: how long a cancel that never takes effect is waited for
 DATASET = "contract-selftest-dataset"  # short, so that the full-resource-names variant expands it
 
