@@ -79,12 +79,17 @@ def main(argv: list[str] | None = None) -> int:
     os.chdir(ROOT)
     with tempfile.TemporaryDirectory(prefix="contract-junit-") as private:
         state = SuiteState(stages_junit=True)
-        # SIGTERM stops the run as Ctrl-C does: pytest unwinds, the run's jobs are cleaned up and reported.
-        previous = signal.signal(signal.SIGTERM, _interrupt)
+        # Ctrl-C and SIGTERM ask the run to stop at its next request or pause (pytest then unwinds, the run's
+        # jobs are cleaned up and reported); a second one stops it at once.
+        stop = _Stopper(state)
+        previous = {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}
         try:
             code = _pytest(argv, Path(private) / "contract.xml", state)
+        except KeyboardInterrupt:  # a second signal, past pytest's own handling: the verdict, if any, stands
+            code = 2
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            for number, handler in previous.items():
+                signal.signal(number, handler)
         _place_junit(Path(private) / "contract.xml", settings.report_dir / "contract.xml", state.redactor)
     verdict = state.verdict
     if verdict is None:
@@ -94,8 +99,18 @@ def main(argv: list[str] | None = None) -> int:
     return verdict.exit_code
 
 
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
+class _Stopper:
+    """The first signal asks the run to stop (`ContractRun.stop_requested`); the second, or one outside a run,
+    interrupts at once."""
+
+    def __init__(self, state: SuiteState) -> None:
+        self._state = state
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        run = self._state.run
+        if run is None or run.stop_requested is not None:
+            raise KeyboardInterrupt
+        run.stop_requested = f"stopped by {signal.Signals(signum).name}"
 
 
 def _place_junit(written: Path, target: Path, redactor: Redactor) -> None:

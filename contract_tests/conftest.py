@@ -170,7 +170,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
         f"{run.cases} exchanges checked in {elapsed:.1f} s; {len(violations)} distinct violations "
         f"({len(recorder.violations)} in all), {len(advisories)} distinct advisories; {failed}"
     )
-    verdict = judge(recorder.violations, exitstatus, run.budget_exceeded)
+    verdict = judge(recorder.violations, exitstatus, run.budget_exceeded or run.stop_requested)
     state.verdict = verdict
     write(printable(f"outcome: {verdict.outcome} ({verdict.reason})"))
     report = run.settings.report_dir / "contract.json"

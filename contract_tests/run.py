@@ -35,6 +35,7 @@ from .writes import WriteLedger
 __all__ = ["RUN_PROBLEM", "STATE", "ContractRun", "PreflightError", "SuiteState", "Target", "start_run"]
 
 WRONG_KEY = "contract-suite-wrong-key"
+RUN_STOPPED = 2  # pytest's exit status for a run stopped by Ctrl-C or SIGTERM (its own INTERRUPTED)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class ContractRun:
         self.cases = 0
         self.generated_cases = 0
         self.budget_exceeded: str | None = None
+        self.stop_requested: str | None = None  # set by Ctrl-C or SIGTERM: the run stops at its next request
         self.broken_jobs: dict[str, str] = {}  # job id -> what happened: reported once, later requests not sent
         self.job_findings: dict[Any, Any] = {}  # answer_rule_violations' cache: each job body's findings
         self._stack = stack
@@ -124,6 +126,8 @@ class ContractRun:
 
     def skip_broken(self, job_id: str | None) -> None:
         """A job whose answer already could not be read is reported once; its other checks are skipped."""
+        if self.stop_requested is not None:
+            pytest.exit(f"contract run {self.stop_requested}", returncode=RUN_STOPPED)
         if self.budget_exceeded is not None:
             pytest.skip(f"not run: {self.budget_exceeded}")
         if job_id is not None and job_id in self.broken_jobs:
@@ -250,6 +254,7 @@ class ContractRun:
 
     def sleep(self, seconds: float) -> None:
         """A pause while waiting on a job, within the run's budget."""
+        self.skip_broken(None)
         try:
             self.sender.check_budget()
         except RunBudgetExceeded as problem:
