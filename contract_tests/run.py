@@ -35,6 +35,7 @@ from .writes import WriteLedger
 __all__ = ["RUN_PROBLEM", "STATE", "ContractRun", "PreflightError", "SuiteState", "Target", "start_run"]
 
 WRONG_KEY = "contract-suite-wrong-key"
+_LEARNED_JOBS = 20_000  # distinct listed jobs remembered as learnt
 RUN_STOPPED = 2  # pytest's exit status for a run stopped by Ctrl-C or SIGTERM (its own INTERRUPTED)
 
 
@@ -77,6 +78,7 @@ class ContractRun:
         self.budget_exceeded: str | None = None
         self.stop_requested: str | None = None  # set by Ctrl-C or SIGTERM: the run stops at its next request
         self.broken_jobs: dict[str, str] = {}  # job id -> what happened: reported once, later requests not sent
+        self._learned_jobs: set[str] = set()  # list items the redactor already learnt from
         self.job_findings: dict[Any, Any] = {}  # answer_rule_violations' cache: each job body's findings
         self._stack = stack
         limits = Limits(
@@ -188,7 +190,8 @@ class ContractRun:
         """The exchange, once its body's secret-looking values are known to the redactor (within the budget)."""
         if exchange.body is not None:
             try:
-                self.recorder.redactor.learn(exchange.body, check=self.sender.check_budget)
+                for part in self._unlearned(exchange.body):
+                    self.recorder.redactor.learn(part, check=self.sender.check_budget)
             except RunBudgetExceeded as problem:
                 self.transport_failed(problem, exchange.job_id, f"{exchange.method} {exchange.url}")
         return exchange
@@ -236,6 +239,22 @@ class ContractRun:
             )
         exchange = dataclasses.replace(self.exchange_of(response), job_id=job_id, account=account)
         return self.judged(exchange, job_id)
+
+    def _unlearned(self, body: Any) -> list[Any]:
+        """What of a body is new to the redactor: a list page's jobs one by one, each job learnt once (a walk
+        lists the same jobs many times), and the rest of the page."""
+        items = self.api.list.items_field if self.api.list is not None else None
+        jobs = body.get(items) if items is not None and isinstance(body, dict) else None
+        if not isinstance(jobs, list):
+            return [body]
+        fresh = []
+        for job in jobs:
+            key = json.dumps(job, sort_keys=True)
+            if key not in self._learned_jobs:
+                if len(self._learned_jobs) < _LEARNED_JOBS:
+                    self._learned_jobs.add(key)
+                fresh.append(job)
+        return [{k: v for k, v in body.items() if k != items}, *fresh]
 
     def judge(self, exchange: Exchange, test: str, rules: tuple[Rule, ...] = RULES + ADVISORIES) -> list[Any]:
         """The rules' findings on an exchange, recorded and scrubbed; the run budget bounds this too."""

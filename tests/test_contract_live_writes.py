@@ -9,6 +9,8 @@ import os
 import signal
 import subprocess
 import threading
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -31,24 +33,21 @@ def _live_env(base_url: str, account: str, job_ids: str) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="module")
-def readonly_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[SuiteRun, list[tuple[str, str]]]:
+ReadOnly = tuple[SuiteRun, list[tuple[str, str]]]
+
+
+def _readonly(report_dir: Path) -> ReadOnly:
     """A default live run (no CONTRACT_WRITES) against the faithful mock, every request it sends recorded."""
-    report_dir = tmp_path_factory.mktemp("read-only")
     with running_mock(api_key=SECRET_KEY, clock_speed=CLOCK_SPEED) as mock, front(mock.base_url) as (url, requests):
         run = run_suite(report_dir, **_live_env(url, mock.account, ",".join(CLEAN_JOBS)))
     return run, list(requests)
 
 
-def test_a_default_live_run_writes_nothing(readonly_run: tuple[SuiteRun, list[tuple[str, str]]]) -> None:
-    """Without CONTRACT_WRITES=1 a live run sends GETs and estimate-cost POSTs only (no DELETE, no create, cancel
-    or resume; no TRACE or QUERY probes), and the faithful mock gets no violation from it."""
-    run, requests = readonly_run
-    assert run.exit_code == 0, run.output[-3000:]
-    estimate = api_facts().operations["estimate_cost"]
-    sent = {(method, estimate.path.match(path.split("?")[0]) is not None) for method, path in requests}
-    assert sent == {("GET", False), (estimate.method, True)}, sorted(sent)
-    assert run.report["jobs_created"] == [] and run.report["writes"] is False
+@pytest.fixture(scope="module")
+def readonly_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Future[ReadOnly]]:
+    """The read-only run, started in the background: the Ctrl-C test's run goes on beside it (both mostly wait)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        yield pool.submit(_readonly, tmp_path_factory.mktemp("read-only"))
 
 
 def _suite_environment(report_dir: Path, env: dict[str, str]) -> dict[str, str]:
@@ -65,7 +64,7 @@ def _writes_env(front_url: str, account: str) -> dict[str, str]:
     }
 
 
-def test_ctrl_c_cleans_up_and_lists_what_it_could_not(tmp_path: Path) -> None:
+def test_ctrl_c_cleans_up_and_lists_what_it_could_not(tmp_path: Path, readonly_run: Future[ReadOnly]) -> None:
     """One run over two accounts, the first refusing deletes: SIGINT right after the create in the second stops
     the suite (exit 2); the job there is cancelled and deleted; the first account's job, which cannot be, is
     listed as left behind with a curl that deletes it, in the output, contract.json and the step summary."""
@@ -99,3 +98,14 @@ def test_ctrl_c_cleans_up_and_lists_what_it_could_not(tmp_path: Path) -> None:
     for job in left:
         assert job["job_id"].startswith("contract-suite-") and "curl -sS -X DELETE" in job["curl"]
         assert job["job_id"] in output and job["job_id"] in text
+
+
+def test_a_default_live_run_writes_nothing(readonly_run: Future[ReadOnly]) -> None:
+    """Without CONTRACT_WRITES=1 a live run sends GETs and estimate-cost POSTs only (no DELETE, no create, cancel
+    or resume; no TRACE or QUERY probes), and the faithful mock gets no violation from it."""
+    run, requests = readonly_run.result(timeout=300)
+    assert run.exit_code == 0, run.output[-3000:]
+    estimate = api_facts().operations["estimate_cost"]
+    sent = {(method, estimate.path.match(path.split("?")[0]) is not None) for method, path in requests}
+    assert sent == {("GET", False), (estimate.method, True)}, sorted(sent)
+    assert run.report["jobs_created"] == [] and run.report["writes"] is False
