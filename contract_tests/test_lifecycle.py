@@ -114,7 +114,8 @@ def test_list_walk(run: ContractRun, account: str, test_name: str) -> None:
     largest, bound = _largest(s.api), run.settings.max_list_pages
     full = s.walk(_size(s.api, largest), bound)
     listed = [job_id for job in full.jobs if (job_id := s.job_id(job)) is not None]
-    named = [job_id for job_id in listed if job_id in run.target.job_ids] if account == run.target.account else []
+    # The jobs the user named first, listed or not (each must be listed: list-complete), then listed ones.
+    named = list(run.target.job_ids) if account == run.target.account else []
     gets = tuple(s.call("get", job_id) for job_id in list(dict.fromkeys(named + listed))[:_GETS])
     known = tuple(get.body for get in gets if get.status == 200)
     s.observe(ListWalk(tuple(full.pages), known=known, gets=gets, stable=full.stable, page_bound=bound))
