@@ -9,9 +9,11 @@ Extra arguments go to pytest (e.g. `-k money`).
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import tempfile
 from pathlib import Path
+from types import FrameType
 
 import pytest
 
@@ -77,7 +79,17 @@ def main(argv: list[str] | None = None) -> int:
     os.chdir(ROOT)
     with tempfile.TemporaryDirectory(prefix="contract-junit-") as private:
         state = SuiteState(stages_junit=True)
-        code = _pytest(argv, Path(private) / "contract.xml", state)
+        # Ctrl-C and SIGTERM ask the run to stop at its next request or pause (pytest then unwinds, the run's
+        # jobs are cleaned up and reported); a second one stops it at once.
+        stop = _Stopper(state)
+        previous = {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            code = _pytest(argv, Path(private) / "contract.xml", state)
+        except KeyboardInterrupt:  # a second signal, past pytest's own handling: the verdict, if any, stands
+            code = 2
+        finally:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
         _place_junit(Path(private) / "contract.xml", settings.report_dir / "contract.xml", state.redactor)
     verdict = state.verdict
     if verdict is None:
@@ -85,6 +97,20 @@ def main(argv: list[str] | None = None) -> int:
     if not (settings.report_dir / "contract.json").exists():
         return _fail(settings.report_dir, verdict.reason, secrets)  # stopped before the plugin could report
     return verdict.exit_code
+
+
+class _Stopper:
+    """The first signal asks the run to stop (`ContractRun.stop_requested`); the second, or one outside a run,
+    interrupts at once."""
+
+    def __init__(self, state: SuiteState) -> None:
+        self._state = state
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        run = self._state.run
+        if run is None or run.stop_requested is not None:
+            raise KeyboardInterrupt
+        run.stop_requested = f"stopped by {signal.Signals(signum).name}"
 
 
 def _place_junit(written: Path, target: Path, redactor: Redactor) -> None:

@@ -8,12 +8,13 @@ kept in the session's `SuiteState` (`config.stash[STATE]`), which `python -m con
 from __future__ import annotations
 
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 import hypothesis
 import pytest
 
-from .outcome import Verdict, append_step_summary, judge, step_summary, write_private, write_report
+from .outcome import RUN_PROBLEM, Verdict, append_step_summary, judge, step_summary, write_private, write_report
 from .report import Finding, first_of_each_pair, format_finding, printable, summarize
 from .run import STATE, ContractRun, PreflightError, SuiteState, start_run
 from .settings import SettingsError, settings_from_env
@@ -104,6 +105,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "probe_job_id" in metafunc.fixturenames:
         # Probes of one existing job still carry its id in the test name (JUnit readers filter by it).
         metafunc.parametrize("probe_job_id", run.target.job_ids[:1], ids=list(run.target.job_ids[:1]))
+    if "account" in metafunc.fixturenames:
+        metafunc.parametrize("account", run.target.accounts, ids=list(run.target.accounts))
     if "read_mask" in metafunc.fixturenames:
         masks = read_masks(run)
         metafunc.parametrize("read_mask", [m for _, m in masks], ids=[f"mask={label}" for label, _ in masks])
@@ -117,6 +120,18 @@ def run(pytestconfig: pytest.Config) -> ContractRun:
 @pytest.fixture
 def test_name(request: pytest.FixtureRequest) -> str:
     return str(request.node.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # Before the summary and the reports: the jobs this run created are cancelled and deleted (also after a
+    # failure or Ctrl-C, which pytest turns into a session finish), so the reports can list what is left.
+    run = _state(session.config).run
+    if run is None:
+        return
+    for left in run.ledger.cleanup():
+        run.recorder.record_problem(
+            RUN_PROBLEM, left.job_id, f"left behind in account {left.account} ({left.state}): {left.reason}"
+        )
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config) -> None:
@@ -142,6 +157,12 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
         write(f"... and {len(advisories) - _MAX_ADVISORIES_SHOWN} more distinct advisories (contract.json)")
     if recorder.omitted:
         write(f"... and {recorder.omitted} more findings only counted (too many to keep)")
+    left_behind = run.ledger.left_behind
+    if left_behind:
+        write(f"jobs this run created and could not clean up ({len(left_behind)}); delete them by hand:")
+        for left in left_behind:
+            write(printable(f"  {left.account}/{left.job_id} ({left.state}): {left.reason}"))
+            write(printable(f"    {left.curl}"))
     rules = sorted({f.rule for f in recorder.violations})
     elapsed = time.perf_counter() - state.started
     failed = f"FAILED rules: {', '.join(rules)}" if rules else "no rule failed"
@@ -149,7 +170,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
         f"{run.cases} exchanges checked in {elapsed:.1f} s; {len(violations)} distinct violations "
         f"({len(recorder.violations)} in all), {len(advisories)} distinct advisories; {failed}"
     )
-    verdict = judge(recorder.violations, exitstatus, run.budget_exceeded)
+    verdict = judge(recorder.violations, exitstatus, run.budget_exceeded or run.stop_requested)
     state.verdict = verdict
     write(printable(f"outcome: {verdict.outcome} ({verdict.reason})"))
     report = run.settings.report_dir / "contract.json"
@@ -166,13 +187,18 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
             "seed": run.settings.seed,
             "marshal": None if run.target.live else run.settings.marshal,
             "omitted_findings": recorder.omitted,
+            "accounts": list(run.target.accounts),
+            "writes": run.settings.writes,
+            "jobs_created": [f"{account}/{job_id}" for account, job_id in run.ledger.jobs],
+            "left_behind": [asdict(left) for left in left_behind],
         },
         recorder.all_findings(),
         recorder.redactor,
         advisories,
     )
     write(printable(f"reports: {run.settings.report_dir / 'contract.xml'}, {report}"))
-    problem = append_step_summary(step_summary(verdict, target + fault, recorder.findings, recorder.redactor))
+    summary = step_summary(verdict, target + fault, recorder.findings, recorder.redactor, left_behind)
+    problem = append_step_summary(summary)
     if problem:
         write(printable(f"warning: {problem}"))
 
@@ -180,7 +206,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
 def _shown(violations: list[tuple[Finding, int]]) -> list[tuple[Finding, int]]:
     """Which distinct violations to print: every (rule, job) pair once first, so none hides behind another."""
     ordered = first_of_each_pair(violations)
-    pairs = len({(f.rule, f.job_id) for f, _ in violations})
+    pairs = len({(f.rule, f.where) for f, _ in violations})
     return ordered[: max(min(pairs, _MAX_FIRST_SHOWN), _MAX_VIOLATIONS_SHOWN)]
 
 

@@ -56,10 +56,12 @@ __all__ = [
     "UnknownJob",
     "answer_rule_violations",
     "check_observation",
+    "instant",
     "lifecycle_rule_by_id",
 ]
 
 _MAX_SHOWN = 200  # a value quoted in a message; the recorder scrubs and shortens again
+_CACHE_LIMIT = 20_000  # distinct (mask, job body) findings kept by answer_rule_violations' cache
 _RFC3339 = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})", re.IGNORECASE)
 _INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
 
@@ -391,6 +393,11 @@ def _instant(value: Any) -> tuple[int, int] | None:
     return seconds, int((found.group(2) or "").ljust(9, "0"))
 
 
+def instant(value: Any) -> tuple[int, int] | None:
+    """An RFC 3339 timestamp as (seconds since the epoch, nanoseconds), None when it is not one."""
+    return _instant(value)
+
+
 def _float32(value: float) -> float:
     return float(struct.unpack("f", struct.pack("f", value))[0]) if math.isfinite(value) else value
 
@@ -621,12 +628,17 @@ _HTTP_LEVEL = frozenset({"auth", "errors", "content-type", "name"})
 
 
 def answer_rule_violations(
-    call: Call, facts: ApiFacts, rules: Iterable[Rule] = RULES + ADVISORIES
+    call: Call,
+    facts: ApiFacts,
+    rules: Iterable[Rule] = RULES + ADVISORIES,
+    cache: dict[tuple[str | None, str], list[Violation]] | None = None,
 ) -> list[LifecycleViolation]:
     """The per-answer catalogue (schema, dataset, enums, money, progress, mask, advisories) on every job inside a
     list, create or resume answer, each finding's path inside the answer (`$.supervisedFineTuningJobs[3].state`).
 
     A GET's answer is an exchange the catalogue already reads whole; this covers the jobs other answers carry.
+    `cache` (the caller's, for the default rules) keeps each distinct job body's findings under its read mask: a
+    walk lists the same jobs many times.
     """
     op = _op(call, facts)
     if call.status != 200 or op.kind == "get":
@@ -637,26 +649,32 @@ def answer_rule_violations(
     for path, job in op.jobs_in(call.body):
         parsed = facts.resource.parse_name(job.get(facts.resource.name_field or "") if isinstance(job, dict) else None)
         job_id = parsed.get(facts.resource.id_variable) if parsed else None
-        exchange = Exchange(
-            method="GET",  # a job read, as the catalogue's rules select their answers
-            url=call.url,
-            status=200,
-            content_type="application/json",
-            text="",
-            credentials="valid",
-            account=None,
-            job_id=job_id or "",
-            read_mask=mask,
-            body=job,
-        )
-        for violation in check_exchange(exchange, facts.spec_facts, chosen):
-            inner = violation.path[1:] if violation.path.startswith("$") else f".{violation.path}"
+        key = (mask, json.dumps(job, sort_keys=True))
+        inner = cache.get(key) if cache is not None else None
+        if inner is None:
+            exchange = Exchange(
+                method="GET",  # a job read, as the catalogue's rules select their answers
+                url=call.url,
+                status=200,
+                content_type="application/json",
+                text="",
+                credentials="valid",
+                account=None,
+                job_id=job_id or "",
+                read_mask=mask,
+                body=job,
+            )
+            inner = check_exchange(exchange, facts.spec_facts, chosen)
+            if cache is not None and len(cache) < _CACHE_LIMIT:
+                cache[key] = inner
+        for violation in inner:
+            where = violation.path[1:] if violation.path.startswith("$") else f".{violation.path}"
             found.append(
                 _finding(
                     violation.rule,
                     call,
                     facts,
-                    path + inner,
+                    path + where,
                     violation.expected,
                     violation.got,
                     job_id=job_id,
@@ -749,8 +767,8 @@ def create_echo_rule(observation: Create, facts: ApiFacts) -> Iterator[Lifecycle
         if name not in call.sent:
             continue
         sent, got = call.sent[name], call.body.get(name)
-        if _same_field(sent, got, name, facts):
-            continue
+        if _same_field(sent, got, name, facts) or (got is None and name in facts.resource.required):
+            continue  # a required field missing from the answer is the dataset rule's (reported once)
         if name in facts.resource.reference_fields and isinstance(sent, str) and isinstance(got, str):
             if sent and got.endswith("/" + sent):
                 continue
@@ -833,7 +851,7 @@ def update_time_monotonic_rule(observation: JobReads, facts: ApiFacts) -> Iterat
 
 
 def completed_time_advisory(observation: JobReads, facts: ApiFacts) -> Iterator[LifecycleViolation]:
-    """`completedTime` is set exactly when the job is in a terminal state."""
+    """`completedTime` is set exactly when the job is in a terminal state (a job being deleted is not judged)."""
     name = facts.resource.completed_time_field
     if name is None or facts.resource.state_field is None:
         return
@@ -841,6 +859,8 @@ def completed_time_advisory(observation: JobReads, facts: ApiFacts) -> Iterator[
         if not _full_read(call, facts) or facts.resource.state_field not in call.body:
             continue
         state, stamp = _state(call.body, facts), call.body.get(name)
+        if state in DELETION_STATES and not is_terminal(state):
+            continue  # a job being deleted keeps the completion time it had, or none
         if is_terminal(state) != (_instant(stamp) is not None):
             expected = "set, the job being terminal" if is_terminal(state) else "unset while the job runs"
             yield _finding(
@@ -893,6 +913,24 @@ def _pages(walk: ListWalk, facts: ApiFacts) -> list[_Page]:
         token = call.body.get(listing.next_token_field) if listing.next_token_field else None
         pages.append(_Page(index, call, tuple(items) if isinstance(items, list) else (), token if token else None))
     return pages
+
+
+def _before_loop(walk: ListWalk, facts: ApiFacts) -> list[_Page]:
+    """The pages up to the one whose next token was seen before in the walk (that page excluded): a looping walk's
+    repeats and disorder are the loop's, reported once, by list-token-loop."""
+    listing = facts.list
+    seen: set[str] = set()
+    kept = []
+    for page in _pages(walk, facts):
+        asked = page.call.param(listing.page_token_param) if listing and listing.page_token_param else None
+        if asked:
+            seen.add(asked)
+        if page.token is not None and page.token in seen:
+            break
+        kept.append(page)
+        if page.token is not None:
+            seen.add(page.token)
+    return kept
 
 
 def _page(page: _Page) -> str:
@@ -1003,12 +1041,12 @@ def list_empty_last_page_advisory(walk: ListWalk, facts: ApiFacts) -> Iterator[L
 
 
 def list_no_repeats_rule(walk: ListWalk, facts: ApiFacts) -> Iterator[LifecycleViolation]:
-    """Over an account that does not change during the walk, no job is listed twice."""
+    """Over an account that does not change during the walk, no job is listed twice (pages before a token loop)."""
     listing = facts.list
     if listing is None or not walk.stable:
         return
     first_seen: dict[str, int] = {}
-    for page in _pages(walk, facts):
+    for page in _before_loop(walk, facts):
         for position, job in enumerate(page.jobs):
             name = _name(job, facts)
             if name is None:
@@ -1109,7 +1147,7 @@ def list_order_rule(walk: ListWalk, facts: ApiFacts) -> Iterator[LifecycleViolat
     """Jobs come in `orderBy` order (comma-separated, ` desc`, dotted subfields), by `name` ascending by default;
     across pages too when the account did not change during the walk."""
     listing = facts.list
-    pages = _pages(walk, facts)
+    pages = _before_loop(walk, facts)
     if listing is None or not pages:
         return
     keys = _order_keys(pages[0].call, facts)

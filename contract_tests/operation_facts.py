@@ -156,6 +156,22 @@ class ResourceFacts:
     def schema_of(self, name: str) -> dict[str, Any]:
         return self.properties.get(name, {})
 
+    @property
+    def marker_field(self) -> str | None:
+        """The first plain string a create echoes that names no other resource (`displayName` today): the suite
+        writes its run's mark there, so a job it made (or an estimate made by mistake) is told from a user's."""
+        return next(
+            (
+                name
+                for name in self.echo_fields
+                if name not in self.reference_fields
+                and name not in self.required
+                and json_type(self.properties[name]) == "string"
+                and not {"format", "enum"} & set(self.properties[name])
+            ),
+            None,
+        )
+
 
 @dataclass(frozen=True)
 class ListFacts:

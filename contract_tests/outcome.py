@@ -57,9 +57,11 @@ def judge(violations: Iterable[Finding], pytest_status: int, stopped: str | None
     problems = [f for f in findings if f.rule == RUN_PROBLEM]
     if broken:
         rules = sorted({f.rule for f in broken})
-        jobs = sorted({f.job_id for f in broken if f.job_id is not None})
+        failed_jobs = {f.job_id for f in broken if f.job_id is not None and f.operation is None}
+        lifecycle = {f.where for f in broken if f.operation is not None}
         also = f"; {len(problems)} check(s) could not run" if problems else ""
-        return Verdict("violations", f"rule(s) {', '.join(rules)} failed on {len(jobs)} job id(s){also}")
+        where = f"{len(failed_jobs)} job id(s)" + (f" and {len(lifecycle)} lifecycle subject(s)" if lifecycle else "")
+        return Verdict("violations", f"rule(s) {', '.join(rules)} failed on {where}{also}")
     if stopped is not None:
         return Verdict("error", stopped)
     if problems:
@@ -119,7 +121,19 @@ def write_report(
         "advisories": [asdict(f) | {"seen": times} for f, times in counted],
         "failed_rules": sorted({f.rule for f in violations}),
     }
-    write_private(path, redactor.scrub(json.dumps(document, indent=2)) + "\n")
+    # Each string scrubbed whole before it is escaped into JSON (a URL query inside a quoted curl body stays
+    # well-formed JSON), then the text once more for secrets in any form.
+    write_private(path, redactor.scrub_secrets(json.dumps(_scrubbed(document, redactor), indent=2)) + "\n")
+
+
+def _scrubbed(value: Any, redactor: Redactor) -> Any:
+    if isinstance(value, str):
+        return redactor.scrub(value)
+    if isinstance(value, dict):
+        return {_scrubbed(k, redactor): _scrubbed(v, redactor) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrubbed(item, redactor) for item in value]
+    return value
 
 
 def _cell(text: str | None) -> str:
@@ -128,8 +142,11 @@ def _cell(text: str | None) -> str:
     return code_span(text or "-", _MAX_CELL).replace("|", "\\|")
 
 
-def step_summary(verdict: Verdict, target: str, findings: Iterable[Finding], redactor: Redactor) -> str:
-    """Markdown for GitHub's job summary: the outcome, a table of violations, the curl lines to reproduce."""
+def step_summary(
+    verdict: Verdict, target: str, findings: Iterable[Finding], redactor: Redactor, left_behind: Iterable[Any] = ()
+) -> str:
+    """Markdown for GitHub's job summary: the outcome, a table of violations, the curl lines to reproduce, and the
+    jobs the run created and could not clean up (each `writes.LeftBehind`, with the curl that deletes it)."""
     icon = {"passed": "✅", "violations": "❌", "error": "⚠️"}[verdict.outcome]
     reason, where = markdown_text(verdict.reason, 2 * _MAX_CELL), markdown_text(target, _MAX_CELL)
     lines = [f"## Contract suite: {icon} {verdict.outcome}", "", f"{reason} ({where})", ""]
@@ -137,7 +154,8 @@ def step_summary(verdict: Verdict, target: str, findings: Iterable[Finding], red
     if distinct:
         lines += ["| rule | job id | JSON path | expected | got | seen |", "|---|---|---|---|---|---|"]
         for finding, times in distinct[:_MAX_ROWS]:
-            cells = (finding.rule, finding.job_id, finding.path, finding.expected, finding.got)
+            job = finding.job_id if finding.operation is None else finding.where
+            cells = (finding.rule, job, finding.path, finding.expected, finding.got)
             lines.append("| " + " | ".join(_cell(c) for c in cells) + f" | {times} |")
         if len(distinct) > _MAX_ROWS:
             lines.append(f"\n... and {len(distinct) - _MAX_ROWS} more distinct violations in contract.json")
@@ -146,6 +164,16 @@ def step_summary(verdict: Verdict, target: str, findings: Iterable[Finding], red
             # A fenced block renders nothing inside it; its fence is longer than any run of backticks within.
             fence = "`" * max([3, *(len(run) + 1 for curl in curls for run in re.findall(r"`+", curl))])
             lines += ["", "Reproduce:", "", f"{fence}sh", *curls, fence]
+    left = list(left_behind)
+    if left:
+        lines += ["", f"Jobs this run created and could not clean up ({len(left)}): delete them by hand.", ""]
+        lines += ["| account | job id | state | reason |", "|---|---|---|---|"]
+        lines += [
+            "| " + " | ".join(_cell(c) for c in (job.account, job.job_id, job.state, job.reason)) + " |"
+            for job in left[:_MAX_ROWS]
+        ]
+        fence = "`" * max([3, *(len(run) + 1 for job in left for run in re.findall(r"`+", job.curl))])
+        lines += ["", f"{fence}sh", *(inline(job.curl, 4 * _MAX_CELL) for job in left[:_MAX_ROWS]), fence]
     return redactor.scrub("\n".join(lines)) + "\n"
 
 

@@ -30,9 +30,12 @@ class Redactor(redaction.Redactor):
     """The suite's redactor: known secrets (the API key, secret fields of bodies) and any 8-character piece of
     one, as written or escaped, and every URL query string but the suite's own (`readMask`)."""
 
-    def __init__(self, secrets: Iterable[str] = ()) -> None:
+    def __init__(self, secrets: Iterable[str] = (), own_parameters: Iterable[str] = _OWN_PARAMETERS) -> None:
         super().__init__(secrets, marker=REDACTED, pieces=True)
         self._learned = 0
+        # The query parameters the suite itself sends (readMask; the list's page, filter and order parameters and
+        # the create's id when the run drives them): a query of only these is kept, as the curl needs it.
+        self._own = frozenset(own_parameters)
 
     @property
     def saturated(self) -> bool:
@@ -50,7 +53,7 @@ class Redactor(redaction.Redactor):
 
     def scrub(self, text: str) -> str:
         """Scrub secrets and URL query strings: for text that may quote a response body."""
-        return redaction.scrub_url_queries(self.scrub_secrets(text), keep=_OWN_PARAMETERS, marker=REDACTED)
+        return redaction.scrub_url_queries(self.scrub_secrets(text), keep=self._own, marker=REDACTED)
 
     def scrub_secrets(self, text: str) -> str:
         """Scrub known secrets, and any piece of one 8 characters or longer (a secret cut off by someone)."""
@@ -79,7 +82,8 @@ def curl_line(exchange: Exchange, wrong_key: str) -> str:
 
 @dataclass(frozen=True)
 class Finding:
-    """A violation (or advisory) with where it was seen."""
+    """A violation (or advisory) with where it was seen. A lifecycle finding also names the operation judged, its
+    subject ("job abc", "page 2") and the account."""
 
     rule: str
     job_id: str | None
@@ -89,6 +93,16 @@ class Finding:
     curl: str
     test: str
     advisory: bool
+    operation: str | None = None
+    subject: str | None = None
+    account: str | None = None
+
+    @property
+    def where(self) -> str:
+        """What the finding is about, as printed: the job id, or the operation and its subject in its account."""
+        if self.operation is None:
+            return self.job_id if self.job_id is not None else "(no job id)"
+        return f"{self.operation} {self.subject or ''}".rstrip() + (f" in {self.account}" if self.account else "")
 
 
 def printable(text: object) -> str:
@@ -98,31 +112,30 @@ def printable(text: object) -> str:
 
 def format_finding(finding: Finding, times: int = 1) -> str:
     """The finding as printed: two lines at most, each with every control character escaped."""
-    subject = finding.job_id if finding.job_id is not None else "(no job id)"
     label = "advisory" if finding.advisory else "violation"
     seen = f" (seen {times}x)" if times > 1 else ""
     line = printable(
-        f"[{finding.rule}] {label} on {subject} at {finding.path}: expected {finding.expected}; got {finding.got}"
+        f"[{finding.rule}] {label} on {finding.where} at {finding.path}: expected {finding.expected}; got {finding.got}"
     )
     return f"{line}{seen}\n    reproduce: {printable(finding.curl)}" if finding.curl else f"{line}{seen}"
 
 
 def summarize(findings: Iterable[Finding]) -> list[tuple[Finding, int]]:
     """One entry per distinct (rule, job, path, expected, got), with the first curl and a count."""
-    grouped: dict[tuple[str, str | None, str, str, str], list[Finding]] = {}
+    grouped: dict[tuple[str, str, str, str, str], list[Finding]] = {}
     for f in findings:
-        grouped.setdefault((f.rule, f.job_id, f.path, f.expected, f.got), []).append(f)
+        grouped.setdefault((f.rule, f.where, f.path, f.expected, f.got), []).append(f)
     return [(group[0], len(group)) for group in grouped.values()]
 
 
 def first_of_each_pair(distinct: list[tuple[Finding, int]]) -> list[tuple[Finding, int]]:
     """Distinct findings reordered: the first of each (rule, job) pair, then the rest, so that a cut-off list
     still names every rule that failed on every job."""
-    pairs: set[tuple[str, str | None]] = set()
+    pairs: set[tuple[str, str]] = set()
     first: list[tuple[Finding, int]] = []
     rest: list[tuple[Finding, int]] = []
     for entry in distinct:
-        pair = (entry[0].rule, entry[0].job_id)
+        pair = (entry[0].rule, entry[0].where)
         (rest if pair in pairs else first).append(entry)
         pairs.add(pair)
     return first + rest
@@ -140,7 +153,7 @@ class Recorder:
         self.redactor = redactor
         self.wrong_key = wrong_key
         self.findings: list[Finding] = []
-        self._advisories: dict[tuple[str, str | None, str, str, str], list[Any]] = {}
+        self._advisories: dict[tuple[str, str, str, str, str], list[Any]] = {}
         self.max_distinct = max_distinct
         self.omitted = 0  # findings beyond max_distinct, counted only
 
@@ -150,6 +163,7 @@ class Recorder:
         violations: Iterable[Violation],
         test: str,
         check: Callable[[], None] | None = None,
+        account: str | None = None,
     ) -> list[Finding]:
         """The exchange's findings, scrubbed; `check` is called between them (it may raise to stop the run)."""
         curl: str | None = None
@@ -168,6 +182,7 @@ class Recorder:
                 curl=curl,
                 test=test,
                 advisory=violation.advisory,
+                account=account,
             )
             new.append(finding)
             self._keep(finding)
@@ -180,7 +195,7 @@ class Recorder:
             else:
                 self.omitted += 1
             return
-        key = (finding.rule, finding.job_id, finding.path, finding.expected, finding.got)
+        key = (finding.rule, finding.where, finding.path, finding.expected, finding.got)
         entry = self._advisories.get(key)
         if entry is not None:
             entry[1] += 1
@@ -188,6 +203,24 @@ class Recorder:
             self._advisories[key] = [finding, 1]
         else:
             self.omitted += 1
+
+    def record_lifecycle(self, violation: Any, test: str, account: str | None) -> Finding:
+        """A `lifecycle_rules.LifecycleViolation`, scrubbed, with its operation, subject, account and curl."""
+        finding = Finding(
+            rule=violation.rule,
+            job_id=violation.job_id,
+            path=violation.path,
+            expected=self.redactor.shown(violation.expected, 4 * _MAX_SHOWN),
+            got=self.redactor.shown(violation.got),
+            curl=self.redactor.scrub(violation.call.curl()),
+            test=test,
+            advisory=violation.advisory,
+            operation=violation.operation,
+            subject=self.redactor.shown(violation.subject, 2 * _MAX_SHOWN),
+            account=account,
+        )
+        self._keep(finding)
+        return finding
 
     def record_problem(self, rule: str, job_id: str | None, message: str) -> Finding:
         """A failure that is not a rule on a body (no answer, a job that cannot be read)."""

@@ -8,6 +8,8 @@ the spec facts, the bounded sender and what was found. Tests get the run through
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import secrets
 import time
 from contextlib import ExitStack
@@ -21,16 +23,20 @@ from spec_tools.spec import load_spec
 
 from .bounded_http import BoundedSender, Limits, RunBudgetExceeded, TransportProblem
 from .exchange import Exchange
+from .operation_facts import ApiFacts, OperationFacts, build_api_facts
 from .outcome import RUN_PROBLEM, Verdict
 from .report import Recorder, Redactor, format_finding, printable
 from .requests_bridge import bounded_session
 from .rules import ADVISORIES, RULES, Rule, check_exchange
-from .settings import MAX_BODY_BYTES, Settings
+from .settings import MAX_BODY_BYTES, MOCK_CLOCK_SPEED, Settings
 from .spec_facts import SpecFacts, build_facts
+from .writes import WriteLedger
 
 __all__ = ["RUN_PROBLEM", "STATE", "ContractRun", "PreflightError", "SuiteState", "Target", "start_run"]
 
 WRONG_KEY = "contract-suite-wrong-key"
+_LEARNED_JOBS = 20_000  # distinct listed jobs remembered as learnt
+RUN_STOPPED = 2  # pytest's exit status for a run stopped by Ctrl-C or SIGTERM (its own INTERRUPTED)
 
 
 @dataclass(frozen=True)
@@ -40,23 +46,40 @@ class Target:
     account: str
     job_ids: tuple[str, ...]
     live: bool
+    extra_accounts: tuple[str, ...] = ()
+
+    @property
+    def accounts(self) -> tuple[str, ...]:
+        """The accounts whose lifecycle is checked: the configured one first, then CONTRACT_ACCOUNTS."""
+        return (self.account, *(a for a in self.extra_accounts if a != self.account))
 
 
 class ContractRun:
     """Sends requests, holds every exchange to the rules, and keeps what was found."""
 
     def __init__(
-        self, settings: Settings, target: Target, facts: SpecFacts, stack: ExitStack, started: float | None = None
+        self,
+        settings: Settings,
+        target: Target,
+        facts: SpecFacts,
+        stack: ExitStack,
+        started: float | None = None,
+        api: ApiFacts | None = None,
     ) -> None:
         self.settings = settings
         self.target = target
         self.facts = facts
-        self.recorder = Recorder(Redactor([target.api_key]), WRONG_KEY)
+        self.api = api if api is not None else build_api_facts(facts.spec)
+        own = {name for operation in self.api.operations.values() for name in operation.query_parameters}
+        self.recorder = Recorder(Redactor([target.api_key], own_parameters=own), WRONG_KEY)
         self._last_answer: tuple[Any, Exchange] | None = None  # schemathesis runs each check on the same answer
         self.cases = 0
         self.generated_cases = 0
         self.budget_exceeded: str | None = None
+        self.stop_requested: str | None = None  # set by Ctrl-C or SIGTERM: the run stops at its next request
         self.broken_jobs: dict[str, str] = {}  # job id -> what happened: reported once, later requests not sent
+        self._learned_jobs: set[str] = set()  # list items the redactor already learnt from
+        self.job_findings: dict[Any, Any] = {}  # answer_rule_violations' cache: each job body's findings
         self._stack = stack
         limits = Limits(
             request_deadline=settings.request_deadline,
@@ -70,6 +93,9 @@ class ContractRun:
         stack.callback(self.sender.close)
         self.case_session = bounded_session(self.sender)
         stack.callback(self.case_session.close)
+        # Jobs this run creates, cleaned up on success, failure and Ctrl-C (before the run's clients close).
+        self.ledger = WriteLedger(self, settings.max_jobs)
+        stack.callback(self.ledger.cleanup)
 
     def job_path(self, job_id: str, account: str | None = None) -> str:
         """The job's URL path from the spec's template, each id percent-encoded whole (a `/` stays inside it)."""
@@ -102,6 +128,8 @@ class ContractRun:
 
     def skip_broken(self, job_id: str | None) -> None:
         """A job whose answer already could not be read is reported once; its other checks are skipped."""
+        if self.stop_requested is not None:
+            pytest.exit(f"contract run {self.stop_requested}", returncode=RUN_STOPPED)
         if self.budget_exceeded is not None:
             pytest.skip(f"not run: {self.budget_exceeded}")
         if job_id is not None and job_id in self.broken_jobs:
@@ -162,16 +190,77 @@ class ContractRun:
         """The exchange, once its body's secret-looking values are known to the redactor (within the budget)."""
         if exchange.body is not None:
             try:
-                self.recorder.redactor.learn(exchange.body, check=self.sender.check_budget)
+                for part in self._unlearned(exchange.body):
+                    self.recorder.redactor.learn(part, check=self.sender.check_budget)
             except RunBudgetExceeded as problem:
                 self.transport_failed(problem, exchange.job_id, f"{exchange.method} {exchange.url}")
         return exchange
+
+    def send_operation(
+        self,
+        operation: OperationFacts,
+        account: str,
+        job_id: str | None = None,
+        *,
+        query: dict[str, Any] | None = None,
+        body: Any = None,
+        sender: BoundedSender | None = None,
+    ) -> Exchange:
+        """One request of any selected operation on the account (and job), the body sent as JSON; the exchange
+        names the account and job it is about."""
+        values = dict.fromkeys(self.api.resource.parent_variables, account)
+        if job_id is not None:
+            values[self.api.resource.id_variable] = job_id
+        path = operation.path.expand(values)
+        headers = {"Authorization": f"Bearer {self.target.api_key}"}
+        content = None
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+            content = json.dumps(body).encode()
+        if sender is None:
+            self.skip_broken(None)
+        try:
+            response = (sender or self.sender).send(
+                operation.method, path, params=query, headers=headers, content=content
+            )
+        except (TransportProblem, RunBudgetExceeded) as problem:
+            if sender is not None:
+                raise  # the cleanup's own sender: its caller reports the job as left behind
+            self.transport_failed(problem, job_id, f"{operation.method} {path}")
+        if sender is not None:  # the cleanup: nothing is judged or shown from these answers
+            return Exchange.build(
+                method=operation.method,
+                url=str(response.request.url),
+                status=response.status_code,
+                headers=response.headers,
+                content=response.content,
+                authorization=None,
+                api_key=self.target.api_key,
+            )
+        exchange = dataclasses.replace(self.exchange_of(response), job_id=job_id, account=account)
+        return self.judged(exchange, job_id)
+
+    def _unlearned(self, body: Any) -> list[Any]:
+        """What of a body is new to the redactor: a list page's jobs one by one, each job learnt once (a walk
+        lists the same jobs many times), and the rest of the page."""
+        items = self.api.list.items_field if self.api.list is not None else None
+        jobs = body.get(items) if items is not None and isinstance(body, dict) else None
+        if not isinstance(jobs, list):
+            return [body]
+        fresh = []
+        for job in jobs:
+            key = json.dumps(job, sort_keys=True)
+            if key not in self._learned_jobs:
+                if len(self._learned_jobs) < _LEARNED_JOBS:
+                    self._learned_jobs.add(key)
+                fresh.append(job)
+        return [{k: v for k, v in body.items() if k != items}, *fresh]
 
     def judge(self, exchange: Exchange, test: str, rules: tuple[Rule, ...] = RULES + ADVISORIES) -> list[Any]:
         """The rules' findings on an exchange, recorded and scrubbed; the run budget bounds this too."""
         try:
             found = check_exchange(exchange, self.facts, rules, check=self.sender.check_budget)
-            return self.recorder.record(exchange, found, test, check=self.sender.check_budget)
+            return self.recorder.record(exchange, found, test, check=self.sender.check_budget, account=exchange.account)
         except RunBudgetExceeded as problem:
             self.transport_failed(problem, exchange.job_id, f"{exchange.method} {exchange.url}")
 
@@ -181,6 +270,15 @@ class ContractRun:
         failures = [f for f in self.judge(exchange, test, rules) if not f.advisory]
         if failures:
             pytest.fail("\n".join(format_finding(f) for f in failures), pytrace=False)
+
+    def sleep(self, seconds: float) -> None:
+        """A pause while waiting on a job, within the run's budget."""
+        self.skip_broken(None)
+        try:
+            self.sender.check_budget()
+        except RunBudgetExceeded as problem:
+            self.transport_failed(problem, None, "waiting on a job")
+        time.sleep(seconds)
 
     def close(self) -> None:
         self._stack.close()
@@ -241,14 +339,23 @@ def start_run(settings: Settings, started: float | None = None) -> ContractRun:
     try:
         if settings.live:
             assert settings.base_url is not None and settings.account is not None
-            target = Target(settings.base_url, settings.api_key, settings.account, settings.job_ids, live=True)
+            target = Target(
+                settings.base_url,
+                settings.api_key,
+                settings.account,
+                settings.job_ids,
+                live=True,
+                extra_accounts=settings.accounts,
+            )
         else:
             from gateway_mock.server import MockStartError, running_mock
 
             key = settings.api_key or secrets.token_urlsafe(24)
             try:
                 mock = stack.enter_context(
-                    running_mock(fault=settings.mock_fault, api_key=key, marshal=settings.marshal)
+                    running_mock(
+                        fault=settings.mock_fault, api_key=key, marshal=settings.marshal, clock_speed=MOCK_CLOCK_SPEED
+                    )
                 )
             except (MockStartError, OSError) as exc:
                 raise PreflightError(f"the embedded mock did not start: {exc}") from None

@@ -37,6 +37,15 @@ DEFAULT_REQUEST_DEADLINE = 15.0  # connect + headers + whole body of one request
 DEFAULT_RUN_BUDGET = 300.0  # the whole run, preflight included
 DEFAULT_RETRY_BUDGET = 60.0  # total time spent waiting on 429/503 across the run
 MAX_BODY_BYTES = 4 * 1024 * 1024  # a job body is about 3 KB
+# The lifecycle checks (contract_tests/test_lifecycle.py): how far a list walk goes, how long a cancel or delete is
+# waited for, and how many jobs a run may create (live writes only with CONTRACT_WRITES=1).
+DEFAULT_MAX_LIST_PAGES = 5
+DEFAULT_LIVE_WAIT = 60.0  # seconds a live job is given to show a cancel or a delete
+MOCK_WAIT = 5.0  # the embedded mock's clock runs fast (MOCK_CLOCK_SPEED)
+MOCK_CLOCK_SPEED = 20.0  # a new job completes in about 0.5 s, a cancel or delete shows in 0.05 s
+DEFAULT_MAX_JOBS = 2
+MAX_MAX_JOBS = 100
+_MAX_DATASET = 512
 
 
 class SettingsError(ValueError):
@@ -58,6 +67,14 @@ class Settings:
     run_budget: float = DEFAULT_RUN_BUDGET
     retry_budget: float = DEFAULT_RETRY_BUDGET
     max_rps: float | None = None
+    # Lifecycle: CONTRACT_WRITES (always on against the embedded mock), CONTRACT_DATASET, CONTRACT_MAX_JOBS,
+    # CONTRACT_ACCOUNTS (more accounts whose lifecycle is checked), CONTRACT_MAX_LIST_PAGES, CONTRACT_WAIT_SECONDS.
+    writes: bool = False
+    dataset: str | None = None
+    max_jobs: int = DEFAULT_MAX_JOBS
+    accounts: tuple[str, ...] = ()
+    max_list_pages: int = DEFAULT_MAX_LIST_PAGES
+    wait: float = DEFAULT_LIVE_WAIT
 
     @property
     def live(self) -> bool:
@@ -156,11 +173,67 @@ def _resource_id(name: str, value: str) -> str:
         ) from None
 
 
-def _check_fault(name: str | None) -> None:
-    from gateway_mock.faults import FAULTS
+class _Lifecycle(TypedDict):
+    writes: bool
+    dataset: str | None
+    max_jobs: int
+    accounts: tuple[str, ...]
+    max_list_pages: int
+    wait: float
 
-    if name is not None and name not in FAULTS:
-        raise SettingsError(f"CONTRACT_MOCK_FAULT={name!r} is not a mock fault; valid: {', '.join(FAULTS)}")
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "").strip()
+    if raw in ("", "0"):
+        return False
+    if raw == "1":
+        return True
+    raise SettingsError(f"{name} must be 1 (on) or 0 (off), got {raw[:40]!r}")
+
+
+def _lifecycle(env: Mapping[str, str], *, live: bool) -> _Lifecycle:
+    """The lifecycle settings. Live writes need CONTRACT_WRITES=1 and CONTRACT_DATASET together; the embedded
+    mock is always written to (its jobs are the suite's own)."""
+    writes = _flag(env, "CONTRACT_WRITES")
+    dataset = env.get("CONTRACT_DATASET", "").strip() or None
+    if dataset is not None and (len(dataset) > _MAX_DATASET or not dataset.isprintable() or " " in dataset):
+        raise SettingsError(
+            f"CONTRACT_DATASET must be a dataset id or resource name (printable, no spaces, at most {_MAX_DATASET} "
+            "characters)"
+        )
+    if live and writes and dataset is None:
+        raise SettingsError(
+            "CONTRACT_WRITES=1 creates, cancels and deletes jobs, and needs CONTRACT_DATASET: the dataset they "
+            "train on (e.g. CONTRACT_DATASET=accounts/acme/datasets/tiny)"
+        )
+    if live and dataset is not None and not writes:
+        raise SettingsError(
+            "CONTRACT_DATASET is set but CONTRACT_WRITES is not 1: a live run creates no job without "
+            "CONTRACT_WRITES=1 (set it, or unset CONTRACT_DATASET)"
+        )
+    accounts = tuple(dict.fromkeys(a.strip() for a in env.get("CONTRACT_ACCOUNTS", "").split(",") if a.strip()))
+    if accounts and not live:
+        raise SettingsError("CONTRACT_ACCOUNTS names more live accounts to check; the embedded mock serves one")
+    for account in accounts:
+        _resource_id("CONTRACT_ACCOUNTS", account)
+    max_jobs = _int(env, "CONTRACT_MAX_JOBS", DEFAULT_MAX_JOBS, 1)
+    if max_jobs > MAX_MAX_JOBS:
+        raise SettingsError(f"CONTRACT_MAX_JOBS must be at most {MAX_MAX_JOBS}, got {max_jobs}")
+    return _Lifecycle(
+        writes=writes or not live,
+        dataset=dataset,
+        max_jobs=max_jobs,
+        accounts=accounts,
+        max_list_pages=_int(env, "CONTRACT_MAX_LIST_PAGES", DEFAULT_MAX_LIST_PAGES, 1),
+        wait=_seconds(env, "CONTRACT_WAIT_SECONDS", DEFAULT_LIVE_WAIT if live else MOCK_WAIT, 0.5, 3600),
+    )
+
+
+def _check_fault(name: str | None) -> None:
+    from gateway_mock.faults import ALL_FAULTS
+
+    if name is not None and name not in ALL_FAULTS:
+        raise SettingsError(f"CONTRACT_MOCK_FAULT={name!r} is not a mock fault; valid: {', '.join(ALL_FAULTS)}")
 
 
 def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
@@ -178,9 +251,12 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
     )
     fault = env.get("CONTRACT_MOCK_FAULT", "").strip() or None
     marshal = _marshal(env)
+    lifecycle = _lifecycle(env, live=base_url is not None)
     if base_url is None:
         _check_fault(fault)
-        return Settings(None, _key(env, "MOCK_API_KEY"), None, (), seed, examples, fault, report_dir, marshal, **limits)
+        return Settings(
+            None, _key(env, "MOCK_API_KEY"), None, (), seed, examples, fault, report_dir, marshal, **limits, **lifecycle
+        )
     if fault is not None:
         raise SettingsError(
             "CONTRACT_MOCK_FAULT injects a fault into the embedded mock, but CONTRACT_BASE_URL runs against a live "
@@ -216,6 +292,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         report_dir,
         marshal,
         **limits,
+        **lifecycle,
     )
 
 

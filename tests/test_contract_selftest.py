@@ -1,27 +1,29 @@
-"""The contract suite proves itself: green on the clean mock, red on each injected fault naming its rule (one
-run against a mock serving every fault under its own job id), live mode without false alarms, and no secret in
-any output or report."""
+"""The contract suite proves itself in ONE live-mode run, writes on, against a mock serving every fault at once:
+each response fault under its own job id, each lifecycle fault and each correct variant of LIFECYCLE.md in its
+own account. Every fault fails on its rule and no other, the faithful jobs and every variant account stay clean,
+no job of the run is left behind, and no secret shows in any output or report. A second, default (read-only) live
+run is recorded request by request: no DELETE, no POST but estimate cost."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
-import httpx
 import pytest
 
-from gateway_mock.constants import MINIMAL_JOB_ID
-from gateway_mock.faults import FAULTS, fault_job_id
+from contract_tests.lifecycle_rules import LIFECYCLE_ADVISORIES, LIFECYCLE_RULES
+from contract_tests.operation_facts import api_facts
+from gateway_mock.faults import FAULTS, LIFECYCLE_FAULTS, fault_account, fault_job_id
 from gateway_mock.fixtures import SIGNED_URL_SIGNATURE
 from gateway_mock.server import running_mock
+from gateway_mock.variants import LIFECYCLE_VARIANTS, variant_account
+from gateway_protocol.job_states import DELETION_STATES
+from tests.contract_front import CLEAN_JOBS, CLOCK_SPEED, DATASET, WAIT, front, held
 from tests.helpers import SECRET_KEY, SuiteRun, all_text, run_suite
 
 KILLED = "contract_fault_killed"  # user property tests/conftest.py counts into the kill rate (xdist-safe)
-CLEAN_JOBS = ("sft-running", MINIMAL_JOB_ID)  # faithful jobs in the same run: no finding may land on them
 
 
 @dataclass(frozen=True)
@@ -31,31 +33,49 @@ class FaultRun:
     run: SuiteRun
     report_dir: Path
     fault_jobs: dict[str, str]  # fault name -> job id, for the faults that apply to the vendored spec
-    methods: list[str]  # of every request the run sent, seen by a loopback front
+    requests: list[tuple[str, str]]  # (method, path and query) of every request the run sent, seen by a front
+    account: str  # the run's own account; the lifecycle faults and variants have theirs
+    leftovers: dict[str, str]  # "account/job id" of each job the run created -> what the mock holds after it
+
+    def violations(self) -> list[dict[str, Any]]:
+        found = self.run.report.get("violations", [])
+        assert isinstance(found, list)
+        return found
 
     def rules_on(self, job_id: str) -> set[str]:
-        violations = self.run.report.get("violations", [])
-        assert isinstance(violations, list)
-        return {f["rule"] for f in violations if f["job_id"] == job_id}
+        """The rules failed on one job of the run's own account."""
+        return {f["rule"] for f in self.violations() if f["job_id"] == job_id and f["account"] == self.account}
+
+    def rules_in(self, account: str) -> set[str]:
+        """The rules failed anywhere in one account."""
+        return {f["rule"] for f in self.violations() if f["account"] == account}
+
+
+LIFECYCLE_ACCOUNTS = {name: fault_account(name) for name in LIFECYCLE_FAULTS}
+VARIANT_ACCOUNTS = {name: variant_account(name) for name in LIFECYCLE_VARIANTS}
 
 
 @pytest.fixture(scope="module")
 def fault_run(tmp_path_factory: pytest.TempPathFactory) -> FaultRun:
     report_dir = tmp_path_factory.mktemp("all-faults")
-    with running_mock(all_faults=True, api_key=SECRET_KEY) as mock:
+    with running_mock(all_faults=True, api_key=SECRET_KEY, clock_speed=CLOCK_SPEED) as mock:
         jobs = {name: fault_job_id(name) for name in FAULTS if fault_job_id(name) in mock.job_ids}
-        ids = ",".join([*jobs.values(), *CLEAN_JOBS])
+        ids = ",".join([*CLEAN_JOBS, *jobs.values()])  # the estimate reads the settings of the first
+        accounts = [*LIFECYCLE_ACCOUNTS.values(), *VARIANT_ACCOUNTS.values()]
         summary = report_dir / "step-summary.md"
-        _MethodLog.upstream, _MethodLog.methods = mock.base_url, []
-        with ThreadingHTTPServer(("127.0.0.1", 0), _MethodLog) as front:
-            threading.Thread(target=front.serve_forever, daemon=True).start()
-            try:
-                front_url = f"http://127.0.0.1:{front.server_address[1]}"
-                env = _live_env(front_url, mock.account, ids)
-                run = run_suite(report_dir, **env, GITHUB_STEP_SUMMARY=str(summary))
-            finally:
-                front.shutdown()
-    return FaultRun(run, report_dir, jobs, list(_MethodLog.methods))
+        with front(mock.base_url) as (front_url, requests):
+            env = _live_env(front_url, mock.account, ids) | {
+                "CONTRACT_ACCOUNTS": ",".join(accounts),
+                "CONTRACT_WRITES": "1",
+                "CONTRACT_DATASET": DATASET,
+                "CONTRACT_MAX_JOBS": str(2 * (len(accounts) + 1)),
+                "CONTRACT_WAIT_SECONDS": WAIT,
+            }
+            run = run_suite(report_dir, **env, GITHUB_STEP_SUMMARY=str(summary))
+        leftovers = {
+            created: held(mock.base_url, *created.split("/", 1)) for created in run.report.get("jobs_created", [])
+        }
+    return FaultRun(run, report_dir, jobs, requests, mock.account, leftovers)
 
 
 def test_the_mock_serves_every_applicable_fault(fault_run: FaultRun) -> None:
@@ -63,6 +83,54 @@ def test_the_mock_serves_every_applicable_fault(fault_run: FaultRun) -> None:
     it) gets none and is reported as not applicable instead of failing."""
     applicable = {name for name, fault in FAULTS.items() if fault.applicable}
     assert set(fault_run.fault_jobs) == applicable
+
+
+@pytest.mark.parametrize("fault", list(LIFECYCLE_FAULTS))
+def test_suite_detects_lifecycle_fault(
+    fault: str, fault_run: FaultRun, record_property: Callable[[str, object], None]
+) -> None:
+    """In the same run, each lifecycle fault's account fails on the fault's catalogue rule and on no other."""
+    rule, account = LIFECYCLE_FAULTS[fault].rule, LIFECYCLE_ACCOUNTS[fault]
+    record_property(KILLED, (fault, fault_run.rules_in(account) == {rule}))
+    assert fault_run.rules_in(account) == {rule}, fault_run.run.output[-3000:]
+    assert any(
+        f"[{rule}] violation on " in line and f" in {account} at " in line for line in fault_run.run.output.splitlines()
+    )
+
+
+@pytest.mark.parametrize("variant", list(LIFECYCLE_VARIANTS))
+def test_correct_variants_raise_no_false_alarm(variant: str, fault_run: FaultRun) -> None:
+    """A gateway behaving as LIFECYCLE.md allows (hard delete, 200 on cancelling a terminal job, unbound page
+    tokens, another first state, resource names expanded) gets no violation, over the same whole lifecycle."""
+    assert fault_run.rules_in(VARIANT_ACCOUNTS[variant]) == set(), fault_run.run.output[-3000:]
+
+
+def test_the_lifecycle_fault_rules_are_catalogue_rules() -> None:
+    """The mock's lifecycle faults name the suite's catalogue ids (the mock cannot import the suite)."""
+    catalogue = {rule.id for rule in LIFECYCLE_RULES}
+    assert {fault.rule for fault in LIFECYCLE_FAULTS.values()} <= catalogue
+    assert not {fault.rule for fault in LIFECYCLE_FAULTS.values()} & {rule.id for rule in LIFECYCLE_ADVISORIES}
+
+
+def test_the_run_leaves_no_job_behind(fault_run: FaultRun) -> None:
+    """Every job the run created is gone or being deleted once it ends (the account whose deletes resurrect jobs
+    aside: its fault is what the run reports), and the report lists none left behind."""
+    assert fault_run.leftovers and fault_run.run.report["left_behind"] == []
+    resurrecting = LIFECYCLE_ACCOUNTS["delete-resurrects"] + "/"
+    for created, state in fault_run.leftovers.items():
+        if not created.startswith(resurrecting):
+            assert state == "gone" or state in DELETION_STATES, (created, state)
+
+
+def test_writes_touch_only_the_runs_own_jobs(fault_run: FaultRun) -> None:
+    """Every create, cancel, resume and delete names an id with this run's prefix (its jobs, the unknown-job
+    probe), or a job this run's create was answered with (a gateway that ignores the id asked for)."""
+    own = {created.split("/", 1)[1] for created in fault_run.leftovers}
+    estimate = api_facts().operations["estimate_cost"]
+    writes = [(m, p) for m, p in fault_run.requests if m != "GET" and not estimate.path.match(p.split("?")[0])]
+    assert writes
+    for method, path in writes:
+        assert "contract-suite-" in path or any(f"/{job_id}" in path for job_id in own), (method, path)
 
 
 @pytest.mark.parametrize("fault", list(FAULTS))
@@ -75,6 +143,8 @@ def test_suite_detects_fault(fault: str, fault_run: FaultRun, record_property: C
     record_property(KILLED, (fault, run.exit_code == 1 and fault_run.rules_on(job_id) == {FAULTS[fault].rule}))
     assert run.exit_code == 1, run.output[-3000:]
     assert fault_run.rules_on(job_id) == {FAULTS[fault].rule}, run.output[-3000:]
+    for account in (*LIFECYCLE_ACCOUNTS.values(), *VARIANT_ACCOUNTS.values()):
+        assert not any(f["job_id"] == job_id for f in fault_run.violations() if f["account"] == account)
     assert f"[{FAULTS[fault].rule}] violation on {job_id} " in run.output
     failed = [name for name in run.failed_test_names() if name != "test_generated_cases"]
     assert any(job_id in name for name in failed)
@@ -117,42 +187,6 @@ def _live_env(base_url: str, account: str, job_ids: str) -> dict[str, str]:
         "FIREWORKS_ACCOUNT_ID": account,
         "CONTRACT_JOB_IDS": job_ids,
     }
-
-
-class _MethodLog(BaseHTTPRequestHandler):
-    """A loopback front that forwards every request to the mock and notes its method."""
-
-    upstream = ""
-    methods: ClassVar[list[str]] = []
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("do_"):  # BaseHTTPRequestHandler dispatches on do_<METHOD>
-            return self._forward
-        raise AttributeError(name)
-
-    def _forward(self) -> None:
-        self.methods.append(self.command)
-        length = int(self.headers.get("Content-Length") or 0)
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
-        answer = httpx.request(self.command, self.upstream + self.path, headers=headers,
-                               content=self.rfile.read(length) if length else None)  # fmt: skip
-        self.send_response(answer.status_code)
-        for key, value in answer.headers.items():
-            if key.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding"):
-                self.send_header(key, value)
-        self.send_header("Content-Length", str(len(answer.content)))
-        self.end_headers()
-        self.wfile.write(answer.content)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet."""
-
-
-def test_live_mode_sends_only_gets(fault_run: FaultRun) -> None:
-    """Live runs probe no other method (schemathesis would try TRACE, QUERY…): every request is a GET."""
-    assert fault_run.methods and set(fault_run.methods) == {"GET"}, sorted(set(fault_run.methods))
 
 
 def test_live_mode_names_each_job_in_its_test_cases(fault_run: FaultRun) -> None:

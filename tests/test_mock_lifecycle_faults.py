@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from gateway_mock.faults import FAULTS, LIFECYCLE_FAULTS, LIFECYCLE_RULES, RULES, fault_account
+from gateway_mock.variants import LIFECYCLE_VARIANTS, variant_account
 from gateway_protocol.job_states import DELETION_STATES, TERMINAL_STATES
 from tests.mock_inprocess import ITEMS, InProcess, collection_path
 
@@ -192,3 +193,52 @@ def test_fault_accounts_hold_the_fixture_jobs(mock: InProcess) -> None:
         if name.startswith("list-"):
             continue  # their walks are what is broken
         assert set(_names(mock.listed(fault_account(name)))) <= set(faithful)
+
+
+# --- correct variants (gateway_mock.variants) --------------------------------------------------------
+
+
+def hard_deleted(mock: InProcess, account: str) -> bool:
+    job_id = _made(mock, "hard", account)
+    mock.delete(job_id, account)
+    return mock.get(collection_path(account) + "/" + job_id).status_code == 404
+
+
+def terminal_cancel_ok(mock: InProcess, account: str) -> bool:
+    job_id = _made(mock, "done", account)
+    mock.advance(60)
+    before = mock.job(job_id, account)
+    answer = mock.verb(job_id, "cancel", account)
+    return answer.status_code == 200 and answer.json() == {} and mock.job(job_id, account) == before
+
+
+def unbound_tokens(mock: InProcess, account: str) -> bool:
+    token = mock.get(collection_path(account), pageSize=2).json()["nextPageToken"]
+    other = mock.get(collection_path(account), pageSize=2, pageToken=token, orderBy="name desc")
+    return other.status_code == 200
+
+
+def pending_first(mock: InProcess, account: str) -> bool:
+    return bool(mock.create({"dataset": "d"}, "first", account).json()["state"] == "JOB_STATE_PENDING")
+
+
+def expanded(mock: InProcess, account: str) -> bool:
+    return bool(mock.create({"dataset": "d"}, "full", account).json()["dataset"] == f"accounts/{account}/datasets/d")
+
+
+VARIANTS: dict[str, Callable[[InProcess, str], bool]] = {
+    "hard-delete": hard_deleted,
+    "cancel-terminal-ok": terminal_cancel_ok,
+    "unbound-page-tokens": unbound_tokens,
+    "first-state-pending": pending_first,
+    "full-resource-names": expanded,
+}
+
+
+@pytest.mark.parametrize("name", list(LIFECYCLE_VARIANTS))
+def test_each_correct_variant_behaves_so_only_in_its_account(mock: InProcess, name: str) -> None:
+    """A variant account does what the variant says (a behaviour LIFECYCLE.md accepts); the faithful account
+    keeps the mock's own choice."""
+    assert set(VARIANTS) == set(LIFECYCLE_VARIANTS)
+    assert VARIANTS[name](mock, variant_account(name)), f"{name} did not show in {variant_account(name)}"
+    assert not VARIANTS[name](mock, FAITHFUL), f"the faithful account behaves as {name}"

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+from gateway_protocol.job_states import TERMINAL_STATES
 from gateway_protocol.operations import Operation
 from gateway_protocol.spec_view import Spec
 
@@ -39,6 +40,7 @@ from .routes import CONTROL_PREFIX, Resolved, RouteTable
 from .rpc_status import StatusCodes
 from .scenarios import Outcome, Scenarios
 from .store import JobRecord, JobStore, StoreError
+from .variants import LIFECYCLE_VARIANTS, expand_names, name_collections, variant_account
 
 __all__ = ["MAX_BODY_BYTES", "MockGateway"]
 
@@ -199,13 +201,18 @@ class MockGateway:
         jobs.update(make_seed_jobs(self._fixtures, seed_jobs, lambda i: name_in(parent, i)))
         self.store.seed(parent, jobs)
         if all_faults:
-            for name in LIFECYCLE_FAULTS:
-                fault_parent = (fault_account(name),)
+            # Each lifecycle fault, and each correct variant (`gateway_mock.variants`), in an account of its own.
+            accounts = {fault_account(name): name for name in LIFECYCLE_FAULTS}
+            accounts |= {variant_account(name): variant_account(name) for name in LIFECYCLE_VARIANTS}
+            for account_id, name in accounts.items():
+                fault_parent = (account_id,)
                 self.store.seed(
                     fault_parent,
                     {i: {**body, "name": name_in(fault_parent, i)} for i, body in self._fixtures.items()},
                 )
                 self._account_faults[fault_parent] = frozenset({name})
+        writable = tuple(n for n in self.model.properties if n not in self.model.output_only)
+        self._name_collections = name_collections(self._fixtures, writable)
         self.job_ids = self.store.job_ids(parent)
         self._codes = StatusCodes.from_spec(spec, _NEEDED_CODES)
         self._mask = ReadMask(spec)
@@ -491,7 +498,9 @@ class MockGateway:
             try:
                 after = self._tokens.read(token, call.parent, matcher.text, ordering.text)
             except PageTokenError as exc:
-                raise _Refusal("INVALID_ARGUMENT", str(exc)) from None
+                if "variant-unbound-page-tokens" not in call.faults:
+                    raise _Refusal("INVALID_ARGUMENT", str(exc)) from None
+                after = None  # a token not bound to its query: the first page
         faults = call.faults
         if "list-page-size-ignored" in faults:
             size = shape.default_size
@@ -580,6 +589,10 @@ class MockGateway:
         faults = call.faults
         job = self._job_from_body(call, relax_required="create-without-dataset" in faults)
         keep: dict[str, Any] = {}
+        if "variant-full-resource-names" in faults:
+            job = expand_names(job, "/".join(call.parent), self._name_collections)
+        if "variant-first-state-pending" in faults and lc.RESUME_STATE in self.model.states:
+            keep["state"] = lc.RESUME_STATE  # not the walk's first state: the job waits there until cancelled
         if "create-keeps-output-only" in faults:
             sent = self.model.output_only_sent(_loads_or_empty(call.body))
             if sent.get("state") in self.model.states:
@@ -596,6 +609,8 @@ class MockGateway:
     async def _delete(self, call: _Call) -> _Response:
         assert call.job_id is not None
         record = self.store.delete(call.parent, call.job_id, resurrect="delete-resurrects" in call.faults)
+        if "variant-hard-delete" in call.faults:
+            self.store.collection(call.parent).remove(record)
         return self._answer(call, record)
 
     # --- custom methods -----------------------------------------------------------------------------------
@@ -615,9 +630,13 @@ class MockGateway:
             except (ValueError, RecursionError):
                 raise _Refusal("INVALID_ARGUMENT", "the request body is not valid JSON") from None
 
-    def _cancel(self, call: _Call) -> JobRecord:
+    def _cancel(self, call: _Call) -> JobRecord | None:
         assert call.job_id is not None
         self._empty_body(call)
+        record = self.store.get(call.parent, call.job_id)
+        terminal = record is not None and record.body.get("state") in TERMINAL_STATES
+        if "variant-cancel-terminal-ok" in call.faults and terminal:
+            return None  # 200 {} and nothing changes
         return self.store.cancel(call.parent, call.job_id, ignore="cancel-ignored" in call.faults)
 
     def _resume(self, call: _Call) -> JobRecord:

@@ -36,23 +36,23 @@ __all__ = [
 ]
 
 RULES = ("schema", "dataset", "enums", "money", "progress", "mask", "name", "errors", "auth", "content-type")
-# The rules of LIFECYCLE.md that the lifecycle faults break, one id each, until the contract catalogue has them
-# (then they join RULES, which mirrors it). The suite's ids may differ: the fault names stay.
+# The rules of LIFECYCLE.md that the lifecycle faults break, by the ids of the contract suite's lifecycle catalogue
+# (`contract_tests.lifecycle_rules`; the mock does not import the suite, a test checks they are its ids).
 LIFECYCLE_RULES = (
     "list-no-repeats",
-    "list-page-token",
+    "list-token-loop",
     "list-page-size",
     "list-filter",
     "list-order",
     "list-matches-get",
-    "create-id",
-    "create-output-only",
+    "create-name",
+    "create-first-state",
     "create-duplicate",
-    "create-required",
-    "delete",
-    "cancel",
-    "estimate-not-negative",
-    "estimate-no-side-effect",
+    "required-field",
+    "delete-after",
+    "cancel-reaches-terminal",
+    "estimate-cost",
+    "estimate-creates-nothing",
 )
 
 # "status": a correct google.rpc.Status; "not-status": some other JSON; "code-mismatch": a Status whose code
@@ -350,7 +350,7 @@ LIFECYCLE_FAULTS: dict[str, Fault] = _catalogue(
     ),
     _lifecycle(
         "list-token-loops",
-        "list-page-token",
+        "list-token-loop",
         "the last page's nextPageToken is the token that fetched it, not absent (a walk of >= 2 pages)",
     ),
     _lifecycle(
@@ -365,12 +365,12 @@ LIFECYCLE_FAULTS: dict[str, Fault] = _catalogue(
     ),
     _lifecycle(
         "create-ignores-id",
-        "create-id",
+        "create-name",
         "create ignores ?supervisedFineTuningJobId= and names the job with a random UUID",
     ),
     _lifecycle(
         "create-keeps-output-only",
-        "create-output-only",
+        "create-first-state",
         "create keeps an output-only `state` sent in the body (a job created COMPLETED stays so)",
     ),
     _lifecycle(
@@ -380,27 +380,27 @@ LIFECYCLE_FAULTS: dict[str, Fault] = _catalogue(
     ),
     _lifecycle(
         "create-without-dataset",
-        "create-required",
+        "required-field",
         "a create without the required `dataset` is accepted (the job gets a default dataset)",
     ),
     _lifecycle(
         "delete-resurrects",
-        "delete",
+        "delete-after",
         "after a delete (200 {}), the job shows DELETING, then RUNNING again and walks on to COMPLETED",
     ),
     _lifecycle(
         "cancel-ignored",
-        "cancel",
+        "cancel-reaches-terminal",
         "cancel answers 200 {} and changes nothing: the job stays in its state and never ends",
     ),
     _lifecycle(
         "estimate-negative",
-        "estimate-not-negative",
+        "estimate-cost",
         "estimate cost answers a valid but negative Money (the price, negated)",
     ),
     _lifecycle(
         "estimate-creates-job",
-        "estimate-no-side-effect",
+        "estimate-creates-nothing",
         "estimate cost answers the right price and also creates a job in the account",
     ),
 )
