@@ -69,6 +69,7 @@ from .run import ContractRun
 __all__ = [
     "BUILTIN_CHECKS",
     "STATEFUL_PROFILE",
+    "JobHistory",
     "PhaseState",
     "RuleFailure",
     "lifecycle_machine",
@@ -167,7 +168,7 @@ def stateful_schema(run: ContractRun, facts: ApiFacts) -> Any:
 
 
 @dataclass
-class _Life:
+class JobHistory:
     """One job, from the create that made it to the end of the scenario (or a new create of the same id)."""
 
     create: Call
@@ -179,7 +180,7 @@ def _mutates(op: OperationFacts) -> bool:
     return op.on_resource and op.method != "GET"
 
 
-def observations(life: _Life, facts: ApiFacts) -> Iterator[Create | JobReads | Cancel | Delete]:
+def observations(life: JobHistory, facts: ApiFacts) -> Iterator[Create | JobReads | Cancel | Delete]:
     """The lifecycle observations one job's calls make: its create, its reads, each cancel and each delete."""
     create_op = facts.by_id(life.create.operation_id)
     events = [(create_op, life.create), *life.events]
@@ -236,7 +237,7 @@ class PhaseState:
         for violation in violations:
             self.findings += self.run.recorder.record(_shown_exchange(violation), [_as_violation(violation)], self.test)
 
-    def judge_observations(self, lives: list[_Life]) -> None:
+    def judge_observations(self, lives: list[JobHistory]) -> None:
         for life in lives:
             for observation in observations(life, self.facts):
                 kind = type(observation).__name__
@@ -331,8 +332,8 @@ def lifecycle_machine(api: Any, state: PhaseState, seed: int) -> Any:
 
         def setup(self) -> None:
             state.scenarios += 1
-            self.lives: list[_Life] = []
-            self.current: dict[str, _Life] = {}
+            self.lives: list[JobHistory] = []
+            self.current: dict[str, JobHistory] = {}
 
         def before_call(self, case: Any) -> None:
             # Every scenario acts on the run's account: roots get it here, links copy it from their source.
@@ -360,7 +361,7 @@ def lifecycle_machine(api: Any, state: PhaseState, seed: int) -> Any:
             parsed = [facts.resource.parse_name(name) for name in ids]
             found = {p[facts.resource.id_variable] for p in parsed if p}
             if op.kind == "create" and call.status == 200 and len(found) == 1:
-                life = _Life(call, frozenset(state.seen))
+                life = JobHistory(call, frozenset(state.seen))
                 self.current[next(iter(found))] = life
                 self.lives.append(life)
             elif op.on_resource:
