@@ -232,10 +232,34 @@ class PhaseState:
         self.rules = tuple(r for r in LIFECYCLE_RULES + LIFECYCLE_ADVISORIES if r.id not in _NOT_IN_SCENARIOS)
         self.call_rules = tuple(r for r in self.rules if Call in r.observes)
         self.judged_jobs: set[tuple[str | None, str]] = set()
+        # (method, URL) of each answer -> (rule, path) of the violations already recorded on it
+        self.reported: dict[tuple[str, str], set[tuple[str, str]]] = {}
 
-    def record(self, violations: list[LifecycleViolation]) -> None:
-        for violation in violations:
+    def _once(self, violation: LifecycleViolation) -> bool:
+        """Not a defect already reported on the same answer: the same path, or its status when the answer already
+        broke the `errors` rule (an error that is no google.rpc.Status cannot carry the code a rule asks for)."""
+        seen = self.reported.setdefault((violation.call.method, violation.call.url), set())
+        paths = {path for _, path in seen}
+        if violation.path in paths or (violation.path == "HTTP status" and any(r == "errors" for r, _ in seen)):
+            return False
+        if not violation.advisory:
+            seen.add((violation.rule, violation.path))
+        return True
+
+    def judged(self, exchange: Exchange) -> list[str]:
+        """rules.py on an exchange, recorded; the rules broken."""
+        found = self.run.judge(exchange, self.test)
+        self.findings += found
+        broken = [f for f in found if not f.advisory]
+        self.reported.setdefault((exchange.method, exchange.url), set()).update((f.rule, f.path) for f in broken)
+        return [f.rule for f in broken]
+
+    def record(self, violations: list[LifecycleViolation]) -> list[str]:
+        """Lifecycle violations, each defect once, recorded under their rule; the rules broken."""
+        kept = [violation for violation in violations if self._once(violation)]
+        for violation in kept:
             self.findings += self.run.recorder.record(_shown_exchange(violation), [_as_violation(violation)], self.test)
+        return [v.rule for v in kept if not v.advisory]
 
     def judge_observations(self, lives: list[JobHistory]) -> None:
         for life in lives:
@@ -295,10 +319,8 @@ def stateful_check(state: PhaseState) -> Any:
     def contract_catalogue(ctx: Any, response: Any, case: Any) -> None:
         exchange = state.run.exchange_for(response)
         call = Call.of(_operation_id(case), exchange, _sent(case))
-        broken = [f.rule for f in state.run.judge(exchange, state.test) if not f.advisory]
-        found = _jobs_violations(state, call) + check_observation(call, state.facts, state.call_rules)
-        state.record(found)
-        broken += [v.rule for v in found if not v.advisory]
+        broken = state.judged(exchange)
+        broken += state.record(_jobs_violations(state, call) + check_observation(call, state.facts, state.call_rules))
         failures = [RuleFailure(operation=call.operation_id, rule=rule) for rule in dict.fromkeys(broken)]
         if len(failures) == 1:
             raise failures[0]
