@@ -1,15 +1,15 @@
-"""schemathesis' stateful phase over the job lifecycle: generated chains of calls along OpenAPI links (create a job,
-then get, cancel, resume or delete it; list, then get a listed job), every answer and every chain held to the
-catalogue, against the embedded mock only.
+"""schemathesis' stateful phase over the job lifecycle: generated chains of calls along OpenAPI links (create a
+job, then get, cancel, resume or delete it, or price its settings; list, then get a listed job), every answer and
+every chain held to the catalogue, against the embedded mock only.
 
 Links. The vendored spec declares none. schemathesis 4.32.5's own inference on the seven selected operations
 (dependency analysis; the location-header algorithm needs `Location` headers, which this gateway never sends)
 injects 8 links, none usable: all from the `{}` answers of delete and cancel (to create, get, delete or cancel,
 resume) through `$response.body#/supervised_fine_tuning_job_id`, a field those answers never carry. It finds none
-of the links the lifecycle needs: create -> get, delete, cancel, resume and list -> get are missing (0 of 5). The
-phase therefore runs on a derived copy of the spec with those links declared (`links.with_links`, the vendored
-spec untouched), with inference off (its links would only halve the chained calls). tests/test_contract_links.py
-keeps the measurement.
+of the links the lifecycle needs: create -> get, delete, cancel, resume, estimate cost and list -> get are all
+missing (0 of 6). The phase therefore runs on a derived copy of the spec with those links declared
+(`links.with_links`, the vendored spec untouched), with inference off (its links would only halve the chained
+calls). tests/test_contract_links.py keeps the measurement.
 
 Checks. Every answer goes through the suite's own catalogue, as the generated cases' answers do: one schemathesis
 check, `contract_catalogue`, runs every rule of `rules.py` on the exchange and on every job inside a list, create or
@@ -54,6 +54,7 @@ from .lifecycle_rules import (
     Cancel,
     Create,
     Delete,
+    Estimate,
     JobReads,
     LifecycleViolation,
     answer_rule_violations,
@@ -320,7 +321,10 @@ def stateful_check(state: PhaseState) -> Any:
         exchange = state.run.exchange_for(response)
         call = Call.of(_operation_id(case), exchange, _sent(case))
         broken = state.judged(exchange)
-        broken += state.record(_jobs_violations(state, call) + check_observation(call, state.facts, state.call_rules))
+        found = _jobs_violations(state, call) + check_observation(call, state.facts, state.call_rules)
+        if state.facts.by_id(call.operation_id).answer_money_fields:  # a price: estimate cost
+            found += check_observation(Estimate(call), state.facts, state.rules)
+        broken += state.record(found)
         failures = [RuleFailure(operation=call.operation_id, rule=rule) for rule in dict.fromkeys(broken)]
         if len(failures) == 1:
             raise failures[0]

@@ -43,12 +43,16 @@ def _links_of(document: dict[str, Any]) -> dict[str, set[str]]:
 
 
 def test_declared_links_go_from_create_and_list_to_the_job_operations() -> None:
-    """Create links to every operation on one job; the list only to the ones that read."""
+    """Create links to every operation on one job and to estimate cost (the operations that take a job's settings
+    and make nothing); the list only to the operations on one job that read."""
     ops = FACTS.operations
     on_job = {o.operation_id for o in ops.values() if o.on_resource}
+    priced = {
+        o.operation_id for o in ops.values() if o.request_is_resource and o.kind != "create" and not o.on_resource
+    }
     reads = {o.operation_id for o in ops.values() if o.on_resource and o.method == "GET"}
-    assert _links_of(with_links(derived(), FACTS)) == {
-        ops["create"].operation_id: on_job,
+    assert priced and _links_of(with_links(derived(), FACTS)) == {
+        ops["create"].operation_id: on_job | priced,
         ops["list"].operation_id: reads,
     }
 
@@ -63,12 +67,19 @@ def test_links_are_declared_in_a_copy_only() -> None:
 
 
 def test_link_expressions_extract_the_job_id_from_a_resource_name() -> None:
-    """schemathesis parses each declared expression, and its regex takes the id out of the job's name."""
+    """schemathesis parses each declared expression: a link to one job takes its id out of the job's name with a
+    regex; a link to estimate cost sends the body the create sent, on the same account."""
     name = FACTS.resource.resource_name({"account_id": "acme"}, "job-7")
+    id_parameter = f"path.{FACTS.resource.id_variable}"
     for links in declared_links(FACTS).values():
         for link in links.values():
-            expression = link["parameters"][f"path.{FACTS.resource.id_variable}"]
-            [node] = parser.parse(expression)
+            for expression in link["parameters"].values():
+                parser.parse(expression)
+            if id_parameter not in link["parameters"]:
+                assert link["requestBody"] == "$request.body"
+                assert FACTS.by_id(link["operationId"]).request_is_resource
+                continue
+            [node] = parser.parse(link["parameters"][id_parameter])
             assert node.extractor is not None and node.extractor.extract(name) == "job-7"
             assert node.extractor.extract("accounts/acme/models/job-7") is None
 
