@@ -311,7 +311,7 @@ def test_the_profile_is_bounded_and_scales_with_contract_examples() -> None:
     profile = stateful_profile(40)
     assert (profile.max_examples, stateful_profile(8).max_examples, stateful_profile(1).max_examples) == (20, 4, 4)
     assert list(profile.phases) == [hypothesis.Phase.generate]
-    assert profile.database is None and profile.deadline is None and profile.stateful_step_count == 10
+    assert profile.database is None and profile.deadline is None and profile.stateful_step_count == 12
 
 
 def test_a_live_run_skips_the_phase() -> None:
