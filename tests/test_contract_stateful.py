@@ -53,7 +53,7 @@ FACTS = api_facts()
 CATALOGUE = {rule.id for rule in RULES + ADVISORIES + LIFECYCLE_RULES + LIFECYCLE_ADVISORIES}
 SMALL = hypothesis.settings(stateful_profile(8), max_examples=8, stateful_step_count=6)
 # Enough scenarios for every operation on a created job to be reached whatever the seed (15 seeds tried).
-WALK = hypothesis.settings(SMALL, max_examples=12, stateful_step_count=10)
+WALK = hypothesis.settings(SMALL, max_examples=10, stateful_step_count=10)
 KEY = "stateful-test-key"
 
 
