@@ -218,5 +218,6 @@ def pytest_collectstart(collector: pytest.Collector) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # Cheap, per-job checks first: their failures are the easiest to read.
-    items.sort(key=lambda item: "generated_cases" in item.nodeid)
+    # Cheap, per-job checks first: their failures are the easiest to read. The stateful phase last: it leaves
+    # jobs it created in the account.
+    items.sort(key=lambda item: ("test_stateful.py" in item.nodeid, "generated_cases" in item.nodeid))

@@ -764,8 +764,8 @@ def create_echo_rule(observation: Create, facts: ApiFacts) -> Iterator[Lifecycle
     if call.status != 200 or not isinstance(call.body, dict) or not isinstance(call.sent, dict):
         return
     for name in facts.resource.echo_fields:
-        if name not in call.sent:
-            continue
+        if name not in call.sent or _is_zero(call.sent[name], facts.resource.schema_of(name), facts):
+            continue  # proto3's zero is unset: the gateway may fill in its default
         sent, got = call.sent[name], call.body.get(name)
         if _same_field(sent, got, name, facts) or (got is None and name in facts.resource.required):
             continue  # a required field missing from the answer is the dataset rule's (reported once)
