@@ -421,8 +421,10 @@ async def test_wait_returns_the_terminal_job_and_reports_each_change(twin: Twin,
 @both
 async def test_wait_reports_progress_changes_in_the_same_state(twin: Twin, gateway: FakeGateway) -> None:
     """A change of progress alone (same state) is reported too."""
+    progress = next((name for name in SPEC.job_schema()["properties"] if name.endswith("Progress")), None)
+    if progress is None:
+        pytest.skip("this spec's job has no progress property (jobProgress): only state changes are reported")
     [job_id] = gateway.seed(1, state=RUNNING_STATES[-1])
-    progress = next(name for name in FULL_JOB if name.endswith("Progress"))
     base = FULL_JOB[progress]
     counter = next(key for key, value in base.items() if type(value) is int)
     steps = iter([base, base, {**base, counter: (base[counter] + 1) % 100}])
