@@ -136,6 +136,34 @@ def mock_server(seed_jobs: int = 0) -> Iterator[tuple[str, str, str]]:
         yield mock.base_url, mock.api_key, mock.account
 
 
+def listed_count(base_url: str, api_key: str, account: str) -> int:
+    """How many jobs a walk over the account's list sees (raw httpx, pages of 200)."""
+    seen, token = 0, None
+    with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {api_key}"}) as raw:
+        while True:
+            params: dict[str, Any] = {"pageSize": PAGE_SIZE} | ({"pageToken": token} if token else {})
+            page = json.loads(raw.get(f"/v1/accounts/{account}/{COLLECTION}", params=params).content)
+            seen += len(page.get(COLLECTION, ()))
+            token = page.get("nextPageToken")
+            if not token:
+                return seen
+
+
+@contextlib.contextmanager
+def seeded_mock(count: int) -> Iterator[tuple[str, str, str]]:
+    """The mock seeded so that its list holds at least `count` jobs: seeded jobs in a deleted state are left out
+    of a list (the mock's soft delete), so a second start seeds that many more."""
+    seed = count
+    for _ in range(3):
+        with mock_server(seed) as (base_url, api_key, account):
+            seen = listed_count(base_url, api_key, account)
+            if seen >= count or seed >= count * 2:
+                yield base_url, api_key, account
+                return
+        seed = -(-seed * count // max(seen, 1))
+    raise RuntimeError(f"the mock lists fewer than {count} jobs however many it seeds")
+
+
 def mock_can_seed_jobs() -> bool:
     """Whether the mock serves a seeded list (`running_mock(seed_jobs=...)`, the stateful mock's)."""
     from gateway_mock.server import running_mock
@@ -371,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
                 "note: the mock has no seeded list endpoint yet (running_mock(seed_jobs=...), the stateful mock's "
                 "--seed-jobs): the list walk runs against the loopback stub, which serves the same pages"
             )
-        server_cm = mock_server(args.list_jobs) if seeded else fixed_body_server(args.list_jobs)
+        server_cm = seeded_mock(args.list_jobs) if seeded else fixed_body_server(args.list_jobs)
         with server_cm as (base_url, api_key, account):
             walk = list_walk(base_url, api_key, account, args.list_jobs, args.list_rounds)
         walk["server"] = "gateway mock, seeded" if seeded else "uvicorn+httptools child process, pages of fixed jobs"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, Self
@@ -27,6 +28,14 @@ if TYPE_CHECKING:
     from ..jobs import AsyncJobs, Jobs
 
 __all__ = ["AuthenticatedClientBase", "ClientBase"]
+
+
+@functools.cache
+def _facades() -> tuple[type[Jobs], type[AsyncJobs]]:
+    """The facade classes, imported once (the facade module imports the models, which import this module)."""
+    from ..jobs import AsyncJobs, Jobs
+
+    return Jobs, AsyncJobs
 
 
 class ClientBase:
@@ -71,16 +80,12 @@ class ClientBase:
     def jobs(self) -> Jobs:
         """The supervised fine-tuning jobs of this client's account (sync): ``client.jobs.get(job_id)``, ``.list()``,
         ``.create(job)``, ``.wait(job_id)``, ... (generated from the selected operations)."""
-        from ..jobs import Jobs
-
-        return Jobs(self)
+        return _facades()[0](self)
 
     @property
     def async_jobs(self) -> AsyncJobs:
         """``await client.async_jobs.get(job_id)``: the asynchronous twin of ``jobs``."""
-        from ..jobs import AsyncJobs
-
-        return AsyncJobs(self)
+        return _facades()[1](self)
 
     def _secret_headers(self) -> dict[str, str]:
         """Headers the transport adds per request, so that the httpx client never holds (or shows) them."""

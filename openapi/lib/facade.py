@@ -116,9 +116,16 @@ class Operation(Generic[M]):
     id_parameter: str | None = None  # create: the query parameter that names the new resource
     page_token: str | None = None  # list: the query parameter of the page token
     template: PathTemplate = field(init=False, repr=False)
+    _parent: str = field(init=False, repr=False)  # the account's variable
+    _child: str | None = field(init=False, repr=False)  # the resource's variable, when the path names one
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "template", PathTemplate(self.path))
+        template = PathTemplate(self.path)
+        variables = template.variables
+        object.__setattr__(self, "template", template)
+        object.__setattr__(self, "_parent", variables[0])
+        child = variables[-1] if template.last_variable is not None and len(variables) > 1 else None
+        object.__setattr__(self, "_child", child)
 
     def answering(self, answer: Answer[T]) -> Operation[T]:
         """The same operation with another answer (the partial model of a masked read)."""
@@ -143,10 +150,9 @@ class Operation(Generic[M]):
     ) -> dict[str, Any]:
         """httpx.Client.request arguments; InvalidResourceIdError (before anything is sent) for an id that cannot be
         in a path."""
-        variables = self.template.variables
-        values = {variables[0]: account_id}
-        if self.template.last_variable is not None and len(variables) > 1:
-            values[variables[-1]] = resource_id if resource_id is not None else ""
+        values = {self._parent: account_id}
+        if self._child is not None:
+            values[self._child] = resource_id if resource_id is not None else ""
         try:
             url = self.template.expand(values)
         except ResourceValueError as error:
@@ -156,9 +162,10 @@ class Operation(Generic[M]):
             "url": url,
             "extensions": {RETRY_EXTENSION: self.retry},
         }
-        params = {name: to_param(value) for name, value in query.items() if value is not None}
-        if params:
-            request["params"] = params
+        if query:
+            params = {name: to_param(value) for name, value in query.items() if value is not None}
+            if params:
+                request["params"] = params
         if self.body == "empty":
             request["json"] = {}
         elif body is not None:

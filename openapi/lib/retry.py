@@ -49,6 +49,8 @@ class RetryMode(StrEnum):
 def retry_mode(request: httpx.Request) -> RetryMode:
     """The request's mode: its RETRY_EXTENSION, else SAFE for idempotent methods and NEVER for others."""
     mode = request.extensions.get(RETRY_EXTENSION)
+    if type(mode) is RetryMode:  # what the facade sets: no lookup
+        return mode
     if mode is not None:
         return RetryMode(mode)
     return RetryMode.SAFE if request.method.upper() in IDEMPOTENT_METHODS else RetryMode.NEVER

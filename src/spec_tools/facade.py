@@ -140,13 +140,16 @@ def _output_only(spec: Spec, schema: dict[str, Any], names: set[str]) -> dict[st
 
 
 def _wait_fields(spec: Spec, job: dict[str, Any]) -> tuple[str | None, str | None]:
-    """The job's state property (an enum holding the terminal states) and its progress property (an object whose
-    name ends in Progress), as attributes."""
+    """The job's state property (the enum holding the most terminal states; a spec may drop some of them, as one
+    that removes JOB_STATE_DELETED does) and its progress property (an object whose name ends in Progress), as
+    attributes."""
     state = progress = None
+    held = 0
     for name, raw in (job.get("properties") or {}).items():
         resolved = spec.resolve(raw) if isinstance(raw, dict) else {}
-        if state is None and set(resolved.get("enum") or ()) >= TERMINAL_STATES:
-            state = _attribute(name)
+        terminal = len(TERMINAL_STATES.intersection(resolved.get("enum") or ()))
+        if terminal > held:
+            state, held = _attribute(name), terminal
         elif progress is None and json_type(resolved) == "object" and name.endswith("Progress"):
             progress = _attribute(name)
     return state, progress

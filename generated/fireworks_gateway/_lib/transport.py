@@ -112,9 +112,11 @@ class _Base:
             request.headers["accept-encoding"] = _supported_codings(accept)
         return 0 if retry_mode(request) is RetryMode.NEVER else self._retries
 
-    def _finish(self, request: httpx.Request, response: httpx.Response, body: bytes) -> httpx.Response:
+    def _finish(
+        self, request: httpx.Request, response: httpx.Response, body: bytes, content_encoding: str | None
+    ) -> httpx.Response:
         """The response with its decoded body in memory (httpx reads it from there), and the client's redactor."""
-        if response.headers.get("content-encoding") is not None:
+        if content_encoding is not None:
             response.headers = httpx.Headers(decoded_headers(response.headers, len(body)))
         response.stream = httpx.ByteStream(body)
         response.extensions[REDACTOR_EXTENSION] = self.redactor
@@ -200,13 +202,14 @@ class GatewayTransport(_Base, httpx.BaseTransport):
 
     def _read(self, response: httpx.Response, request: httpx.Request) -> httpx.Response:
         stream = typing.cast(httpx.SyncByteStream, response.stream)
+        coding = response.headers.get("content-encoding")
         try:
-            body = read_body(stream, response.headers.get("content-encoding"), self._limits.max_response_bytes)
+            body = read_body(stream, coding, self._limits.max_response_bytes)
         except (BodyTooLarge, BodyUndecodable) as problem:
             raise self._body_error(problem) from None
         finally:
             stream.close()
-        return self._finish(request, response, body)
+        return self._finish(request, response, body, coding)
 
     def close(self) -> None:
         self._inner.close()
@@ -246,13 +249,14 @@ class AsyncGatewayTransport(_Base, httpx.AsyncBaseTransport):
 
     async def _read(self, response: httpx.Response, request: httpx.Request) -> httpx.Response:
         stream = typing.cast(httpx.AsyncByteStream, response.stream)
+        coding = response.headers.get("content-encoding")
         try:
-            body = await aread_body(stream, response.headers.get("content-encoding"), self._limits.max_response_bytes)
+            body = await aread_body(stream, coding, self._limits.max_response_bytes)
         except (BodyTooLarge, BodyUndecodable) as problem:
             raise self._body_error(problem) from None
         finally:
             await stream.aclose()
-        return self._finish(request, response, body)
+        return self._finish(request, response, body, coding)
 
     async def aclose(self) -> None:
         await self._inner.aclose()
