@@ -32,6 +32,7 @@ __all__ = [
     "job_name",
     "job_path",
     "jobs_prefix",
+    "live_env",
     "load_script",
     "mask_samples",
     "raw_request",
@@ -43,6 +44,16 @@ def job_path(account: str, job_id: str) -> str:
     """The URL path of a job read, from the vendored spec's path template (ids percent-encoded whole)."""
     template = load_spec().job_operation().path
     return template.expand(dict(zip(template.variables, (account, job_id), strict=True)))
+
+
+def live_env(base_url: str, account: str, job_ids: str) -> dict[str, str]:
+    """The settings of a live-mode suite run against `base_url` with the test key."""
+    return {
+        "CONTRACT_BASE_URL": base_url,
+        "FIREWORKS_API_KEY": SECRET_KEY,
+        "FIREWORKS_ACCOUNT_ID": account,
+        "CONTRACT_JOB_IDS": job_ids,
+    }
 
 
 def jobs_prefix(account: str) -> str:

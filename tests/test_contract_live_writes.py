@@ -21,17 +21,7 @@ from gateway_mock.variants import variant_account
 from gateway_protocol.job_states import DELETION_STATES
 from spec_tools.paths import REPO_ROOT
 from tests.contract_front import CLEAN_JOBS, CLOCK_SPEED, DATASET, WAIT, front, held
-from tests.helpers import ENTRY, EXAMPLES, SECRET_KEY, SuiteRun, run_suite
-
-
-def _live_env(base_url: str, account: str, job_ids: str) -> dict[str, str]:
-    return {
-        "CONTRACT_BASE_URL": base_url,
-        "FIREWORKS_API_KEY": SECRET_KEY,
-        "FIREWORKS_ACCOUNT_ID": account,
-        "CONTRACT_JOB_IDS": job_ids,
-    }
-
+from tests.helpers import ENTRY, EXAMPLES, SECRET_KEY, SuiteRun, live_env, run_suite
 
 ReadOnly = tuple[SuiteRun, list[tuple[str, str]]]
 
@@ -39,7 +29,7 @@ ReadOnly = tuple[SuiteRun, list[tuple[str, str]]]
 def _readonly(report_dir: Path) -> ReadOnly:
     """A default live run (no CONTRACT_WRITES) against the faithful mock, every request it sends recorded."""
     with running_mock(api_key=SECRET_KEY, clock_speed=CLOCK_SPEED) as mock, front(mock.base_url) as (url, requests):
-        run = run_suite(report_dir, **_live_env(url, mock.account, ",".join(CLEAN_JOBS)))
+        run = run_suite(report_dir, **live_env(url, mock.account, ",".join(CLEAN_JOBS)))
     return run, list(requests)
 
 
@@ -57,7 +47,7 @@ def _suite_environment(report_dir: Path, env: dict[str, str]) -> dict[str, str]:
 
 
 def _writes_env(front_url: str, account: str) -> dict[str, str]:
-    return _live_env(front_url, account, ",".join(CLEAN_JOBS)) | {
+    return live_env(front_url, account, ",".join(CLEAN_JOBS)) | {
         "CONTRACT_WRITES": "1",
         "CONTRACT_DATASET": DATASET,
         "CONTRACT_WAIT_SECONDS": WAIT,

@@ -21,7 +21,7 @@ from gateway_mock.server import running_mock
 from gateway_mock.variants import LIFECYCLE_VARIANTS, variant_account
 from gateway_protocol.job_states import DELETION_STATES
 from tests.contract_front import CLEAN_JOBS, CLOCK_SPEED, DATASET, WAIT, front, held
-from tests.helpers import SECRET_KEY, SuiteRun, all_text, run_suite
+from tests.helpers import SECRET_KEY, SuiteRun, all_text, live_env, run_suite
 
 KILLED = "contract_fault_killed"  # user property tests/conftest.py counts into the kill rate (xdist-safe)
 
@@ -64,7 +64,7 @@ def fault_run(tmp_path_factory: pytest.TempPathFactory) -> FaultRun:
         accounts = [*LIFECYCLE_ACCOUNTS.values(), *VARIANT_ACCOUNTS.values()]
         summary = report_dir / "step-summary.md"
         with front(mock.base_url) as (front_url, requests):
-            env = _live_env(front_url, mock.account, ids) | {
+            env = live_env(front_url, mock.account, ids) | {
                 "CONTRACT_ACCOUNTS": ",".join(accounts),
                 "CONTRACT_WRITES": "1",
                 "CONTRACT_DATASET": DATASET,
@@ -178,15 +178,6 @@ def test_no_secret_in_any_faulty_run(fault_run: FaultRun) -> None:
     text = all_text(fault_run.run, fault_run.report_dir)
     for secret in (SECRET_KEY, SIGNED_URL_SIGNATURE):
         assert secret not in text, secret
-
-
-def _live_env(base_url: str, account: str, job_ids: str) -> dict[str, str]:
-    return {
-        "CONTRACT_BASE_URL": base_url,
-        "FIREWORKS_API_KEY": SECRET_KEY,
-        "FIREWORKS_ACCOUNT_ID": account,
-        "CONTRACT_JOB_IDS": job_ids,
-    }
 
 
 def test_live_mode_names_each_job_in_its_test_cases(fault_run: FaultRun) -> None:
