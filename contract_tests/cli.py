@@ -83,6 +83,9 @@ def main(argv: list[str] | None = None) -> int:
         # jobs are cleaned up and reported); a second one stops it at once.
         stop = _Stopper(state)
         previous = {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}
+        # hypothesis keeps its example database and caches in `.hypothesis/` of the working directory (this
+        # checkout, or site-packages for an install): a run leaves nothing behind unless the caller names a place.
+        storage = os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path(private) / "hypothesis"))
         try:
             code = _pytest(argv, Path(private) / "contract.xml", state)
         except KeyboardInterrupt:  # a second signal, past pytest's own handling: the verdict, if any, stands
@@ -90,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             for number, handler in previous.items():
                 signal.signal(number, handler)
+            if storage.startswith(private):
+                del os.environ["HYPOTHESIS_STORAGE_DIRECTORY"]
         _place_junit(Path(private) / "contract.xml", settings.report_dir / "contract.xml", state.redactor)
     verdict = state.verdict
     if verdict is None:

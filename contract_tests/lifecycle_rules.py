@@ -32,6 +32,7 @@ from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
 from gateway_protocol.job_states import DELETION_STATES, is_terminal
+from gateway_protocol.resource_names import ResourceValueError
 
 from .exchange import NOT_JSON, Exchange
 from .operation_facts import ApiFacts, OperationFacts, camel, parse_order_by, snake
@@ -737,7 +738,10 @@ def create_output_only_rule(observation: Create, facts: ApiFacts) -> Iterator[Li
     op = _op(call, facts)
     asked = call.param(op.resource_id_parameter) if op.resource_id_parameter else None
     values = _path_values(call, facts)
-    own_name = facts.resource.resource_name(values, asked) if asked else None
+    try:
+        own_name = facts.resource.resource_name(values, asked) if asked else None
+    except ResourceValueError:  # an id no resource name can hold (`a/b`, `..`): it names no job the body could
+        own_name = None
     for name in facts.resource.output_only:
         if name == facts.resource.state_field or name not in call.sent:
             continue  # the state is judged by create-first-state: a legitimate first state may equal what was sent
@@ -769,9 +773,9 @@ def create_echo_rule(observation: Create, facts: ApiFacts) -> Iterator[Lifecycle
         sent, got = call.sent[name], call.body.get(name)
         if _same_field(sent, got, name, facts) or (got is None and name in facts.resource.required):
             continue  # a required field missing from the answer is the dataset rule's (reported once)
-        if name in facts.resource.reference_fields and isinstance(sent, str) and isinstance(got, str):
-            if sent and got.endswith("/" + sent):
-                continue
+        if facts.resource.is_expanded_name(name, sent, got):
+            continue
+        if name in facts.resource.reference_fields and isinstance(sent, str):
             expected = f"{_show(sent)}, or a full resource name ending with /{sent}"
         else:
             expected = f"{_show(sent)} as sent"
@@ -1478,11 +1482,7 @@ def estimate_creates_nothing_rule(observation: Estimate, facts: ApiFacts) -> Ite
         # Another user's new job on a live account does not carry the settings this estimate sent.
         if all(
             _same_field(value, job.get(name), name, facts)
-            or (
-                name in facts.resource.reference_fields
-                and isinstance(job.get(name), str)
-                and str(job.get(name)).endswith(f"/{value}")
-            )
+            or facts.resource.is_expanded_name(name, value, job.get(name))
             for name, value in markers.items()
         ):
             yield _finding(

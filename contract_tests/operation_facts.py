@@ -156,6 +156,25 @@ class ResourceFacts:
     def schema_of(self, name: str) -> dict[str, Any]:
         return self.properties.get(name, {})
 
+    def is_expanded_name(self, name: str, sent: object, got: object) -> bool:
+        """AIP-122: `got` is the full resource name of the short value `sent` of field `name`: it ends with `/sent`,
+        and either the field is a known reference, or the collection before `sent` is the field's type by name or
+        description (`datasets/d` for `dataset`, `models/m` for `outputModel`). A spec assembled from pages holds
+        none of the other collections' paths, so the answer's own shape tells the type there."""
+        if not (isinstance(sent, str) and isinstance(got, str) and sent and got.endswith("/" + sent)):
+            return False
+        if name in self.reference_fields:
+            return True
+        segments = got[: -len(sent) - 1].split("/")
+        if len(segments) % 2 != 1 or not all(segments):
+            return False  # a name is `collection/id` pairs, ending with the collection before the id sent
+        kind = _words(segments[-1])
+        if not kind or not kind[-1].endswith("s"):
+            return False
+        kind = (*kind[:-1], kind[-1][:-1])
+        words = _words(name) + _words(str(self.schema_of(name).get("description", "")))
+        return any(words[i : i + len(kind)] == kind for i in range(len(words)))
+
     @property
     def marker_field(self) -> str | None:
         """The first plain string a create echoes that names no other resource (`displayName` today): the suite

@@ -204,8 +204,10 @@ class SuiteRun:
 def run_suite(report_dir: Path, cwd: Path = REPO_ROOT, **env: str) -> SuiteRun:
     """The suite in a child process: `python -m contract_tests` from the root, scripts/contract.py elsewhere."""
     environment = {
-        k: v for k, v in os.environ.items() if not k.startswith(("CONTRACT_", "FIREWORKS_", "GITHUB_STEP_SUMMARY"))
-    }
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("CONTRACT_", "FIREWORKS_", "GITHUB_STEP_SUMMARY", "HYPOTHESIS_STORAGE_DIRECTORY"))
+    }  # the suite's own default for hypothesis' storage (a private temporary folder) is what users get
     environment.update({"CONTRACT_REPORT_DIR": str(report_dir), "CONTRACT_EXAMPLES": EXAMPLES, **env})
     command = ENTRY if cwd == REPO_ROOT else [sys.executable, str(REPO_ROOT / "scripts" / "contract.py")]
     result = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=240, check=False, cwd=cwd)

@@ -35,7 +35,7 @@ from contract_tests.lifecycle_rules import (
     check_observation,
     lifecycle_rule_by_id,
 )
-from contract_tests.operation_facts import OperationFacts, api_facts, snake
+from contract_tests.operation_facts import OperationFacts, api_facts, build_api_facts, snake
 from gateway_protocol.job_states import DELETION_STATES, UNSPECIFIED_STATE, is_terminal
 from spec_tools.paths import REPO_ROOT
 
@@ -468,6 +468,15 @@ def test_output_only_fields_sent_are_ignored(field: str) -> None:
     assert found(ignored) == []
 
 
+@pytest.mark.parametrize("asked", ["a/b", "..", "."])
+def test_an_id_no_resource_name_can_hold_is_judged_not_raised(asked: str) -> None:
+    """Generated creates (the stateful phase) may ask for ids like `a/b`: the output-only rule still judges the
+    body, a `name` sent and kept as sent being a violation, instead of raising from the name template."""
+    sent_name = f"accounts/{ACCOUNT}/{RES.collection}/kept"
+    kept = Create(call("create", body=job("kept"), sent={NAME: sent_name}, **{_id_param(): asked}))
+    assert "create-output-only" in rules_of(kept)
+
+
 def test_create_echo_accepts_expanded_resource_names_and_float32() -> None:
     """Correct variants: `dataset` and the other resource-name fields may come back as full names ending with the
     value sent; a float field comes back as its float32 rounding."""
@@ -798,3 +807,24 @@ def test_a_state_after_a_cancel_is_judged_on_the_cancel_and_shown_by_the_get() -
     assert violation.message().endswith(
         f'reproduce: curl -sS -H "Authorization: Bearer $FIREWORKS_API_KEY" {url("get", "a")}'
     )
+
+
+def test_a_spec_assembled_from_pages_still_accepts_expanded_names_by_their_collection() -> None:
+    """A spec assembled from the selected operations' pages names no other collection (no datasets path), so the
+    answer's own collection tells a reference: `datasets/<sent>` for a field named or described as a dataset passes,
+    `things/<sent>` or a name on a field that names no resource does not."""
+    from spec_tools.selection import select_document
+    from spec_tools.spec import Spec, load_spec
+
+    whole = load_spec()
+    pages_only = build_api_facts(Spec(select_document(whole.document, whole.selection), whole.selection)).resource
+    datasets = [f for f in pages_only.writable if "dataset" in f.lower() and f not in pages_only.reference_fields]
+    if not datasets:
+        pytest.skip("this spec has no field named after datasets left unknown as a reference")
+    for field in datasets:
+        assert pages_only.is_expanded_name(field, "d1", f"accounts/{ACCOUNT}/datasets/d1")
+        assert not pages_only.is_expanded_name(field, "d1", f"accounts/{ACCOUNT}/things/d1")
+        assert not pages_only.is_expanded_name(field, "d1", f"accounts/{ACCOUNT}/datasets/d2")
+        assert not pages_only.is_expanded_name(field, "d1", "datasets//d1")
+    plain = pages_only.marker_field
+    assert plain is not None and not pages_only.is_expanded_name(plain, "d1", f"accounts/{ACCOUNT}/datasets/d1")

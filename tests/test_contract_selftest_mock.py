@@ -4,18 +4,22 @@ directory), red with a mock fault, and settings problems named without a traceba
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
 
 from contract_tests import cli
 from gateway_mock.faults import FAULTS
+from spec_tools.paths import REPO_ROOT
 from tests.helpers import SECRET_KEY, all_text, run_suite
 
 
 def test_clean_mock_is_green_with_reports_together_whatever_the_cwd(tmp_path: Path) -> None:
     """Against the faithful mock no rule fails and the run exits 0; started from another directory with a relative
-    CONTRACT_REPORT_DIR, both reports land in that one folder and the printed paths are theirs."""
+    CONTRACT_REPORT_DIR, both reports land in that one folder and the printed paths are theirs. Nothing else is
+    left behind: no hypothesis database or cache in the checkout the suite runs from."""
+    started = time.time()
     run = run_suite(Path("out"), tmp_path, CONTRACT_REPORT_DIR="out", MOCK_API_KEY=SECRET_KEY)
     assert run.exit_code == 0, run.output[-3000:]
     assert (run.report["outcome"], run.failed_rules) == ("passed", [])
@@ -24,6 +28,10 @@ def test_clean_mock_is_green_with_reports_together_whatever_the_cwd(tmp_path: Pa
     assert {p.name for p in out.iterdir()} == {"contract.json", "contract.xml"}
     assert f"{out / 'contract.xml'}, {out / 'contract.json'}" in run.output
     assert SECRET_KEY not in all_text(run, out)
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+    for folder in (REPO_ROOT / ".hypothesis", REPO_ROOT / ".schemathesis"):
+        written = [p for p in folder.rglob("*") if p.stat().st_mtime >= started] if folder.is_dir() else []
+        assert written == [], written[:5]
 
 
 def test_a_mock_fault_turns_the_run_red(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import fireworks
 import pytest
@@ -86,13 +87,16 @@ def test_the_sdk_raises_authentication_error_for_a_wrong_key(mock: RunningMock) 
         client.supervised_fine_tuning_jobs.get("sft-running")
 
 
-def test_the_sdk_retries_a_flaky_429_and_recovers(mock: RunningMock) -> None:
-    """With retries on, the SDK honours Retry-After on the flaky 429 scenario and then reads the job."""
-    started = time.perf_counter()
+def test_the_sdk_retries_a_flaky_429_and_recovers(mock: RunningMock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With retries on, the SDK honours the mock's Retry-After (1 s) on the flaky 429 scenario and then reads the
+    job. The SDK's sleep is recorded, not slept: the wait it chose is asserted exactly, without a wall clock."""
+    waits: list[float] = []
+    # Only the SDK's own module sees the recording clock; the process's time.sleep is left alone.
+    monkeypatch.setattr(fireworks._base_client, "time", SimpleNamespace(sleep=waits.append, time=time.time))
     with sdk(mock, max_retries=2) as client:
         job = client.supervised_fine_tuning_jobs.get("scenario-flaky-429-1-sdk-retry")
     assert job.name == job_name("mock-account", "scenario-flaky-429-1-sdk-retry")
-    assert time.perf_counter() - started >= 0.9  # Retry-After: 1
+    assert waits == [1.0]  # Retry-After: 1, once
 
 
 def test_the_sdk_surfaces_the_non_json_502(mock: RunningMock) -> None:

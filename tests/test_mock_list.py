@@ -21,6 +21,32 @@ PROPERTIES = {name: SPEC.resolve(node) for name, node in SPEC.job_schema()["prop
 SEEDED = 260  # more than the largest page (200) on top of the fixtures
 
 
+def _subfields(schema: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [(name, SPEC.resolve(node)) for name, node in schema.get("properties", {}).items()]
+
+
+def _nested() -> tuple[str, tuple[str, ...]]:
+    """A message field of the job and its scalar subfields, integers first: the one with the most integers
+    (`jobProgress` today), else the most scalars, for orderBy and readMask paths with a dot."""
+
+    def rank(item: tuple[str, dict[str, Any]]) -> tuple[int, int]:
+        subs = [sub for _, sub in _subfields(item[1])]
+        return sum(s.get("type") == "integer" for s in subs), sum(s.get("type") in SCALARS for s in subs)
+
+    name, schema = max((item for item in PROPERTIES.items() if _subfields(item[1])), key=rank)
+    subs = sorted(_subfields(schema), key=lambda item: item[1].get("type") != "integer")
+    return name, tuple(sub for sub, sub_schema in subs if sub_schema.get("type") in SCALARS)
+
+
+def _snake(path: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in path)
+
+
+SCALARS = ("string", "integer", "number", "boolean")
+NESTED, NESTED_SCALARS = _nested()
+TEXT = next(n for n, s in PROPERTIES.items() if s.get("type") == "string" and not s.get("format") and n != "name")
+
+
 @pytest.fixture(scope="module")
 def mock() -> Iterator[InProcess]:
     served = InProcess(seed_jobs=SEEDED)
@@ -125,7 +151,13 @@ def _value(job: dict[str, Any], path: str) -> Any:
 
 @pytest.mark.parametrize(
     "order_by",
-    ["createTime desc", "create_time", "displayName,createTime desc", "jobProgress.percent desc", "job_progress.epoch"],
+    [
+        "createTime desc",
+        "create_time",
+        f"{TEXT},createTime desc",
+        f"{NESTED}.{NESTED_SCALARS[0]} desc",
+        _snake(f"{NESTED}.{NESTED_SCALARS[-1]}"),
+    ],
 )
 def test_order_by_follows_the_fields_asked_and_ties_break_by_name(
     mock: InProcess, everything: list[dict[str, Any]], order_by: str
@@ -153,7 +185,7 @@ def test_order_by_follows_the_fields_asked_and_ties_break_by_name(
 
 @pytest.mark.parametrize(
     ("order_by", "problem"),
-    [("nope", "no field"), ("createTime sideways", "field desc"), ("jobProgress", "message"), ("name,name", "twice")],
+    [("nope", "no field"), ("createTime sideways", "field desc"), (NESTED, "message"), ("name,name", "twice")],
 )
 def test_a_bad_order_by_is_400_code_3_naming_the_problem(mock: InProcess, order_by: str, problem: str) -> None:
     assert problem in _refused(mock, orderBy=order_by)
@@ -245,10 +277,11 @@ def test_anything_else_in_a_filter_is_400_code_3_naming_the_problem(mock: InProc
 
 
 def test_read_mask_applies_to_every_listed_job_as_to_a_get(mock: InProcess) -> None:
-    page = _page(mock, pageSize=10, readMask="name,state,jobProgress.percent")
+    mask = f"name,state,{NESTED}.{NESTED_SCALARS[0]}"
+    page = _page(mock, pageSize=10, readMask=mask)
     for job in page[ITEMS]:
         job_id = job["name"].rsplit("/", 1)[-1]
-        got = mock.get(collection_path() + "/" + job_id, readMask="name,state,jobProgress.percent").json()
+        got = mock.get(collection_path() + "/" + job_id, readMask=mask).json()
         assert job == got
         assert job["dataset"] == "" and job["createTime"] is None  # emit-unpopulated: zero values outside the mask
     _refused(mock, readMask="nope")
