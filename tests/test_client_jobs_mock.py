@@ -17,7 +17,7 @@ from fireworks_gateway import AuthenticatedClient
 from fireworks_gateway.errors import NotFoundError
 
 from gateway_mock.lifecycle import CANCELLED, FIRST_STATE
-from gateway_mock.server import RunningMock, running_mock
+from gateway_mock.server import RunningMock, serving_in_thread
 from gateway_protocol.job_states import DELETION_STATES
 from spec_tools.spec import load_spec
 from tests.client_spec_bodies import model_class
@@ -30,7 +30,7 @@ SPEED = 200.0  # the mock's clock speed once the job is cancelled
 
 @pytest.fixture(scope="module")
 def mock() -> Iterator[RunningMock]:
-    with running_mock(clock="manual") as running:
+    with serving_in_thread(clock="manual") as running:
         yield running
 
 

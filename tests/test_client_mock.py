@@ -23,7 +23,7 @@ from fireworks_gateway.models import Code, JobState
 
 from gateway_mock.faults import UNKNOWN_JOB_STATE
 from gateway_mock.fixtures import build_fixtures
-from gateway_mock.server import RunningMock, running_mock
+from gateway_mock.server import RunningMock, serving_in_thread
 from gateway_protocol.job_states import TERMINAL_STATES
 from spec_tools.spec import load_spec
 from tests.client_spec_bodies import MONEY_FIELDS, MONEY_SCHEMAS, attribute_of, model_class
@@ -35,7 +35,7 @@ RUNNING_STATE = next(state for state in JobState if state.value.endswith("_RUNNI
 @pytest.fixture(scope="module")
 def mock() -> Iterator[RunningMock]:
     """The mock gateway without faults, shared by this module's scenario tests."""
-    with running_mock() as running:
+    with serving_in_thread() as running:
         yield running
 
 
@@ -128,7 +128,7 @@ def faulty() -> Iterator[dict[str, RunningMock]]:
     with contextlib.ExitStack() as stack:
         # A Money fault needs a Money field in the vendored spec; without one its test is skipped.
         faults = ["dataset-missing", "unknown-enum", *(["money-sign-mismatch"] if MONEY_FIELDS else [])]
-        yield {fault: stack.enter_context(running_mock(fault=fault)) for fault in faults}
+        yield {fault: stack.enter_context(serving_in_thread(fault=fault)) for fault in faults}
 
 
 def test_fault_dataset_missing_is_a_contract_error(faulty: dict[str, RunningMock]) -> None:

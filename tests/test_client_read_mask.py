@@ -16,7 +16,7 @@ from fireworks_gateway.errors import MissingFieldError
 from fireworks_gateway.models import JobState, SupervisedFineTuningJob
 from fireworks_gateway.types import UNSET, Unset
 
-from gateway_mock.server import RunningMock, running_mock
+from gateway_mock.server import RunningMock, serving_in_thread
 from tests.client_spec_bodies import (
     ENUM_FIELDS,
     JOB_PROPERTIES,
@@ -226,14 +226,14 @@ def test_from_dict_read_mask_relaxes_only_absence() -> None:
 @pytest.fixture(scope="module")
 def mock() -> Iterator[RunningMock]:
     """The mock gateway without faults: masked responses leave out every field outside the mask."""
-    with running_mock() as running:
+    with serving_in_thread() as running:
         yield running
 
 
 @pytest.fixture(scope="module")
 def mock_without_dataset() -> Iterator[RunningMock]:
     """The mock gateway with fault `dataset-missing`: jobs lack `dataset` even when the mask asks for it."""
-    with running_mock(fault="dataset-missing") as running:
+    with serving_in_thread(fault="dataset-missing") as running:
         yield running
 
 

@@ -18,7 +18,7 @@ from contract_tests import cli
 from contract_tests.bounded_http import BoundedSender, Limits
 from contract_tests.run import PreflightError, start_run
 from contract_tests.settings import settings_from_env
-from gateway_mock.server import RunningMock, running_mock
+from gateway_mock.server import RunningMock, serving_in_thread
 from spec_tools.paths import REPO_ROOT
 from tests.helpers import job_path
 
@@ -54,7 +54,7 @@ def _report(report_dir: Path) -> dict[str, object]:
 
 @pytest.fixture(scope="module")
 def mock() -> Iterator[RunningMock]:
-    with running_mock(api_key=KEY) as running:
+    with serving_in_thread(api_key=KEY) as running:
         yield running
 
 

@@ -32,7 +32,7 @@ from gateway_mock.constants import job_name
 from gateway_mock.faults import FAULTS
 from gateway_mock.fixtures import build_fixtures
 from gateway_mock.marshal import Marshaler
-from gateway_mock.server import running_mock
+from gateway_mock.server import serving_in_thread
 from spec_tools.paths import REPO_ROOT
 from spec_tools.spec import load_spec
 from tests.client_spec_bodies import scalar_property
@@ -203,7 +203,7 @@ class _Hostile(BaseHTTPRequestHandler):
 def hostile() -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Hostile)
     server.daemon_threads = True
-    with running_mock(api_key=KEY) as mock:
+    with serving_in_thread(api_key=KEY) as mock:
         _Hostile.upstream = mock.base_url
         threading.Thread(target=server.serve_forever, daemon=True).start()
         try:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from contract_tests.operation_facts import api_facts
-from gateway_mock.server import running_mock
+from gateway_mock.server import serving_in_thread
 from gateway_mock.variants import variant_account
 from gateway_protocol.job_states import DELETION_STATES
 from spec_tools.paths import REPO_ROOT
@@ -28,7 +28,10 @@ ReadOnly = tuple[SuiteRun, list[tuple[str, str]]]
 
 def _readonly(report_dir: Path) -> ReadOnly:
     """A default live run (no CONTRACT_WRITES) against the faithful mock, every request it sends recorded."""
-    with running_mock(api_key=SECRET_KEY, clock_speed=CLOCK_SPEED) as mock, front(mock.base_url) as (url, requests):
+    with (
+        serving_in_thread(api_key=SECRET_KEY, clock_speed=CLOCK_SPEED) as mock,
+        front(mock.base_url) as (url, requests),
+    ):
         run = run_suite(report_dir, **live_env(url, mock.account, ",".join(CLEAN_JOBS)))
     return run, list(requests)
 
@@ -61,7 +64,7 @@ def test_ctrl_c_cleans_up_and_lists_what_it_could_not(tmp_path: Path, readonly_r
     created, summary = threading.Event(), tmp_path / "step-summary.md"
     # Two accounts of faithful behaviour (correct variants; the main account also holds the response faults).
     first, second = variant_account("cancel-terminal-ok"), variant_account("first-state-pending")
-    with running_mock(api_key=SECRET_KEY, clock_speed=CLOCK_SPEED, all_faults=True) as mock:
+    with serving_in_thread(api_key=SECRET_KEY, clock_speed=CLOCK_SPEED, all_faults=True) as mock:
         refused = f"/accounts/{first}/"
         with front(mock.base_url, (created, f"/accounts/{second}/"), ("DELETE", refused)) as (url, requests):
             env = _writes_env(url, first) | {"CONTRACT_ACCOUNTS": second, "GITHUB_STEP_SUMMARY": str(summary)}

@@ -17,7 +17,7 @@ from contract_tests.lifecycle_rules import LIFECYCLE_ADVISORIES, LIFECYCLE_RULES
 from contract_tests.operation_facts import api_facts
 from gateway_mock.faults import FAULTS, LIFECYCLE_FAULTS, fault_account, fault_job_id
 from gateway_mock.fixtures import SIGNED_URL_SIGNATURE
-from gateway_mock.server import running_mock
+from gateway_mock.server import serving_in_thread
 from gateway_mock.variants import LIFECYCLE_VARIANTS, variant_account
 from gateway_protocol.job_states import DELETION_STATES
 from tests.contract_front import CLEAN_JOBS, CLOCK_SPEED, DATASET, WAIT, front, held
@@ -58,7 +58,7 @@ VARIANT_ACCOUNTS = {name: variant_account(name) for name in LIFECYCLE_VARIANTS}
 @pytest.fixture(scope="module")
 def fault_run(tmp_path_factory: pytest.TempPathFactory) -> FaultRun:
     report_dir = tmp_path_factory.mktemp("all-faults")
-    with running_mock(all_faults=True, api_key=SECRET_KEY, clock_speed=CLOCK_SPEED) as mock:
+    with serving_in_thread(all_faults=True, api_key=SECRET_KEY, clock_speed=CLOCK_SPEED) as mock:
         jobs = {name: fault_job_id(name) for name in FAULTS if fault_job_id(name) in mock.job_ids}
         ids = ",".join([*CLEAN_JOBS, *jobs.values()])  # the estimate reads the settings of the first
         accounts = [*LIFECYCLE_ACCOUNTS.values(), *VARIANT_ACCOUNTS.values()]

@@ -15,7 +15,7 @@ from fireworks_gateway.errors import UnexpectedStatus
 from fireworks_gateway.models import SupervisedFineTuningJob
 
 from gateway_mock.fixtures import build_fixtures
-from gateway_mock.server import RunningMock, running_mock
+from gateway_mock.server import RunningMock, serving_in_thread
 from spec_tools.spec import load_spec
 from tests.client_spec_bodies import MESSAGE_FIELDS, MONEY_FIELDS, attribute_of, model_class
 from tests.helpers import job_name
@@ -28,7 +28,7 @@ NAME_AND_REQUIRED = ",".join(dict.fromkeys(["name", *SPEC.job_schema().get("requ
 
 @pytest.fixture(scope="module")
 def mock() -> Iterator[RunningMock]:
-    with running_mock() as running:
+    with serving_in_thread() as running:
         yield running
 
 

@@ -18,7 +18,7 @@ from gateway_mock.constants import DEFAULT_API_KEY, job_name
 from gateway_mock.faults import FAULTS, RULES, build_faults, fault_job_id, fault_jobs
 from gateway_mock.fixtures import build_fixtures
 from gateway_mock.rpc_status import CODE_NUMBERS, http_status_by_code
-from gateway_mock.server import RunningMock, running_mock
+from gateway_mock.server import RunningMock, running_mock, serving_in_thread
 from spec_tools.spec import Spec, load_spec
 from tests.helpers import asgi_request, job_path, raw_request
 
@@ -193,7 +193,7 @@ EXPECTATIONS: dict[str, Callable[[Served], None]] = {
 
 @pytest.fixture(scope="module")
 def all_faults_mock() -> Iterator[RunningMock]:
-    with running_mock(all_faults=True) as running:
+    with serving_in_thread(all_faults=True) as running:
         yield running
 
 

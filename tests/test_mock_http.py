@@ -11,7 +11,7 @@ import pytest
 
 from gateway_mock.fixtures import build_fixtures
 from gateway_mock.rpc_status import http_status_by_code
-from gateway_mock.server import RunningMock, running_mock
+from gateway_mock.server import RunningMock, running_mock, serving_in_thread
 from spec_tools.spec import load_spec
 from tests.client_spec_bodies import MONEY_FIELDS, NESTED_SCALAR
 from tests.helpers import job_name, job_path, jobs_prefix, mask_samples, raw_request
@@ -50,7 +50,7 @@ CODE_NAMES = {3: "INVALID_ARGUMENT", 5: "NOT_FOUND", 16: "UNAUTHENTICATED"}
 
 @pytest.fixture(scope="module")
 def mock() -> Iterator[RunningMock]:
-    with running_mock() as running:
+    with serving_in_thread() as running:
         yield running
 
 
@@ -246,7 +246,7 @@ def test_an_encoded_fixture_id_is_decoded_before_lookup(mock: RunningMock) -> No
 
 def test_extra_jobs_are_served_and_reported() -> None:
     """`running_mock(extra_jobs=3)` serves and lists sft-extra-001..003, each named after its own id."""
-    with running_mock(extra_jobs=3) as many:
+    with serving_in_thread(extra_jobs=3) as many:
         extra = [job_id for job_id in many.job_ids if job_id.startswith("sft-extra-")]
         assert extra == ["sft-extra-001", "sft-extra-002", "sft-extra-003"]
         assert many.job_ids[: len(FIXTURES)] == tuple(FIXTURES)

@@ -15,7 +15,7 @@ from gateway_mock.app import MockGateway
 from gateway_mock.constants import DEFAULT_API_KEY, MINIMAL_JOB_ID
 from gateway_mock.fixtures import build_fixtures
 from gateway_mock.marshal import PROFILES, Marshaler
-from gateway_mock.server import running_mock
+from gateway_mock.server import serving_in_thread
 from spec_tools.spec import load_spec
 from tests.client_spec_bodies import MONEY_FIELDS
 from tests.helpers import asgi_request, jobs_prefix, mask_samples
@@ -123,7 +123,7 @@ def test_the_generated_client_parses_every_profile(profile: str) -> None:
     from fireworks_gateway import AuthenticatedClient
     from fireworks_gateway.api.gateway import gateway_get_supervised_fine_tuning_job as get_job
 
-    with running_mock(marshal=profile) as mock, AuthenticatedClient(mock.base_url, mock.api_key) as client:  # type: ignore[arg-type]
+    with serving_in_thread(marshal=profile) as mock, AuthenticatedClient(mock.base_url, mock.api_key) as client:  # type: ignore[arg-type]
         for job_id in FIXTURES:
             for mask in MASKS:
                 job = get_job.sync(mock.account, job_id, client=client, read_mask=mask or None)

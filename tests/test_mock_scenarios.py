@@ -10,7 +10,7 @@ import pytest
 
 from gateway_mock.constants import job_name
 from gateway_mock.scenarios import MAX_SLOW_DELAY_MS, Scenarios
-from gateway_mock.server import RunningMock, running_mock
+from gateway_mock.server import RunningMock, serving_in_thread
 from tests.helpers import jobs_prefix, raw_request
 
 JOBS = jobs_prefix("mock-account")
@@ -18,7 +18,7 @@ JOBS = jobs_prefix("mock-account")
 
 @pytest.fixture(scope="module")
 def mock() -> Iterator[RunningMock]:
-    with running_mock() as running:
+    with serving_in_thread() as running:
         yield running
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from gateway_mock.server import RunningMock, running_mock
+from gateway_mock.server import RunningMock, serving_in_thread
 
 fireworks = pytest.importorskip("fireworks")
 
@@ -29,7 +29,7 @@ DATASET = "accounts/mock-account/datasets/sdk"
 
 @pytest.fixture(scope="module", params=["emit-unpopulated", "omit-unpopulated"])
 def mock(request: pytest.FixtureRequest) -> Iterator[RunningMock]:
-    with running_mock(marshal=request.param, clock="manual") as served:
+    with serving_in_thread(marshal=request.param, clock="manual") as served:
         yield served
 
 

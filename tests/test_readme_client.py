@@ -19,7 +19,7 @@ import fireworks_gateway.models
 import pytest
 
 from gateway_mock.lifecycle import CANCELLED, COMPLETED
-from gateway_mock.server import RunningMock, running_mock
+from gateway_mock.server import RunningMock, serving_in_thread
 from spec_tools import paths
 
 README = paths.REPO_ROOT / "README.md"
@@ -43,7 +43,7 @@ BLOCKS = _blocks_by_section(README.read_text(encoding="utf-8"))
 
 @pytest.fixture(scope="module")
 def mock() -> Iterator[RunningMock]:
-    with running_mock(clock="realtime", clock_speed=CLOCK_SPEED) as running:
+    with serving_in_thread(clock="realtime", clock_speed=CLOCK_SPEED) as running:
         yield running
 
 

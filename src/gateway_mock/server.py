@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +19,10 @@ from pathlib import Path
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from gateway_protocol.spec_view import Spec
+
 from .app import MockGateway
-from .clock import CLOCK_MODES, ClockMode
+from .clock import CLOCK_MODES, Clock, ClockMode
 from .constants import DEFAULT_API_KEY, DEFAULT_HOST, MOCK_ACCOUNT, job_name
 from .control import ClockControl
 from .faults import ALL_FAULTS, fault_jobs
@@ -37,6 +40,7 @@ __all__ = [
     "listen",
     "running_mock",
     "serve",
+    "serving_in_thread",
 ]
 
 READY_MARKER = "gateway-mock listening on "
@@ -128,6 +132,14 @@ def serve(
 ) -> None:
     """Serve until SIGINT/SIGTERM (or, when asked, until the parent closes our stdin)."""
     _raise_open_file_limit()
+    server = _uvicorn_server(app, header_timeout, own_process=True)
+    if stop_when_stdin_closes:
+        # A parent that dies without cleaning up closes the pipe: the mock then stops instead of lingering.
+        threading.Thread(target=_stop_on_eof, args=(server,), daemon=True).start()
+    server.run(sockets=[sock])
+
+
+def _uvicorn_server(app: MockGateway, header_timeout: float, *, own_process: bool) -> uvicorn.Server:
     protocol = type("HeaderDeadlineProtocol", (_HeaderDeadlineProtocol,), {"header_timeout": header_timeout})
     config = uvicorn.Config(
         app,
@@ -136,14 +148,12 @@ def serve(
         lifespan="off",
         access_log=False,
         log_level="warning",
+        # In a host's thread, the host's logging is its own: uvicorn's dictConfig would replace its handlers.
+        log_config=uvicorn.config.LOGGING_CONFIG if own_process else None,
         server_header=False,
         timeout_graceful_shutdown=2,
     )
-    server = uvicorn.Server(config)
-    if stop_when_stdin_closes:
-        # A parent that dies without cleaning up closes the pipe: the mock then stops instead of lingering.
-        threading.Thread(target=_stop_on_eof, args=(server,), daemon=True).start()
-    server.run(sockets=[sock])
+    return uvicorn.Server(config)
 
 
 def _stop_on_eof(server: uvicorn.Server) -> None:
@@ -191,20 +201,10 @@ def running_mock(
     and `clock_speed` how jobs walk (`gateway_mock.clock`); `seed_jobs` adds `seed-0000001`.. (not reported in
     `job_ids`).
     """
-    if clock not in CLOCK_MODES:
-        raise ValueError(f"unknown clock mode {clock!r}; valid: {', '.join(CLOCK_MODES)}")
-    if marshal not in PROFILES:
-        raise ValueError(f"unknown marshal profile {marshal!r}; valid: {', '.join(PROFILES)}")
-    if fault is not None and fault not in ALL_FAULTS:
-        raise ValueError(f"unknown fault {fault!r}; valid faults: {', '.join(ALL_FAULTS)}")
-    if fault is not None and all_faults:
-        raise ValueError("fault and all_faults contradict each other; pick one")
+    _check_options(clock, marshal, fault, all_faults)
     # `--api-key=KEY` in one word: a key may start with "-", which argparse would take for an option.
     command = [sys.executable, "-m", "gateway_mock", "--host", DEFAULT_HOST, "--port", "0", f"--api-key={api_key}"]
-    spec = served_spec()
-    fixtures = with_extra_jobs(build_fixtures(spec), extra_jobs)  # raises on a bad count, early
-    marshaler = Marshaler(spec, marshal)
-    job_ids = tuple(fixtures) + (tuple(fault_jobs(fixtures, job_name, marshaler.full)) if all_faults else ())
+    job_ids = _served_job_ids(served_spec(), extra_jobs, marshal, all_faults)  # raises on a bad count, early
     command += ["--extra-jobs", str(extra_jobs), "--stop-when-stdin-closes", *(["--fault", fault] if fault else [])]
     command += [*(["--all-faults"] if all_faults else []), "--marshal", marshal]
     command += ["--header-timeout", str(header_timeout), "--clock", clock, "--clock-speed", repr(clock_speed)]
@@ -218,6 +218,83 @@ def running_mock(
         yield RunningMock(base_url, api_key, MOCK_ACCOUNT, job_ids, fault, process.pid)
     finally:
         _stop(process)
+
+
+def _check_options(clock: str, marshal: str, fault: str | None, all_faults: bool) -> None:
+    if clock not in CLOCK_MODES:
+        raise ValueError(f"unknown clock mode {clock!r}; valid: {', '.join(CLOCK_MODES)}")
+    if marshal not in PROFILES:
+        raise ValueError(f"unknown marshal profile {marshal!r}; valid: {', '.join(PROFILES)}")
+    if fault is not None and fault not in ALL_FAULTS:
+        raise ValueError(f"unknown fault {fault!r}; valid faults: {', '.join(ALL_FAULTS)}")
+    if fault is not None and all_faults:
+        raise ValueError("fault and all_faults contradict each other; pick one")
+
+
+def _served_job_ids(spec: Spec, extra_jobs: int, marshal: Profile, all_faults: bool) -> tuple[str, ...]:
+    """The fixture jobs (with the extra ones) and, under all_faults, the fault jobs: not the seeded ones."""
+    fixtures = with_extra_jobs(build_fixtures(spec), extra_jobs)
+    marshaler = Marshaler(spec, marshal)
+    return tuple(fixtures) + (tuple(fault_jobs(fixtures, job_name, marshaler.full)) if all_faults else ())
+
+
+@contextlib.contextmanager
+def serving_in_thread(
+    *,
+    fault: str | None = None,
+    all_faults: bool = False,
+    api_key: str = DEFAULT_API_KEY,
+    extra_jobs: int = 0,
+    marshal: Profile = DEFAULT_PROFILE,
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT,
+    startup_timeout: float = 30.0,
+    clock: ClockMode = "realtime",
+    clock_speed: float = 1.0,
+    seed_jobs: int = 0,
+) -> Iterator[RunningMock]:
+    """`running_mock`'s mock, served from a thread of this process on a free loopback port: the same app, store
+    and HTTP stack, without a process to start (its imports and spec load cost more than most tests). For a host
+    that does not need the mock apart: a load test or a test of the process itself wants `running_mock`."""
+    _check_options(clock, marshal, fault, all_faults)
+    if not api_key:
+        raise ValueError("api_key must not be empty (the mock always requires a bearer key)")
+    spec = served_spec()
+    job_ids = _served_job_ids(spec, extra_jobs, marshal, all_faults)
+    app = MockGateway(
+        spec,
+        api_key=api_key,
+        fault=ALL_FAULTS[fault] if fault else None,
+        all_faults=all_faults,
+        extra_jobs=extra_jobs,
+        marshal=marshal,
+        clock=Clock(clock, speed=clock_speed),
+        seed_jobs=seed_jobs,
+    )
+    sock = listen(DEFAULT_HOST, 0)
+    server = _uvicorn_server(app, header_timeout, own_process=False)
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            server.run(sockets=[sock])
+        except BaseException as exc:
+            failed.append(exc)
+
+    thread = threading.Thread(target=run, name="gateway-mock", daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + startup_timeout
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise MockStartError(f"the mock thread did not start listening: {failed[0] if failed else 'timeout'}")
+            time.sleep(0.005)
+        host, port = sock.getsockname()[:2]
+        url_host = f"[{host}]" if ":" in host else host
+        yield RunningMock(f"http://{url_host}:{port}", api_key, MOCK_ACCOUNT, job_ids, fault, os.getpid())
+    finally:
+        server.should_exit = True
+        thread.join(_STOP_TIMEOUT)
+        sock.close()
 
 
 def _await_ready(process: subprocess.Popen[str], timeout: float) -> str:
