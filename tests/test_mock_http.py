@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import http.client
 import json
+import logging
+import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -257,4 +259,19 @@ def test_extra_jobs_are_served_and_reported() -> None:
                 job_name("mock-account", job_id),
             )
     with pytest.raises(ValueError, match="extra jobs"), running_mock(extra_jobs=-1):
+        pass
+
+
+def test_the_threaded_mock_serves_like_the_process_and_leaves_nothing_running() -> None:
+    """`serving_in_thread` answers as the process does (same ids, same bodies), leaves the host's logging as it
+    was, and stops listening when its block ends."""
+    handlers = {name: list(logging.getLogger(name).handlers) for name in ("", "uvicorn", "uvicorn.error")}
+    path = job_path("mock-account", "sft-running")
+    with serving_in_thread(api_key="thread-key") as threaded, running_mock(api_key="thread-key") as process:
+        assert threaded.job_ids == process.job_ids and threaded.base_url != process.base_url
+        bodies = [raw_request(served, path) for served in (threaded, process)]
+        assert bodies[0][0] == bodies[1][0] == 200 and bodies[0][2] == bodies[1][2]
+        host, port = threaded.base_url.removeprefix("http://").rsplit(":", 1)
+    assert {name: list(logging.getLogger(name).handlers) for name in handlers} == handlers
+    with pytest.raises(OSError), socket.create_connection((host, int(port)), timeout=1):
         pass
