@@ -83,9 +83,11 @@ def main(argv: list[str] | None = None) -> int:
         # jobs are cleaned up and reported); a second one stops it at once.
         stop = _Stopper(state)
         previous = {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}
-        # hypothesis keeps its example database and caches in `.hypothesis/` of the working directory (this
-        # checkout, or site-packages for an install): a run leaves nothing behind unless the caller names a place.
-        storage = os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path(private) / "hypothesis"))
+        # hypothesis keeps its caches (Unicode tables: a second of CPU to rebuild) in `.hypothesis/` of the working
+        # directory, which is this checkout: they go to the environment's own folder instead, unless named.
+        named = "HYPOTHESIS_STORAGE_DIRECTORY" in os.environ
+        if not named:
+            os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(_hypothesis_storage(Path(private)))
         try:
             code = _pytest(argv, Path(private) / "contract.xml", state)
         except KeyboardInterrupt:  # a second signal, past pytest's own handling: the verdict, if any, stands
@@ -93,8 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             for number, handler in previous.items():
                 signal.signal(number, handler)
-            if storage.startswith(private):
-                del os.environ["HYPOTHESIS_STORAGE_DIRECTORY"]
+            if not named:
+                os.environ.pop("HYPOTHESIS_STORAGE_DIRECTORY", None)
         _place_junit(Path(private) / "contract.xml", settings.report_dir / "contract.xml", state.redactor)
     verdict = state.verdict
     if verdict is None:
@@ -102,6 +104,23 @@ def main(argv: list[str] | None = None) -> int:
     if not (settings.report_dir / "contract.json").exists():
         return _fail(settings.report_dir, verdict.reason, secrets)  # stopped before the plugin could report
     return verdict.exit_code
+
+
+def _hypothesis_storage(private: Path) -> Path:
+    """Where hypothesis may keep its caches: inside the virtualenv running the suite (removed with it, and the
+    Makefile's choice for the tests too), else the user's cache folder; a run's own temporary folder when neither
+    can be written. Never the working tree."""
+    home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    candidates = [Path(sys.prefix) / ".hypothesis"] if sys.prefix != sys.base_prefix else []
+    candidates.append(Path(home) / "fireworks-gateway-contract" / "hypothesis")
+    for folder in candidates:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            continue
+        if os.access(folder, os.W_OK):
+            return folder
+    return private / "hypothesis"
 
 
 class _Stopper:

@@ -37,9 +37,9 @@ def test_clean_mock_is_green_with_reports_together_whatever_the_cwd(tmp_path: Pa
 def test_a_mock_fault_turns_the_run_red(tmp_path: Path) -> None:
     """CONTRACT_MOCK_FAULT breaks the whole embedded mock: exit 1, and the fault's rule is named."""
     name = next(iter(FAULTS))
-    # A response fault: the job reads show it; the lifecycle checks (their own proof is the all-faults run) are
-    # left out to keep this run short.
-    run = run_suite(tmp_path, CONTRACT_MOCK_FAULT=name, MOCK_API_KEY=SECRET_KEY, PYTEST_ADDOPTS="-k 'not lifecycle'")
+    # A response fault: the job reads show it; the other checks (their own proof is the all-faults run) are left
+    # out to keep this run short.
+    run = run_suite(tmp_path, CONTRACT_MOCK_FAULT=name, MOCK_API_KEY=SECRET_KEY, PYTEST_ADDOPTS="-k test_job_contract")
     assert run.exit_code == 1, run.output[-3000:]
     assert (run.report["outcome"], run.failed_rules) == ("violations", [FAULTS[name].rule])
     assert f"[{FAULTS[name].rule}] violation" in run.output
@@ -59,3 +59,24 @@ def test_live_mode_names_missing_settings_without_traceback(
     for name in ("FIREWORKS_API_KEY", "FIREWORKS_ACCOUNT_ID", "CONTRACT_JOB_IDS"):
         assert name in err
     assert "Traceback" not in err
+
+
+def test_hypothesis_caches_go_to_the_environment_never_the_tree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a virtualenv, its own `.hypothesis`; outside one, the user's cache folder; neither writable, the run's
+    temporary folder. None of them is the working tree the suite runs from."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    venv, base = tmp_path / "venv", tmp_path / "base"
+    venv.mkdir()
+    monkeypatch.setattr(cli.sys, "prefix", str(venv))
+    monkeypatch.setattr(cli.sys, "base_prefix", str(base))
+    assert cli._hypothesis_storage(tmp_path / "private") == venv / ".hypothesis"
+    monkeypatch.setattr(cli.sys, "base_prefix", str(venv))
+    assert (
+        cli._hypothesis_storage(tmp_path / "private")
+        == tmp_path / "cache" / "fireworks-gateway-contract" / "hypothesis"
+    )
+    (tmp_path / "blocked").write_text("a file, not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "blocked"))
+    assert cli._hypothesis_storage(tmp_path / "private") == tmp_path / "private" / "hypothesis"
