@@ -36,7 +36,15 @@ def test_every_missed_target_is_named() -> None:
                 "meets_targets": False,
                 "ours_vs_raw": 1.3,
                 "sdk_vs_ours": 1.9,
-                "targets": {"ours_vs_raw_at_most": 1.15, "sdk_vs_ours_at_least": 1.5},
+                "targets": {
+                    "ours_vs_raw_at_most": 1.15,
+                    "sdk_vs_ours_at_least": 1.5,
+                    "page_parse_vs_json_loads_at_most": 2.0,
+                    "list_walk_ours_vs_raw_at_most": 1.5,
+                    "list_walk_sdk_vs_ours_at_least": 1.5,
+                },
+                "page_parse": {"page_parse_vs_json_loads": 1.7},
+                "list_walk": {"ours_vs_raw": 1.53, "sdk_vs_ours": 1.2},
             },
             "bench-generate.json": {"median_seconds": 3.4},
             "contract-vs-prism.json": {"money_caught": False},
@@ -46,6 +54,9 @@ def test_every_missed_target_is_named() -> None:
     assert missed[0] == "mock: mock list page of 50 vs Prism >= 5x"
     assert any("client per call vs raw httpx: 1.30x" in line for line in missed)
     assert not any("SDK per call" in line for line in missed)
+    assert "list walk vs raw httpx: 1.53x, target <= 1.5x" in missed
+    assert "SDK auto-pager vs our list: 1.20x, target >= 1.5x" in missed
+    assert not any("page of 200" in line for line in missed)
     assert any("make generate: 3.4 s" in line for line in missed)
     assert any("money" in line for line in missed)
     assert run_all._missed(_results()) == []
