@@ -32,10 +32,12 @@ from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
 from gateway_protocol.job_states import DELETION_STATES, is_terminal
+from gateway_protocol.proto_json import camel_case as camel
+from gateway_protocol.proto_json import snake_case as snake
 from gateway_protocol.resource_names import ResourceValueError
 
 from .exchange import NOT_JSON, Exchange
-from .operation_facts import ApiFacts, OperationFacts, camel, parse_order_by, snake
+from .operation_facts import ApiFacts, OperationFacts, parse_order_by
 from .rules import ADVISORIES, RULES, Rule, Violation, check_exchange
 
 __all__ = [

@@ -27,6 +27,7 @@ from typing import Any
 
 from gateway_protocol.job_states import UNSPECIFIED_STATE
 from gateway_protocol.operations import ApiModel, Operation
+from gateway_protocol.proto_json import camel_case as camel
 from gateway_protocol.resource_names import PathTemplate
 from gateway_protocol.spec_view import Spec, json_type
 from spec_tools.spec import load_spec
@@ -41,9 +42,7 @@ __all__ = [
     "RpcCode",
     "api_facts",
     "build_api_facts",
-    "camel",
     "parse_order_by",
-    "snake",
 ]
 
 # AIP-122: a resource's own name is its `name` field.
@@ -63,17 +62,6 @@ _DEPRECATED = re.compile(r"(?i)^\s*deprecated\b")
 # A URL signed for each read changes between two reads of the same job: never compared, never echoed.
 _SIGNED_URL = re.compile(r"(?i)\bsigned\s+url\b")
 _WORD = re.compile(r"[a-z]+|[A-Z][a-z]*|[0-9]+")
-
-
-def camel(proto_name: str) -> str:
-    """The JSON name of a proto field name (`create_time` -> `createTime`); camelCase names come back as they are."""
-    head, *rest = proto_name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
-def snake(json_name: str) -> str:
-    """The proto field name of a JSON name (`createTime` -> `create_time`)."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", json_name).lower()
 
 
 def _words(name: str) -> tuple[str, ...]:

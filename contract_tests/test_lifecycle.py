@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from gateway_protocol.job_states import UNSPECIFIED_STATE, is_terminal
+from gateway_protocol.proto_json import snake_case as snake
 
 from .lifecycle_driver import LifecycleSession
 from .lifecycle_rules import (
@@ -37,7 +38,7 @@ from .lifecycle_rules import (
     UnknownJob,
     instant,
 )
-from .operation_facts import ApiFacts, snake
+from .operation_facts import ApiFacts
 from .run import ContractRun
 from .writes import ID_PREFIX, LedgerFull
 

@@ -35,8 +35,9 @@ from contract_tests.lifecycle_rules import (
     check_observation,
     lifecycle_rule_by_id,
 )
-from contract_tests.operation_facts import OperationFacts, api_facts, build_api_facts, snake
+from contract_tests.operation_facts import OperationFacts, api_facts, build_api_facts
 from gateway_protocol.job_states import DELETION_STATES, UNSPECIFIED_STATE, is_terminal
+from gateway_protocol.proto_json import snake_case as snake
 from spec_tools.paths import REPO_ROOT
 
 FACTS = api_facts()

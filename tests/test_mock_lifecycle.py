@@ -11,6 +11,7 @@ import pytest
 from gateway_mock import lifecycle as lc
 from gateway_mock.clock import parse_timestamp
 from gateway_protocol.job_states import DELETION_STATES, TERMINAL_STATES
+from gateway_protocol.proto_json import snake_case
 from tests.helpers import job_name
 from tests.mock_inprocess import SPEC, InProcess, collection_path
 
@@ -145,7 +146,7 @@ def test_unknown_fields_are_discarded_and_proto_names_accepted(mock: InProcess) 
     dropped, and a field may be sent by its proto name (display_name)."""
     unknown = [name for name in ("region", "x") if name not in PROPERTIES]
     text = next(name for name, value in WRITABLE_SCALARS.items() if isinstance(value, str) and name != "dataset")
-    proto_name = "".join("_" + c.lower() if c.isupper() else c for c in text)
+    proto_name = snake_case(text)
     job = mock.create({"dataset": DATASET, proto_name: "by proto name", **dict.fromkeys(unknown, "US_IOWA_1")}).json()
     assert unknown and not set(unknown) & set(job)
     assert job[text] == "by proto name" and proto_name != text

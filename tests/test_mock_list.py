@@ -14,6 +14,7 @@ import pytest
 from gateway_mock.clock import parse_timestamp
 from gateway_mock.filtering import sort_value
 from gateway_protocol.job_states import DELETION_STATES
+from gateway_protocol.proto_json import camel_case, snake_case
 from tests.helpers import job_name
 from tests.mock_inprocess import ITEMS, SPEC, InProcess, collection_path
 
@@ -36,10 +37,6 @@ def _nested() -> tuple[str, tuple[str, ...]]:
     name, schema = max((item for item in PROPERTIES.items() if _subfields(item[1])), key=rank)
     subs = sorted(_subfields(schema), key=lambda item: item[1].get("type") != "integer")
     return name, tuple(sub for sub, sub_schema in subs if sub_schema.get("type") in SCALARS)
-
-
-def _snake(path: str) -> str:
-    return "".join("_" + c.lower() if c.isupper() else c for c in path)
 
 
 SCALARS = ("string", "integer", "number", "boolean")
@@ -156,7 +153,7 @@ def _value(job: dict[str, Any], path: str) -> Any:
         "create_time",
         f"{TEXT},createTime desc",
         f"{NESTED}.{NESTED_SCALARS[0]} desc",
-        _snake(f"{NESTED}.{NESTED_SCALARS[-1]}"),
+        ".".join(map(snake_case, (NESTED, NESTED_SCALARS[-1]))),
     ],
 )
 def test_order_by_follows_the_fields_asked_and_ties_break_by_name(
@@ -168,7 +165,7 @@ def test_order_by_follows_the_fields_asked_and_ties_break_by_name(
     fields = []
     for part in order_by.split(","):
         path, _, direction = part.strip().partition(" ")
-        camel = ".".join("".join(w.title() if i else w for i, w in enumerate(p.split("_"))) for p in path.split("."))
+        camel = ".".join(map(camel_case, path.split(".")))
         schema: Any = {"properties": PROPERTIES}
         for piece in camel.split("."):
             schema = SPEC.resolve(schema["properties"][piece])

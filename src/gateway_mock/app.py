@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl
 
 from gateway_protocol.job_states import TERMINAL_STATES
 from gateway_protocol.operations import Operation
+from gateway_protocol.proto_json import snake_case
 from gateway_protocol.spec_view import Spec
 
 from . import lifecycle as lc
@@ -32,7 +33,7 @@ from .faults import LIFECYCLE_FAULTS, ErrorStyle, Fault, build_faults, fault_acc
 from .filtering import Filter, FilterError, Ordering, Querying
 from .fixtures import build_fixtures, with_extra_jobs
 from .fixtures import seed_jobs as make_seed_jobs
-from .job_model import InputError, JobModel, snake_case
+from .job_model import InputError, JobModel
 from .marshal import DEFAULT_PROFILE, Marshaler, Profile
 from .page_tokens import PageTokenError, PageTokens
 from .read_mask import ReadMask, ReadMaskError

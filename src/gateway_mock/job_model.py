@@ -13,12 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from gateway_protocol.proto_json import snake_case
 from gateway_protocol.resource_names import PathTemplate
 from gateway_protocol.spec_view import Spec, json_type
 
 from .clock import parse_timestamp
 
-__all__ = ["FieldPathError", "InputError", "JobModel", "snake_case"]
+__all__ = ["FieldPathError", "InputError", "JobModel"]
 
 _INT32 = (-(2**31), 2**31 - 1)
 _INT64 = (-(2**63), 2**63 - 1)
@@ -35,11 +36,6 @@ class InputError(ValueError):
 
 class FieldPathError(ValueError):
     """A field path (in a filter or orderBy) that names no field of the job."""
-
-
-def snake_case(name: str) -> str:
-    """The proto name of a JSON (camelCase) name: createTime -> create_time."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
 
 
 def _quote(value: object) -> str:
