@@ -14,22 +14,34 @@ from typing import Any
 from .errors import MissingFieldError, ResponseContractError
 from .protocol.proto_json import MESSAGE, NULL_MEANS_UNSET, TIMESTAMP, float_value, integer_value
 
-__all__ = ["checked"]
+__all__ = ["checked", "exact_types"]
 
 # The generated models' field kinds whose JSON null means "unset" (protocol.proto_json says which kinds those are).
 _NULLABLE = frozenset(
     kind for kind, proto_kind in (("object", MESSAGE), ("datetime", TIMESTAMP)) if proto_kind in NULL_MEANS_UNSET
 )
+
+
+class _Never:
+    """The exact type of no JSON value: a timestamp is always parsed in _check."""
+
+
 _EXACT: dict[str, type] = {
     "str": str,
     "enum": str,
-    "datetime": type(None),  # never the exact type of a present value: timestamps are always parsed in _check
+    "datetime": _Never,
     "int": int,
     "float": float,
     "bool": bool,
     "object": dict,
     "array": list,
 }
+
+
+def exact_types(kinds: Mapping[str, str]) -> dict[str, type]:
+    """For a model's field kinds (JSON name -> kind), the JSON name -> the one Python type a value of that kind
+    needs no conversion or check for; fields of kinds not checked are left out. Built once per model, at import."""
+    return {name: _EXACT[kind] for name, kind in kinds.items() if kind in _EXACT}
 
 
 def _wrong(model: str, name: str, kind: str, value: Any) -> ResponseContractError:
@@ -87,21 +99,23 @@ def checked(
     kinds: Mapping[str, str],
     required: Collection[str],
     read_mask: Collection[str] | None = None,
+    exact: Mapping[str, type] | None = None,
 ) -> dict[str, Any]:
     """A copy of `src` with scalars converted as proto3 JSON defines them; raises on a type the spec rules out.
 
-    `kinds` maps JSON names to str, int, float, bool, enum, datetime, object, array (others are not checked).
-    A required field left out by a read mask (absent from `read_mask`, when given) comes back as the UNSET
-    sentinel instead of raising.
+    `kinds` maps JSON names to str, int, float, bool, enum, datetime, object, array (others are not checked);
+    `exact` is `exact_types(kinds)`, which a generated model builds once. A required field left out by a read mask
+    (absent from `read_mask`, when given) comes back as the UNSET sentinel instead of raising.
     """
     if not isinstance(src, Mapping):
         raise ResponseContractError(f"{model}: expected an object, got {type(src).__name__}")
+    if exact is None:
+        exact = exact_types(kinds)
     d = dict(src)
     nulls = None
     for name, value in d.items():
-        kind = kinds.get(name)
-        expected = _EXACT.get(kind) if kind is not None else None
-        if expected is None or (type(value) is expected and value is not None):  # common case (bool is not int)
+        expected = exact.get(name)
+        if expected is None or type(value) is expected:  # the common case, one lookup (bool is not int)
             continue  # (a field newer than the spec, or of a kind not checked, is kept as it is)
         if value is None:
             nulls = [*(nulls or ()), name]

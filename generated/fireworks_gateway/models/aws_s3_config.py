@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lib.fields import checked as _checked
+from .._lib.fields import exact_types as _exact_types
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AwsS3Config")
@@ -14,6 +15,9 @@ _FIELD_KINDS: dict[str, str] = {
     "credentialsSecret": "str",
     "iamRoleArn": "str",
 }
+_FIELD_TYPES: dict[str, type] = _exact_types(
+    _FIELD_KINDS
+)  # what needs no check, one lookup per field
 _FIELD_NAMES: dict[str, str] = {
     "credentialsSecret": "credentials_secret",
     "iamRoleArn": "iam_role_arn",
@@ -62,7 +66,7 @@ class AwsS3Config:
 
         read_mask: the top-level JSON names a read mask covered; required fields outside it are then UNSET.
         """
-        d = _checked("AwsS3Config", src_dict, _FIELD_KINDS, (), read_mask)
+        d = _checked("AwsS3Config", src_dict, _FIELD_KINDS, (), read_mask, _FIELD_TYPES)
         credentials_secret = d.pop("credentialsSecret", UNSET)
 
         iam_role_arn = d.pop("iamRoleArn", UNSET)

@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lib.fields import checked as _checked
+from .._lib.fields import exact_types as _exact_types
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AzureBlobStorageConfig")
@@ -15,6 +16,9 @@ _FIELD_KINDS: dict[str, str] = {
     "managedIdentityClientId": "str",
     "tenantId": "str",
 }
+_FIELD_TYPES: dict[str, type] = _exact_types(
+    _FIELD_KINDS
+)  # what needs no check, one lookup per field
 _FIELD_NAMES: dict[str, str] = {
     "credentialsSecret": "credentials_secret",
     "managedIdentityClientId": "managed_identity_client_id",
@@ -76,7 +80,14 @@ class AzureBlobStorageConfig:
 
         read_mask: the top-level JSON names a read mask covered; required fields outside it are then UNSET.
         """
-        d = _checked("AzureBlobStorageConfig", src_dict, _FIELD_KINDS, (), read_mask)
+        d = _checked(
+            "AzureBlobStorageConfig",
+            src_dict,
+            _FIELD_KINDS,
+            (),
+            read_mask,
+            _FIELD_TYPES,
+        )
         credentials_secret = d.pop("credentialsSecret", UNSET)
 
         managed_identity_client_id = d.pop("managedIdentityClientId", UNSET)

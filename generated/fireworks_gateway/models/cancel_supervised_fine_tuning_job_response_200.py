@@ -7,10 +7,14 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lib.fields import checked as _checked
+from .._lib.fields import exact_types as _exact_types
 from ..types import UNSET
 
 T = TypeVar("T", bound="CancelSupervisedFineTuningJobResponse200")
 _FIELD_KINDS: dict[str, str] = {}
+_FIELD_TYPES: dict[str, type] = _exact_types(
+    _FIELD_KINDS
+)  # what needs no check, one lookup per field
 _FIELD_NAMES: dict[str, str] = {}  # for _lib.bulk
 
 
@@ -44,6 +48,7 @@ class CancelSupervisedFineTuningJobResponse200:
             _FIELD_KINDS,
             (),
             read_mask,
+            _FIELD_TYPES,
         )
         cancel_supervised_fine_tuning_job_response_200 = cls()
 

@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lib.fields import checked as _checked
+from .._lib.fields import exact_types as _exact_types
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -17,6 +18,9 @@ T = TypeVar("T", bound="EstimateSupervisedFineTuningJobCostResponse")
 _FIELD_KINDS: dict[str, str] = {
     "estimatedCost": "object",
 }
+_FIELD_TYPES: dict[str, type] = _exact_types(
+    _FIELD_KINDS
+)  # what needs no check, one lookup per field
 _FIELD_NAMES: dict[str, str] = {
     "estimatedCost": "estimated_cost",
 }  # for _lib.bulk
@@ -64,6 +68,7 @@ class EstimateSupervisedFineTuningJobCostResponse:
             _FIELD_KINDS,
             (),
             read_mask,
+            _FIELD_TYPES,
         )
         _estimated_cost = d.pop("estimatedCost", UNSET)
         estimated_cost: Money | Unset

@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lib.fields import checked as _checked
+from .._lib.fields import exact_types as _exact_types
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="JobProgress")
@@ -22,6 +23,9 @@ _FIELD_KINDS: dict[str, str] = {
     "outputTokens": "int",
     "cachedInputTokenCount": "int",
 }
+_FIELD_TYPES: dict[str, type] = _exact_types(
+    _FIELD_KINDS
+)  # what needs no check, one lookup per field
 _FIELD_NAMES: dict[str, str] = {
     "percent": "percent",
     "epoch": "epoch",
@@ -129,7 +133,7 @@ class JobProgress:
 
         read_mask: the top-level JSON names a read mask covered; required fields outside it are then UNSET.
         """
-        d = _checked("JobProgress", src_dict, _FIELD_KINDS, (), read_mask)
+        d = _checked("JobProgress", src_dict, _FIELD_KINDS, (), read_mask, _FIELD_TYPES)
         percent = d.pop("percent", UNSET)
 
         epoch = d.pop("epoch", UNSET)

@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lib.fields import checked as _checked
+from .._lib.fields import exact_types as _exact_types
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -19,6 +20,9 @@ _FIELD_KINDS: dict[str, str] = {
     "nextPageToken": "str",
     "totalSize": "int",
 }
+_FIELD_TYPES: dict[str, type] = _exact_types(
+    _FIELD_KINDS
+)  # what needs no check, one lookup per field
 _FIELD_NAMES: dict[str, str] = {
     "supervisedFineTuningJobs": "supervised_fine_tuning_jobs",
     "nextPageToken": "next_page_token",
@@ -88,6 +92,7 @@ class ListSupervisedFineTuningJobsResponse:
             _FIELD_KINDS,
             (),
             read_mask,
+            _FIELD_TYPES,
         )
         _supervised_fine_tuning_jobs = d.pop("supervisedFineTuningJobs", UNSET)
         supervised_fine_tuning_jobs: list[SupervisedFineTuningJob] | Unset = UNSET

@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lib.fields import checked as _checked
+from .._lib.fields import exact_types as _exact_types
 from .._lib.money import MoneyMixin
 from ..types import UNSET, Unset
 
@@ -16,6 +17,9 @@ _FIELD_KINDS: dict[str, str] = {
     "units": "str",
     "nanos": "int",
 }
+_FIELD_TYPES: dict[str, type] = _exact_types(
+    _FIELD_KINDS
+)  # what needs no check, one lookup per field
 _FIELD_NAMES: dict[str, str] = {
     "currencyCode": "currency_code",
     "units": "units",
@@ -76,7 +80,7 @@ class Money(MoneyMixin):
 
         read_mask: the top-level JSON names a read mask covered; required fields outside it are then UNSET.
         """
-        d = _checked("Money", src_dict, _FIELD_KINDS, (), read_mask)
+        d = _checked("Money", src_dict, _FIELD_KINDS, (), read_mask, _FIELD_TYPES)
         currency_code = d.pop("currencyCode", UNSET)
 
         units = d.pop("units", UNSET)

@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lib.fields import checked as _checked
+from .._lib.fields import exact_types as _exact_types
 from ..models.job_state import JobState
 from ..models.purpose import Purpose
 from ..types import UNSET, Unset
@@ -62,6 +63,9 @@ _FIELD_KINDS: dict[str, str] = {
     "optimizerWeightDecay": "float",
     "purpose": "enum",
 }
+_FIELD_TYPES: dict[str, type] = _exact_types(
+    _FIELD_KINDS
+)  # what needs no check, one lookup per field
 _FIELD_NAMES: dict[str, str] = {
     "name": "name",
     "displayName": "display_name",
@@ -399,7 +403,12 @@ class PartialSupervisedFineTuningJob:
         read_mask: the top-level JSON names a read mask covered; required fields outside it are then UNSET.
         """
         d = _checked(
-            "PartialSupervisedFineTuningJob", src_dict, _FIELD_KINDS, (), read_mask
+            "PartialSupervisedFineTuningJob",
+            src_dict,
+            _FIELD_KINDS,
+            (),
+            read_mask,
+            _FIELD_TYPES,
         )
         name = d.pop("name", UNSET)
 

@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lib.fields import checked as _checked
+from .._lib.fields import exact_types as _exact_types
 from ..models.code import Code
 from ..types import UNSET, Unset
 
@@ -15,6 +16,9 @@ _FIELD_KINDS: dict[str, str] = {
     "code": "enum",
     "message": "str",
 }
+_FIELD_TYPES: dict[str, type] = _exact_types(
+    _FIELD_KINDS
+)  # what needs no check, one lookup per field
 _FIELD_NAMES: dict[str, str] = {
     "code": "code",
     "message": "message",
@@ -182,7 +186,7 @@ class Status:
 
         read_mask: the top-level JSON names a read mask covered; required fields outside it are then UNSET.
         """
-        d = _checked("Status", src_dict, _FIELD_KINDS, (), read_mask)
+        d = _checked("Status", src_dict, _FIELD_KINDS, (), read_mask, _FIELD_TYPES)
         _code = d.pop("code", UNSET)
         code: Code | Unset
         if isinstance(_code, Unset):

@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._lib.fields import checked as _checked
+from .._lib.fields import exact_types as _exact_types
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WandbConfig")
@@ -18,6 +19,9 @@ _FIELD_KINDS: dict[str, str] = {
     "runId": "str",
     "url": "str",
 }
+_FIELD_TYPES: dict[str, type] = _exact_types(
+    _FIELD_KINDS
+)  # what needs no check, one lookup per field
 _FIELD_NAMES: dict[str, str] = {
     "enabled": "enabled",
     "apiKey": "api_key",
@@ -94,7 +98,7 @@ class WandbConfig:
 
         read_mask: the top-level JSON names a read mask covered; required fields outside it are then UNSET.
         """
-        d = _checked("WandbConfig", src_dict, _FIELD_KINDS, (), read_mask)
+        d = _checked("WandbConfig", src_dict, _FIELD_KINDS, (), read_mask, _FIELD_TYPES)
         enabled = d.pop("enabled", UNSET)
 
         api_key = d.pop("apiKey", UNSET)
