@@ -139,6 +139,38 @@ def test_misspelled_config_key_is_an_error_not_ignored(project_copy: Path) -> No
 
 
 @pytest.mark.parametrize(
+    ("hook", "message"),
+    [
+        ("no-such-formatter --fix .", "no-such-formatter is not installed"),
+        ("ruff check . --isolated --no-cache --select=E999 --output-format=concise --unknown-flag", "exit 2"),
+    ],
+    ids=["missing tool", "failing hook"],
+)
+def test_a_post_hook_that_cannot_run_or_fails_is_an_error_and_generated_stays(
+    project_copy: Path, hook: str, message: str
+) -> None:
+    """The generator runs in this process and its post hooks as processes of their own, with no shell: a hook whose
+    tool is missing, or that fails, stops generation with the hook named, and generated/ is left as it was."""
+    config = project_copy / "openapi" / "generator.yaml"
+    config.write_text(config.read_text().replace('  - "touch py.typed"', f'  - "touch py.typed"\n  - "{hook}"'))
+    before = (project_copy / "generated" / paths.PACKAGE_NAME / "models" / "money.py").read_bytes()
+    with pytest.raises(GenerationError, match="post hook") as raised:
+        _generate(project_copy)
+    assert message in str(raised.value)
+    assert (project_copy / "generated" / paths.PACKAGE_NAME / "models" / "money.py").read_bytes() == before
+
+
+def test_a_generator_warning_is_an_error_naming_what_it_left_out(project_copy: Path) -> None:
+    """Strict generation: an operation the generator would leave out (here a parameter whose schema names no schema) stops
+    the run with the generator's own words, instead of a client quietly missing a method."""
+    document = parse_spec_text((project_copy / "openapi" / "gateway.yaml").read_text())
+    operation = next(iter(next(iter(document["paths"].values())).values()))
+    operation.setdefault("parameters", []).append({"name": "odd", "in": "query", "schema": {"$ref": "#/components/schemas/Nowhere"}})
+    with pytest.raises(GenerationError, match="will not be generated"):
+        _generate(project_copy, document)
+
+
+@pytest.mark.parametrize(
     ("edit", "message"),
     [
         ("class_overrides:\n  TypeMoney: {class_name: Cash}\n", "class_overrides"),

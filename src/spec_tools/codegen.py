@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import filecmp
 import functools
+import io
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -162,24 +165,41 @@ class GeneratedPackage:
 
 
 def _run_generator(out_dir: Path, spec: Path, config: Path, templates: Path, strict: bool) -> tuple[str, ...]:
-    bin_dir = Path(sys.executable).parent
-    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
-    command = [
-        str(bin_dir / "openapi-python-client"),
-        "generate",
-        "--path", str(spec),
-        "--config", str(config),
-        "--custom-template-path", str(templates),
-        "--meta", "none",
-        "--output-path", str(out_dir),
-    ]  # fmt: skip
-    if strict:
-        command.append("--fail-on-warning")
-    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    output = (result.stdout + result.stderr).strip()
+    """The pinned generator, in this process (its command line would start a Python and import it again: half of a
+    generation's time). Its post hooks run here too, each as its own process without a shell, the virtualenv's
+    tools first on the path. Strict refuses any warning; otherwise the warnings (headers) come back."""
+    from openapi_python_client import generate as run_generator
+    from openapi_python_client.config import Config, ConfigFile, MetaType
+    from openapi_python_client.parser.errors import ErrorLevel
+
+    try:
+        config_file = ConfigFile.load_from_path(path=config)
+    except Exception as exc:  # the generator's own reading of its config; any fault there is a config fault
+        raise GenerationError(f"{config}: the generator cannot read it ({type(exc).__name__})") from None
+    settings = Config.from_sources(config_file, MetaType.NONE, spec, "utf-8", False, output_path=out_dir)
+    hooks, settings.post_hooks = settings.post_hooks, []
+    with contextlib.redirect_stdout(io.StringIO()):  # "Generating <dir>"
+        errors = run_generator(config=settings, custom_template_path=templates.resolve())
+    failed = [error for error in errors if error.level == ErrorLevel.ERROR or strict]
+    if failed:
+        described = "\n".join(f"{error.header}: {error.detail}" if error.detail else error.header for error in failed)
+        raise GenerationError(f"openapi-python-client failed:\n{described}")
+    for hook in hooks:
+        _run_post_hook(hook, out_dir)
+    return tuple(error.header for error in errors)
+
+
+def _run_post_hook(hook: str, package_dir: Path) -> None:
+    """One of the config's post hooks (`ruff format .`), as the generator would run it but with no shell."""
+    bin_dir = str(Path(sys.executable).parent)
+    argv = shlex.split(hook)
+    found = shutil.which(argv[0], path=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}") if argv else None
+    if found is None:
+        raise GenerationError(f"post hook {hook!r}: {argv[0] if argv else 'nothing'} is not installed")
+    result = subprocess.run([found, *argv[1:]], cwd=package_dir, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise GenerationError(f"openapi-python-client failed (exit {result.returncode}):\n{output}")
-    return tuple(line.strip() for line in output.splitlines() if line.startswith("WARNING"))
+        output = (result.stderr or result.stdout).strip()
+        raise GenerationError(f"post hook {hook!r} failed (exit {result.returncode}):\n{output}")
 
 
 def build_package(workdir: Path, spec: Path, config: Path, templates: Path, *, strict: bool = True) -> GeneratedPackage:

@@ -8,6 +8,7 @@ from typing import Any
 
 from gateway_protocol.spec_view import Spec, json_type
 
+from .parse_cache import cached_parse
 from .paths import SPEC_PATH
 from .safe_yaml import load_bounded_yaml
 
@@ -15,7 +16,12 @@ __all__ = ["Spec", "json_type", "load_spec", "parse_spec_text"]
 
 
 def parse_spec_text(text: str) -> dict[str, Any]:
-    """Parse YAML (or JSON, a YAML subset) into a mapping; raise ValueError with the location or the bound broken."""
+    """Parse YAML (or JSON, a YAML subset) into a mapping; raise ValueError with the location or the bound broken.
+    A whole spec parsed before, in any process of this virtualenv, is read back from `spec_tools.parse_cache`."""
+    return cached_parse(text, _parse)
+
+
+def _parse(text: str) -> dict[str, Any]:
     document = load_bounded_yaml(text)  # size, alias expansion and nesting bounded; safe tags only
     if not isinstance(document, dict):
         raise ValueError(f"not an OpenAPI document: the top level is a {type(document).__name__}, not a mapping")
