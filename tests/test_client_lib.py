@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+import gc
 import logging
 import math
+import pickle
 
+import attrs
 import httpx
 import pytest
 from fireworks_gateway import AuthenticatedClient
@@ -14,6 +18,8 @@ from fireworks_gateway._lib.retry import RETRY_EXTENSION, RETRYABLE_STATUSES, Re
 from fireworks_gateway.api.gateway import gateway_get_supervised_fine_tuning_job as get_job
 from fireworks_gateway.types import UNSET
 
+from spec_tools.spec import load_spec
+from tests.client_spec_bodies import model_class
 from tests.helpers import job_path
 
 
@@ -173,3 +179,28 @@ def test_credentials_never_follow_a_redirect_to_another_origin() -> None:
     )
     assert client.get_httpx_client().get("/job").status_code == 200
     assert seen == {"gateway.test": "Bearer redirect-token-1", "elsewhere.test": None}
+
+
+def test_additional_properties_are_a_dict_made_on_first_use() -> None:
+    """A model's additional_properties is not allocated per object (a page of jobs would carry a dict per model),
+    yet reads, writes, compares, copies and pickles as the plain dict field it was."""
+    job_class = model_class(load_spec().job_schema_name())
+    required = {field.name: "x" for field in attrs.fields(job_class) if field.init and field.default is attrs.NOTHING}
+    gc.disable()
+    try:
+        before = gc.get_count()[0]
+        jobs = [job_class(**required) for _ in range(100)]
+        assert gc.get_count()[0] - before <= 101  # the models (and the list), no dict each
+    finally:
+        gc.enable()
+    fresh, used = jobs[0], jobs[1]
+    assert repr(fresh).endswith("additional_properties={})") and fresh == used
+    used["later"] = 1
+    assert used.additional_properties == {"later": 1} and "later" in used and fresh != used
+    assert used.to_dict()["later"] == 1 and "later" not in fresh.to_dict()
+    assert pickle.loads(pickle.dumps(used)).additional_properties == {"later": 1}
+    assert copy.deepcopy(used).additional_properties == {"later": 1} and copy.copy(fresh) == fresh
+    used.additional_properties = {"other": 2}
+    assert used.additional_keys == ["other"] and attrs.asdict(used)["additional_properties"] == {"other": 2}
+    del used["other"]
+    assert used == fresh
