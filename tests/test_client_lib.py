@@ -204,3 +204,18 @@ def test_additional_properties_are_a_dict_made_on_first_use() -> None:
     assert used.additional_keys == ["other"] and attrs.asdict(used)["additional_properties"] == {"other": 2}
     del used["other"]
     assert used == fresh
+
+
+@pytest.mark.parametrize("base", ["http://127.0.0.1:8080", "https://gw.example/sub/path/", "https://u:p@gw.example/v"])
+@pytest.mark.parametrize("path", ["/v1/accounts/a/jobs/x%2Fy:cancel", "v1/accounts/a%20b/jobs", "/"])
+def test_the_kept_request_url_is_the_one_httpx_makes(base: str, path: str) -> None:
+    """The facade keeps the URL of a request path (_merged_url): it equals httpx's own merge, and is kept per base
+    URL, so that two clients never share one."""
+    from fireworks_gateway._lib.facade import _merged_url
+
+    with httpx.Client(base_url=base) as client:
+        expected = client.build_request("GET", path).url
+        kept = _merged_url(client.base_url, path)
+        assert (str(kept), kept.raw_path, kept.userinfo) == (str(expected), expected.raw_path, expected.userinfo)
+    with httpx.Client(base_url="https://other.example/") as other:
+        assert _merged_url(other.base_url, path).host == "other.example"
