@@ -198,12 +198,15 @@ def _merged_url(base: httpx.URL, path: str) -> httpx.URL:
     return base.copy_with(raw_path=base.raw_path + relative.raw_path.lstrip(b"/"))
 
 
-def _handed_out(items: list[T]) -> Iterator[T]:
-    """Each item, no longer held once handed out: a caller that keeps none frees each job as it goes, so that the
-    garbage collector does not carry whole pages into its older generations on a long walk."""
-    items.reverse()
-    while items:
-        yield items.pop()
+def _handed_out(pages: Iterator[Page[T]]) -> Iterator[T]:
+    """Each item of each page, no longer held once handed out: a caller that keeps none frees each job as it goes,
+    so that the garbage collector does not carry whole pages into its older generations on a long walk."""
+    for page in pages:
+        items = page.jobs
+        items.reverse()
+        pop = items.pop
+        while items:
+            yield pop()
 
 
 def _retried(error: ConflictError) -> bool:
@@ -289,7 +292,7 @@ class Resource(_Base):
 
     def _items(self, operation: Operation[Page[T]], account_id: str | None, query: Mapping[str, object]) -> Iterator[T]:
         pages = self._pages(operation, account_id, query)
-        return (item for page in pages for item in _handed_out(page.jobs))
+        return _handed_out(pages)  # one generator per walk, not one per page and one over them
 
     def _create(
         self,
@@ -397,8 +400,10 @@ class AsyncResource(_Base):
 
         async def items() -> AsyncIterator[T]:
             async for page in pages:
-                for item in _handed_out(page.jobs):
-                    yield item
+                items = page.jobs
+                items.reverse()  # handed out as in the sync twin's _handed_out, no longer held once yielded
+                while items:
+                    yield items.pop()
 
         return items()
 
