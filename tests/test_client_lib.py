@@ -219,3 +219,16 @@ def test_the_kept_request_url_is_the_one_httpx_makes(base: str, path: str) -> No
         assert (str(kept), kept.raw_path, kept.userinfo) == (str(expected), expected.raw_path, expected.userinfo)
     with httpx.Client(base_url="https://other.example/") as other:
         assert _merged_url(other.base_url, path).host == "other.example"
+    kept_bases = [kept_base for kept_base, kept_path in _kept_keys() if kept_path == path]
+    assert kept_bases and all(not kept_base.userinfo for kept_base in kept_bases)  # a password is never kept
+
+
+def _kept_keys() -> list[tuple[httpx.URL, str]]:
+    """What the facade's URL cache holds, read from the references the GC sees (lru_cache keeps no key list)."""
+    from fireworks_gateway._lib.facade import _kept_url
+
+    keys = []
+    for referent in gc.get_referents(_kept_url):
+        if isinstance(referent, dict):
+            keys += [key for key in referent if isinstance(key, tuple)]
+    return keys

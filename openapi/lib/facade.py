@@ -184,18 +184,26 @@ class Operation(Generic[M]):
         return body
 
 
-@functools.lru_cache(maxsize=256)
-def _merged_url(base: httpx.URL, path: str) -> httpx.URL:
-    """The URL httpx makes of a request `path` on a client's `base` URL (as `httpx.Client._merge_url` does: the
-    base's path, then the path without its leading '/'), kept for the next request to the same path.
-
-    httpx parses the path and then the merged URL on every request (some 30 us, a tenth of a keep-alive GET over
-    loopback); a job read again (a wait polling it, the list's next page) is the same URL. httpx URLs are immutable.
-    """
+def _merge(base: httpx.URL, path: str) -> httpx.URL:
+    """The URL httpx makes of a request `path` on a client's `base` URL (`httpx.Client._merge_url`: the base's
+    path, then the path without its leading '/')."""
     relative = httpx.URL(path)
     if not relative.is_relative_url:
         return relative
     return base.copy_with(raw_path=base.raw_path + relative.raw_path.lstrip(b"/"))
+
+
+_kept_url = functools.lru_cache(maxsize=256)(_merge)
+
+
+def _merged_url(base: httpx.URL, path: str) -> httpx.URL:
+    """`_merge`, kept for the next request to the same path (256 kept, process-wide; httpx URLs are immutable).
+
+    httpx parses the path and then the merged URL on every request (some 30 us, a tenth of a keep-alive GET over
+    loopback); a job read again (a wait polling it, the list's next page) is the same URL. A base URL carrying
+    credentials is never kept: its password must not outlive the client in a cache.
+    """
+    return _merge(base, path) if base.userinfo else _kept_url(base, path)
 
 
 def _handed_out(pages: Iterator[Page[T]]) -> Iterator[T]:
