@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import typing
+import weakref
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
 from typing import Any
 
@@ -153,6 +154,22 @@ def test_list_fetches_each_page_only_when_reached() -> None:
     for _ in range(3):
         next(jobs)
     assert len(gateway.requests) == 2
+
+
+def test_list_holds_no_job_once_handed_out() -> None:
+    """A walk frees each job the caller drops while the rest of its page is still to come (both twins)."""
+    gateway = FakeGateway()
+    gateway.seed(5)
+    sync_jobs = Twin(gateway, False).client.jobs.list(page_size=3)
+    first = weakref.ref(next(sync_jobs))
+    assert first() is None and next(sync_jobs) is not None
+
+    async def scenario() -> None:
+        async_jobs: AsyncIterator[Any] = Twin(gateway, True).client.async_jobs.list(page_size=3)
+        first = weakref.ref(await anext(async_jobs))
+        assert first() is None and await anext(async_jobs) is not None
+
+    asyncio.run(scenario())
 
 
 def test_async_list_fetches_each_page_only_when_reached() -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+import gc
 import logging
 import math
+import pickle
 
+import attrs
 import httpx
 import pytest
 from fireworks_gateway import AuthenticatedClient
@@ -14,6 +18,8 @@ from fireworks_gateway._lib.retry import RETRY_EXTENSION, RETRYABLE_STATUSES, Re
 from fireworks_gateway.api.gateway import gateway_get_supervised_fine_tuning_job as get_job
 from fireworks_gateway.types import UNSET
 
+from spec_tools.spec import load_spec
+from tests.client_spec_bodies import model_class
 from tests.helpers import job_path
 
 
@@ -173,3 +179,56 @@ def test_credentials_never_follow_a_redirect_to_another_origin() -> None:
     )
     assert client.get_httpx_client().get("/job").status_code == 200
     assert seen == {"gateway.test": "Bearer redirect-token-1", "elsewhere.test": None}
+
+
+def test_additional_properties_are_a_dict_made_on_first_use() -> None:
+    """A model's additional_properties is not allocated per object (a page of jobs would carry a dict per model),
+    yet reads, writes, compares, copies and pickles as the plain dict field it was."""
+    job_class = model_class(load_spec().job_schema_name())
+    required = {field.name: "x" for field in attrs.fields(job_class) if field.init and field.default is attrs.NOTHING}
+    gc.disable()
+    try:
+        before = gc.get_count()[0]
+        jobs = [job_class(**required) for _ in range(100)]
+        assert gc.get_count()[0] - before <= 101  # the models (and the list), no dict each
+    finally:
+        gc.enable()
+    fresh, used = jobs[0], jobs[1]
+    assert repr(fresh).endswith("additional_properties={})") and fresh == used
+    used["later"] = 1
+    assert used.additional_properties == {"later": 1} and "later" in used and fresh != used
+    assert used.to_dict()["later"] == 1 and "later" not in fresh.to_dict()
+    assert pickle.loads(pickle.dumps(used)).additional_properties == {"later": 1}
+    assert copy.deepcopy(used).additional_properties == {"later": 1} and copy.copy(fresh) == fresh
+    used.additional_properties = {"other": 2}
+    assert used.additional_keys == ["other"] and attrs.asdict(used)["additional_properties"] == {"other": 2}
+    del used["other"]
+    assert used == fresh
+
+
+@pytest.mark.parametrize("base", ["http://127.0.0.1:8080", "https://gw.example/sub/path/", "https://u:p@gw.example/v"])
+@pytest.mark.parametrize("path", ["/v1/accounts/a/jobs/x%2Fy:cancel", "v1/accounts/a%20b/jobs", "/"])
+def test_the_kept_request_url_is_the_one_httpx_makes(base: str, path: str) -> None:
+    """The facade keeps the URL of a request path (_merged_url): it equals httpx's own merge, and is kept per base
+    URL, so that two clients never share one."""
+    from fireworks_gateway._lib.facade import _merged_url
+
+    with httpx.Client(base_url=base) as client:
+        expected = client.build_request("GET", path).url
+        kept = _merged_url(client.base_url, path)
+        assert (str(kept), kept.raw_path, kept.userinfo) == (str(expected), expected.raw_path, expected.userinfo)
+    with httpx.Client(base_url="https://other.example/") as other:
+        assert _merged_url(other.base_url, path).host == "other.example"
+    kept_bases = [kept_base for kept_base, kept_path in _kept_keys() if kept_path == path]
+    assert kept_bases and all(not kept_base.userinfo for kept_base in kept_bases)  # a password is never kept
+
+
+def _kept_keys() -> list[tuple[httpx.URL, str]]:
+    """What the facade's URL cache holds, read from the references the GC sees (lru_cache keeps no key list)."""
+    from fireworks_gateway._lib.facade import _kept_url
+
+    keys = []
+    for referent in gc.get_referents(_kept_url):
+        if isinstance(referent, dict):
+            keys += [key for key in referent if isinstance(key, tuple)]
+    return keys

@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from .._lib.fields import checked as _checked
 from .._lib.fields import exact_types as _exact_types
+from .._lib.fields import lazy_dict as _lazy_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AwsS3Config")
@@ -36,7 +37,7 @@ class AwsS3Config:
 
     credentials_secret: str | Unset = UNSET
     iam_role_arn: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         credentials_secret = self.credentials_secret
@@ -94,3 +95,6 @@ class AwsS3Config:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_lazy_dict(AwsS3Config, "additional_properties")

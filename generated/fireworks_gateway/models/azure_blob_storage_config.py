@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from .._lib.fields import checked as _checked
 from .._lib.fields import exact_types as _exact_types
+from .._lib.fields import lazy_dict as _lazy_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AzureBlobStorageConfig")
@@ -46,7 +47,7 @@ class AzureBlobStorageConfig:
     credentials_secret: str | Unset = UNSET
     managed_identity_client_id: str | Unset = UNSET
     tenant_id: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         credentials_secret = self.credentials_secret
@@ -118,3 +119,6 @@ class AzureBlobStorageConfig:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_lazy_dict(AzureBlobStorageConfig, "additional_properties")

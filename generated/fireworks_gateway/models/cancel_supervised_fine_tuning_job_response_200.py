@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from .._lib.fields import checked as _checked
 from .._lib.fields import exact_types as _exact_types
+from .._lib.fields import lazy_dict as _lazy_dict
 from ..types import UNSET
 
 T = TypeVar("T", bound="CancelSupervisedFineTuningJobResponse200")
@@ -20,7 +21,7 @@ _FIELD_NAMES: dict[str, str] = {}  # for _lib.bulk
 
 @_attrs_define
 class CancelSupervisedFineTuningJobResponse200:
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -70,3 +71,6 @@ class CancelSupervisedFineTuningJobResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_lazy_dict(CancelSupervisedFineTuningJobResponse200, "additional_properties")

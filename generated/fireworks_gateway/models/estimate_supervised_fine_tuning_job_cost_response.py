@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from .._lib.fields import checked as _checked
 from .._lib.fields import exact_types as _exact_types
+from .._lib.fields import lazy_dict as _lazy_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ class EstimateSupervisedFineTuningJobCostResponse:
     """
 
     estimated_cost: Money | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         estimated_cost: dict[str, Any] | Unset = UNSET
@@ -100,6 +101,8 @@ class EstimateSupervisedFineTuningJobCostResponse:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
+
+_lazy_dict(EstimateSupervisedFineTuningJobCostResponse, "additional_properties")
 
 # After the class, so that models referring to each other import in any order (was one import per from_dict call).
 from ..models.money import Money  # noqa: E402

@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from .._lib.fields import checked as _checked
 from .._lib.fields import exact_types as _exact_types
+from .._lib.fields import lazy_dict as _lazy_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="JobProgress")
@@ -69,7 +70,7 @@ class JobProgress:
     input_tokens: int | Unset = UNSET
     output_tokens: int | Unset = UNSET
     cached_input_token_count: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         percent = self.percent
@@ -185,3 +186,6 @@ class JobProgress:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_lazy_dict(JobProgress, "additional_properties")

@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from .._lib.fields import checked as _checked
 from .._lib.fields import exact_types as _exact_types
+from .._lib.fields import lazy_dict as _lazy_dict
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ class ListSupervisedFineTuningJobsResponse:
     supervised_fine_tuning_jobs: list[SupervisedFineTuningJob] | Unset = UNSET
     next_page_token: str | Unset = UNSET
     total_size: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         supervised_fine_tuning_jobs: list[dict[str, Any]] | Unset = UNSET
@@ -134,6 +135,8 @@ class ListSupervisedFineTuningJobsResponse:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
+
+_lazy_dict(ListSupervisedFineTuningJobsResponse, "additional_properties")
 
 # After the class, so that models referring to each other import in any order (was one import per from_dict call).
 from ..models.supervised_fine_tuning_job import SupervisedFineTuningJob  # noqa: E402

@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from .._lib.fields import checked as _checked
 from .._lib.fields import exact_types as _exact_types
+from .._lib.fields import lazy_dict as _lazy_dict
 from .._lib.money import MoneyMixin
 from ..types import UNSET, Unset
 
@@ -46,7 +47,7 @@ class Money(MoneyMixin):
     currency_code: str | Unset = UNSET
     units: str | Unset = UNSET
     nanos: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         currency_code = self.currency_code
@@ -111,3 +112,6 @@ class Money(MoneyMixin):
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_lazy_dict(Money, "additional_properties")

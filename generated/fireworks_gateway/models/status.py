@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from .._lib.fields import checked as _checked
 from .._lib.fields import exact_types as _exact_types
+from .._lib.fields import lazy_dict as _lazy_dict
 from ..models.code import Code
 from ..types import UNSET, Unset
 
@@ -154,7 +155,7 @@ class Status:
 
     code: Code | Unset = UNSET
     message: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         code: str | Unset = UNSET
@@ -219,3 +220,6 @@ class Status:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_lazy_dict(Status, "additional_properties")

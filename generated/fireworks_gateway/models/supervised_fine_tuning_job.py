@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 from .._lib.fields import checked as _checked
 from .._lib.fields import exact_types as _exact_types
+from .._lib.fields import lazy_dict as _lazy_dict
 from ..models.job_state import JobState
 from ..models.purpose import Purpose
 from ..types import UNSET, Unset
@@ -205,7 +206,7 @@ class SupervisedFineTuningJob:
     estimated_cost: Money | Unset = UNSET
     optimizer_weight_decay: float | Unset = UNSET
     purpose: Purpose | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         dataset = self.dataset
@@ -604,6 +605,8 @@ class SupervisedFineTuningJob:
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
 
+
+_lazy_dict(SupervisedFineTuningJob, "additional_properties")
 
 # After the class, so that models referring to each other import in any order (was one import per from_dict call).
 from ..models.aws_s3_config import AwsS3Config  # noqa: E402

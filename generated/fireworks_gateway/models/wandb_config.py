@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from .._lib.fields import checked as _checked
 from .._lib.fields import exact_types as _exact_types
+from .._lib.fields import lazy_dict as _lazy_dict
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WandbConfig")
@@ -52,7 +53,7 @@ class WandbConfig:
     entity: str | Unset = UNSET
     run_id: str | Unset = UNSET
     url: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False)
 
     def to_dict(self) -> dict[str, Any]:
         enabled = self.enabled
@@ -138,3 +139,6 @@ class WandbConfig:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_lazy_dict(WandbConfig, "additional_properties")
