@@ -209,26 +209,19 @@ def test_additional_properties_are_a_dict_made_on_first_use() -> None:
 @pytest.mark.parametrize("base", ["http://127.0.0.1:8080", "https://gw.example/sub/path/", "https://u:p@gw.example/v"])
 @pytest.mark.parametrize("path", ["/v1/accounts/a/jobs/x%2Fy:cancel", "v1/accounts/a%20b/jobs", "/"])
 def test_the_kept_request_url_is_the_one_httpx_makes(base: str, path: str) -> None:
-    """The facade keeps the URL of a request path (_merged_url): it equals httpx's own merge, and is kept per base
-    URL, so that two clients never share one."""
-    from fireworks_gateway._lib.facade import _merged_url
+    """A client keeps the URL of a request path (KeptUrls): it equals httpx's own merge, a changed base URL gets a
+    fresh one, and each client keeps its own, bounded."""
+    from fireworks_gateway._lib.urls import KeptUrls
 
+    kept_urls = KeptUrls()
     with httpx.Client(base_url=base) as client:
         expected = client.build_request("GET", path).url
-        kept = _merged_url(client.base_url, path)
+        kept = kept_urls(client.base_url, path)
         assert (str(kept), kept.raw_path, kept.userinfo) == (str(expected), expected.raw_path, expected.userinfo)
+        assert kept_urls(client.base_url, path) is kept
     with httpx.Client(base_url="https://other.example/") as other:
-        assert _merged_url(other.base_url, path).host == "other.example"
-    kept_bases = [kept_base for kept_base, kept_path in _kept_keys() if kept_path == path]
-    assert kept_bases and all(not kept_base.userinfo for kept_base in kept_bases)  # a password is never kept
-
-
-def _kept_keys() -> list[tuple[httpx.URL, str]]:
-    """What the facade's URL cache holds, read from the references the GC sees (lru_cache keeps no key list)."""
-    from fireworks_gateway._lib.facade import _kept_url
-
-    keys = []
-    for referent in gc.get_referents(_kept_url):
-        if isinstance(referent, dict):
-            keys += [key for key in referent if isinstance(key, tuple)]
-    return keys
+        assert kept_urls(other.base_url, path).host == "other.example"
+    assert len(KeptUrls()) == 0  # nothing shared between facades
+    for n in range(KeptUrls.LIMIT * 2):
+        kept_urls(httpx.URL(base), f"/v1/jobs/{n}")
+    assert 0 < len(kept_urls) <= KeptUrls.LIMIT

@@ -161,11 +161,12 @@ def test_a_post_hook_that_cannot_run_or_fails_is_an_error_and_generated_stays(
 
 
 def test_a_generator_warning_is_an_error_naming_what_it_left_out(project_copy: Path) -> None:
-    """Strict generation: an operation the generator would leave out (here a parameter whose schema names no schema) stops
-    the run with the generator's own words, instead of a client quietly missing a method."""
+    """Strict generation: an operation the generator would leave out (here a parameter whose schema names no
+    schema) stops the run with the generator's own words, instead of a client quietly missing a method."""
     document = parse_spec_text((project_copy / "openapi" / "gateway.yaml").read_text())
     operation = next(iter(next(iter(document["paths"].values())).values()))
-    operation.setdefault("parameters", []).append({"name": "odd", "in": "query", "schema": {"$ref": "#/components/schemas/Nowhere"}})
+    unknown = {"$ref": "#/components/schemas/Nowhere"}
+    operation.setdefault("parameters", []).append({"name": "odd", "in": "query", "schema": unknown})
     with pytest.raises(GenerationError, match="will not be generated"):
         _generate(project_copy, document)
 

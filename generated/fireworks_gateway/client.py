@@ -12,6 +12,7 @@ from ._lib.client_base import AuthenticatedClientBase, ClientBase
 from ._lib.config import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, NO_TIMEOUT, coerce_timeout
 from ._lib.masking import keys_repr, mask_url
 from ._lib.transport import DEFAULT_MAX_RESPONSE_BYTES
+from ._lib.urls import KeptUrls
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -90,6 +91,7 @@ class Client(ClientBase):
     clock: Callable[[], float] = field(default=time.monotonic, kw_only=True, repr=False)
     _client: httpx.Client | None = field(default=None, init=False)
     _async_client: httpx.AsyncClient | None = field(default=None, init=False)
+    _kept_urls: KeptUrls = field(factory=KeptUrls, init=False, repr=False, eq=False)
 
     def with_headers(self, headers: dict[str, str]) -> "Client":
         """Get a new client matching this one with additional headers"""
@@ -245,6 +247,7 @@ class AuthenticatedClient(AuthenticatedClientBase):
     clock: Callable[[], float] = field(default=time.monotonic, kw_only=True, repr=False)
     _client: httpx.Client | None = field(default=None, init=False)
     _async_client: httpx.AsyncClient | None = field(default=None, init=False)
+    _kept_urls: KeptUrls = field(factory=KeptUrls, init=False, repr=False, eq=False)
 
     token: str = field(repr=False)
     prefix: str = "Bearer"

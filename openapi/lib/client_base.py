@@ -23,6 +23,7 @@ from .transport import (
     GatewayTransport,
     Limits,
 )
+from .urls import KeptUrls
 
 if TYPE_CHECKING:
     from ..jobs import AsyncJobs, Jobs
@@ -55,6 +56,7 @@ class ClientBase:
     sleep: Callable[[float], None]
     async_sleep: Callable[[float], Awaitable[None]]
     clock: Callable[[], float]
+    _kept_urls: KeptUrls
 
     def __attrs_post_init__(self) -> None:
         # Credential-like headers are checked like the key: a control character would make h11 refuse the header

@@ -19,7 +19,6 @@ templates, which expand values safely, and which job states are terminal. They a
 
 from __future__ import annotations
 
-import functools
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, Protocol, TypeVar
@@ -184,28 +183,6 @@ class Operation(Generic[M]):
         return body
 
 
-def _merge(base: httpx.URL, path: str) -> httpx.URL:
-    """The URL httpx makes of a request `path` on a client's `base` URL (`httpx.Client._merge_url`: the base's
-    path, then the path without its leading '/')."""
-    relative = httpx.URL(path)
-    if not relative.is_relative_url:
-        return relative
-    return base.copy_with(raw_path=base.raw_path + relative.raw_path.lstrip(b"/"))
-
-
-_kept_url = functools.lru_cache(maxsize=256)(_merge)
-
-
-def _merged_url(base: httpx.URL, path: str) -> httpx.URL:
-    """`_merge`, kept for the next request to the same path (256 kept, process-wide; httpx URLs are immutable).
-
-    httpx parses the path and then the merged URL on every request (some 30 us, a tenth of a keep-alive GET over
-    loopback); a job read again (a wait polling it, the list's next page) is the same URL. A base URL carrying
-    credentials is never kept: its password must not outlive the client in a cache.
-    """
-    return _merge(base, path) if base.userinfo else _kept_url(base, path)
-
-
 def _handed_out(pages: Iterator[Page[T]]) -> Iterator[T]:
     """Each item of each page, no longer held once handed out: a caller that keeps none frees each job as it goes,
     so that the garbage collector does not carry whole pages into its older generations on a long walk."""
@@ -278,7 +255,7 @@ class Resource(_Base):
     ) -> tuple[M, httpx.Response]:
         request = operation.request(self._account(account_id), resource_id, query or {}, body)
         client = self._client.get_httpx_client()
-        response = client.request(**request | {"url": _merged_url(client.base_url, request["url"])})
+        response = client.request(**request | {"url": self._client._kept_urls(client.base_url, request["url"])})
         return operation.parse(response), response
 
     def _pages(
@@ -381,7 +358,7 @@ class AsyncResource(_Base):
     ) -> tuple[M, httpx.Response]:
         request = operation.request(self._account(account_id), resource_id, query or {}, body)
         client = self._client.get_async_httpx_client()
-        response = await client.request(**request | {"url": _merged_url(client.base_url, request["url"])})
+        response = await client.request(**request | {"url": self._client._kept_urls(client.base_url, request["url"])})
         return operation.parse(response), response
 
     def _pages(
