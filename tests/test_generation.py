@@ -143,8 +143,9 @@ def test_misspelled_config_key_is_an_error_not_ignored(project_copy: Path) -> No
     [
         ("no-such-formatter --fix .", "no-such-formatter is not installed"),
         ("ruff check . --isolated --no-cache --select=E999 --output-format=concise --unknown-flag", "exit 2"),
+        ("ruff format 'unclosed", "cannot be read as a command"),
     ],
-    ids=["missing tool", "failing hook"],
+    ids=["missing tool", "failing hook", "unclosed quote"],
 )
 def test_a_post_hook_that_cannot_run_or_fails_is_an_error_and_generated_stays(
     project_copy: Path, hook: str, message: str

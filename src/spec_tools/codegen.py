@@ -192,7 +192,10 @@ def _run_generator(out_dir: Path, spec: Path, config: Path, templates: Path, str
 def _run_post_hook(hook: str, package_dir: Path) -> None:
     """One of the config's post hooks (`ruff format .`), as the generator would run it but with no shell."""
     bin_dir = str(Path(sys.executable).parent)
-    argv = shlex.split(hook)
+    try:
+        argv = shlex.split(hook)
+    except ValueError as exc:  # an unclosed quote
+        raise GenerationError(f"post hook {hook[:200]!r}: cannot be read as a command ({exc})") from None
     found = shutil.which(argv[0], path=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}") if argv else None
     if found is None:
         raise GenerationError(f"post hook {hook!r}: {argv[0] if argv else 'nothing'} is not installed")
