@@ -68,6 +68,23 @@ def test_a_damaged_entry_is_parsed_again_and_replaced(folder: Path, yaml_reads: 
     assert len(yaml_reads) == 4  # the last parse rewrote it whole
 
 
+def test_entries_kept_under_other_reading_rules_are_not_given_back(
+    folder: Path, yaml_reads: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key holds the loader's rules (safe_yaml's source, PyYAML's version): after a change to them, text is
+    checked afresh instead of trusted to an entry the older rules let through."""
+    spec.parse_spec_text(PAGE)
+    rules = parse_cache._RULES
+    assert rules is not None and rules.startswith("safe_yaml ")
+    monkeypatch.setattr(parse_cache, "_RULES", rules + " changed")
+    spec.parse_spec_text(PAGE)
+    assert len(yaml_reads) == 2
+    monkeypatch.setattr(parse_cache, "_RULES", None)  # the loader's source unreadable: no cache at all
+    spec.parse_spec_text(PAGE)
+    spec.parse_spec_text(PAGE)
+    assert len(yaml_reads) == 4
+
+
 def test_refused_text_is_never_kept(folder: Path) -> None:
     duplicated = PAGE + "info:\n  title: again\n"  # a second top-level `info`
     for _ in range(2):

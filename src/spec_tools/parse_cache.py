@@ -28,7 +28,22 @@ __all__ = ["CACHE_ENV", "MAX_ENTRIES", "MIN_BYTES", "cache_folder", "cached_pars
 CACHE_ENV = "GATEWAY_SPEC_CACHE"
 MIN_BYTES = 64 * 1024  # docs pages (about 30 KB) parse in milliseconds: only whole specs are worth a file
 MAX_ENTRIES = 16  # the vendored spec, the shared one and a few bump candidates; the oldest go first
-_RULES = f"safe_yaml 1, PyYAML {yaml.__version__}"  # a change in how text is read makes old entries unreachable
+
+
+def _rules() -> str | None:
+    """What decides how text is read: the bounded loader's own source and PyYAML's version. A change to either makes
+    every older entry unreachable, so nothing read under older rules is given back. None (no cache) when the
+    loader's source cannot be read."""
+    from . import safe_yaml
+
+    try:
+        source = hashlib.sha256(Path(safe_yaml.__file__).read_bytes()).hexdigest()
+    except OSError:
+        return None
+    return f"safe_yaml {source}, PyYAML {yaml.__version__}"
+
+
+_RULES = _rules()
 _MAX_ENTRY_BYTES = 32 * 1024 * 1024
 
 
@@ -47,7 +62,7 @@ def cache_folder() -> Path | None:
 def cached_parse(text: str, parse: Callable[[str], dict[str, Any]]) -> dict[str, Any]:
     """`parse(text)`, or the document it gave for the same text before. Any cache fault falls back to parsing."""
     folder = cache_folder() if len(text) >= MIN_BYTES else None
-    if folder is None:
+    if folder is None or _RULES is None:
         return parse(text)
     key = hashlib.sha256(f"{_RULES}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
     entry = folder / f"{key}.json"
