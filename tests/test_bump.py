@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from spec_tools import bump as bump_module
 from spec_tools import paths
@@ -31,7 +30,7 @@ from spec_tools.spec import Spec, load_spec, parse_spec_text
 from spec_tools.validate import SpecInputError, load_candidate
 from tests.helpers import load_script
 from tests.spec_probes import FROZEN_SPEC
-from tests.synthetic_pages import operation_pages, write_pages
+from tests.synthetic_pages import operation_pages, spec_text, write_pages
 
 _JOB_PATH = load_spec().job_operation().path.template
 
@@ -111,10 +110,6 @@ def _doc() -> dict[str, Any]:
     return dict(json.loads(_vendored_json()))
 
 
-def _text(document: dict[str, Any]) -> str:
-    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
-
-
 def _versioned(version: str, document: dict[str, Any] | None = None) -> dict[str, Any]:
     document = copy.deepcopy(document) if document is not None else _doc()
     document["info"]["version"] = version
@@ -148,12 +143,12 @@ def _done_when_doc() -> dict[str, Any]:
 
 
 def _done_when_spec() -> str:
-    return _text(_done_when_doc())
+    return spec_text(_done_when_doc())
 
 
 def _next_spec() -> str:
     """A newer version with one optional property more: the smallest forward step."""
-    return _text(_with_new_property(_versioned("4.260.0")))
+    return spec_text(_with_new_property(_versioned("4.260.0")))
 
 
 def _light_verify(project: Project, marker: Path) -> str:
@@ -275,7 +270,7 @@ def _invalid_parameter() -> tuple[str, str]:
     raw = document["paths"][FROZEN.job_operation().path.template]["get"]
     index = next(i for i, p in enumerate(raw["parameters"]) if p["in"] == "query")
     raw["parameters"][index]["in"] = "querystring"
-    text = _text(document)
+    text = spec_text(document)
     line = _line_of(text, "in: querystring")
     return text, rf"querystring.* at line {line}, column \d+ \(\$\.paths\..*\.parameters\[{index}\]\.in\)"
 
@@ -283,7 +278,7 @@ def _invalid_parameter() -> tuple[str, str]:
 def _dangling_ref() -> str:
     document = _doc()
     _job(document)["properties"]["estimatedCost"]["$ref"] += "-gone"
-    return _text(document)
+    return spec_text(document)
 
 
 def _without(operation_id: str) -> str:
@@ -293,7 +288,7 @@ def _without(operation_id: str) -> str:
             m for m, raw in item.items() if isinstance(raw, dict) and raw.get("operationId") == operation_id
         ]:
             del item[method]
-    return _text(document)
+    return spec_text(document)
 
 
 def _invalid_parameter_input() -> tuple[str, str, str]:
@@ -354,7 +349,7 @@ def test_bad_input_is_refused_with_where_and_changes_nothing(project: Project, t
         ("downgrade", _version(VENDORED, "4.258.3"), f"older than the vendored {FROZEN_VERSION}"),
         (
             "same version, different content",
-            _text(_with_new_property(_doc())),
+            spec_text(_with_new_property(_doc())),
             "like the vendored spec, but its content",
         ),
     ],
@@ -574,7 +569,7 @@ def test_a_whole_spec_after_pages_removes_the_pages(project: Project, tmp_path: 
     bump(_pages(tmp_path, _versioned("4.260.0")), project, verify="true", echo=_quiet)
     assert project.pages.is_dir()
     whole = tmp_path / "whole.yaml"
-    whole.write_text(_text(_with_new_property(_versioned("4.261.0"))), encoding="utf-8")
+    whole.write_text(spec_text(_with_new_property(_versioned("4.261.0"))), encoding="utf-8")
     bump(whole, project, verify="true", echo=_quiet)
     assert not project.pages.exists()
     assert "pages" not in json.loads(project.provenance.read_text(encoding="utf-8"))
@@ -611,7 +606,7 @@ def test_defects_outside_the_selection_are_warned_not_refused(project: Project, 
     holds the selected operations to the full standard but only warns about that one, naming it and the line."""
     document, operation_id = _with_defect_outside_the_selection(_with_new_property(_versioned("4.260.0")))
     source = tmp_path / "whole.yaml"
-    text = _text(document)
+    text = spec_text(document)
     source.write_text(text, encoding="utf-8")
     lines: list[str] = []
     result = bump(source, project, verify="true", echo=lines.append)
@@ -629,7 +624,7 @@ def test_the_same_defect_in_a_selected_operation_is_refused(project: Project, tm
     raw = document["paths"][get.path.template]["get"]
     raw["parameters"].append({"name": "keyId", "in": "path", "required": True, "schema": {"type": "string"}})
     source = tmp_path / "whole.yaml"
-    source.write_text(_text(document), encoding="utf-8")
+    source.write_text(spec_text(document), encoding="utf-8")
     before = _snapshot(project)
     with pytest.raises(SpecInputError, match=r"not valid OpenAPI 3\.1: .*keyId.* at line \d+"):
         bump(source, project, verify="true", echo=_quiet)

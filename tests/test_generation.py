@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from spec_tools import paths
 from spec_tools.codegen import (
@@ -32,6 +31,7 @@ from spec_tools.naming import class_names, names_for
 from spec_tools.selection import load_selection
 from spec_tools.spec import load_spec, parse_spec_text
 from tests.spec_probes import FROZEN_SPEC
+from tests.synthetic_pages import spec_text
 
 WHOLE_SPEC = paths.REPO_ROOT.parent / "shared" / "spec-source" / "gateway-rest-api-4.259.0.yaml"
 # The classes users import since the client's first release (generated/ at commit b554095): a bump may add
@@ -79,7 +79,7 @@ def _check(root: Path) -> list[str]:
 def _generate(root: Path, document: dict[str, Any] | None = None) -> Path:
     openapi = root / "openapi"
     if document is not None:
-        (openapi / "gateway.yaml").write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+        (openapi / "gateway.yaml").write_text(spec_text(document), encoding="utf-8")
     return generate(openapi / "gateway.yaml", openapi / "generator.yaml", openapi / "templates", root / "generated")
 
 
@@ -430,3 +430,12 @@ def test_the_sdist_has_the_standard_name(tmp_path: Path) -> None:
         f"fireworks_gateway-{version}-py3-none-any.whl",
         f"fireworks_gateway-{version}.tar.gz",
     ]
+
+
+def test_the_spec_tools_import_the_generator_and_the_validator_only_when_used() -> None:
+    """A diff, a refused bump or a suite run imports the spec tools without generating or validating: the
+    generator's package (a quarter second of CPU, pydantic models) and the validator's load only when used."""
+    probe = "import sys, spec_tools.bump, spec_tools.diff; print(sorted(m.split('.')[0] for m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
+    for heavy in ("openapi_python_client", "openapi_spec_validator"):
+        assert f"'{heavy}'" not in loaded.stdout, heavy

@@ -5,10 +5,9 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
-import fireworks
 import pytest
-from fireworks import Fireworks
 from fireworks_gateway import AuthenticatedClient
 from fireworks_gateway.api.gateway import gateway_get_supervised_fine_tuning_job
 from fireworks_gateway.errors import UnexpectedStatus
@@ -18,7 +17,12 @@ from gateway_mock.fixtures import build_fixtures
 from gateway_mock.server import RunningMock, serving_in_thread
 from spec_tools.spec import load_spec
 from tests.client_spec_bodies import MESSAGE_FIELDS, MONEY_FIELDS, attribute_of, model_class
-from tests.helpers import job_name
+from tests.helpers import job_name, lazy_module
+
+if TYPE_CHECKING:
+    import fireworks
+else:
+    fireworks = lazy_module("fireworks")  # the SDK loads in the worker that runs these tests, not in every one
 
 SPEC = load_spec()
 FIXTURES = build_fixtures(SPEC)
@@ -32,8 +36,8 @@ def mock() -> Iterator[RunningMock]:
         yield running
 
 
-def sdk(mock: RunningMock, *, api_key: str | None = None, max_retries: int = 0) -> Fireworks:
-    return Fireworks(
+def sdk(mock: RunningMock, *, api_key: str | None = None, max_retries: int = 0) -> fireworks.Fireworks:
+    return fireworks.Fireworks(
         api_key=api_key or mock.api_key, base_url=mock.base_url, account_id=mock.account, max_retries=max_retries
     )
 

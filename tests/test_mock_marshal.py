@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -12,6 +13,7 @@ from contract_tests.exchange import Exchange
 from contract_tests.rules import check_exchange
 from contract_tests.spec_facts import spec_facts
 from gateway_mock.app import MockGateway
+from gateway_mock.clock import Clock
 from gateway_mock.constants import DEFAULT_API_KEY, MINIMAL_JOB_ID
 from gateway_mock.fixtures import build_fixtures
 from gateway_mock.marshal import PROFILES, Marshaler
@@ -33,8 +35,15 @@ MASKS = ["", "name", f"name,{REQUIRED}", f"state,{SAMPLE.message}", *NESTED]
 MASKS += [f"{SAMPLE.snake(SAMPLE.scalar)},{SAMPLE.snake(SAMPLE.nested or SAMPLE.message)}"]
 
 
+@functools.cache
+def _app(profile: str) -> MockGateway:
+    """One mock per profile for the module (reads change nothing; its clock stands still): building one costs a
+    few milliseconds, and the module reads a few hundred times."""
+    return MockGateway(SPEC, api_key=DEFAULT_API_KEY, marshal=profile, clock=Clock("manual"))  # type: ignore[arg-type]
+
+
 def served(profile: str, job_id: str, mask: str = "") -> dict[str, Any]:
-    app = MockGateway(SPEC, api_key=DEFAULT_API_KEY, marshal=profile)  # type: ignore[arg-type]
+    app = _app(profile)
     query = f"?readMask={mask}" if mask else ""
     status, headers, body = asgi_request(app, JOBS + job_id + query, authorization=f"Bearer {DEFAULT_API_KEY}")
     assert (status, headers["content-type"]) == (200, "application/json")

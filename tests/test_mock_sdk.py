@@ -15,13 +15,17 @@ would run against Prism's stateless examples: this is the stateful run they do n
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from gateway_mock.server import RunningMock, serving_in_thread
+from tests.helpers import lazy_module
 
-fireworks = pytest.importorskip("fireworks")
+if TYPE_CHECKING:
+    import fireworks
+else:
+    fireworks = lazy_module("fireworks")  # the SDK loads in the worker that runs these tests, not in every one
 
 pytestmark = pytest.mark.slow
 DATASET = "accounts/mock-account/datasets/sdk"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import ssl
+import threading
 import time
 import typing
 import zlib
@@ -99,7 +100,7 @@ class _Stream(httpcore.NetworkStream):
         self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
     ) -> httpcore.NetworkStream:
         timeout = _left(timeout, httpcore.ConnectTimeout)
-        return _Stream(self._stream.start_tls(ssl_context, server_hostname, timeout))
+        return _Stream(self._stream.start_tls(_resolved(ssl_context), server_hostname, timeout))
 
     def get_extra_info(self, info: str) -> Any:
         return self._stream.get_extra_info(info)
@@ -149,7 +150,7 @@ class _AsyncStream(httpcore.AsyncNetworkStream):
         self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
     ) -> httpcore.AsyncNetworkStream:
         timeout = _left(timeout, httpcore.ConnectTimeout)
-        return _AsyncStream(await self._stream.start_tls(ssl_context, server_hostname, timeout))
+        return _AsyncStream(await self._stream.start_tls(_resolved(ssl_context), server_hostname, timeout))
 
     def get_extra_info(self, info: str) -> Any:
         return self._stream.get_extra_info(info)
@@ -214,6 +215,39 @@ def _httpx_errors() -> Iterator[None]:
         raise mapped(str(error)) from error
 
 
+class _DeferredSSLContext:
+    """httpx's default SSL context (`verify=True`: certifi's CA bundle, about 20 ms of CPU to load), built on its
+    first use: a client of a plain-http gateway (the mock, a loopback test) never pays for it. httpcore touches its
+    `ssl_context` only to reach an https origin or proxy (`set_alpn_protocols`, then our backend's `start_tls`,
+    which hands the real context on); every attribute is the real context's. Thread-safe: built once."""
+
+    def __init__(self, trust_env: bool) -> None:
+        self._trust_env = trust_env
+        self._context: ssl.SSLContext | None = None
+        self._lock = threading.Lock()
+
+    def resolve(self) -> ssl.SSLContext:
+        with self._lock:
+            if self._context is None:
+                self._context = httpx.create_ssl_context(verify=True, trust_env=self._trust_env)
+            return self._context
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.resolve(), name)
+
+
+def _resolved(ssl_context: Any) -> Any:
+    return ssl_context.resolve() if isinstance(ssl_context, _DeferredSSLContext) else ssl_context
+
+
+def _ssl_context(verify: ssl.SSLContext | str | bool, cert: Any, trust_env: bool) -> Any:
+    """httpx's SSL context for these arguments; the default one deferred (an explicit CA file, certificate or
+    context is built now, so that a wrong one is an error at construction, as with httpx)."""
+    if verify is True and not cert:
+        return _DeferredSSLContext(trust_env)
+    return httpx.create_ssl_context(verify=verify, cert=cert, trust_env=trust_env)
+
+
 def _pool_arguments(
     verify: ssl.SSLContext | str | bool,
     cert: Any,
@@ -229,7 +263,7 @@ def _pool_arguments(
 ) -> tuple[str, dict[str, Any]]:
     """Which httpcore pool to build ("pool", "http-proxy", "socks-proxy") and its arguments, as httpx builds them."""
     shared: dict[str, Any] = {
-        "ssl_context": httpx.create_ssl_context(verify=verify, cert=cert, trust_env=trust_env),
+        "ssl_context": _ssl_context(verify, cert, trust_env),
         "max_connections": limits.max_connections,
         "max_keepalive_connections": limits.max_keepalive_connections,
         "keepalive_expiry": limits.keepalive_expiry,
