@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import email.message
 import http.client
+import http.server
 import importlib.util
 import json
 import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -136,6 +138,26 @@ def raw_request(
         return response.status, response.headers, response.read()
     finally:
         connection.close()
+
+
+def write_answer(
+    handler: http.server.BaseHTTPRequestHandler, status: int, data: bytes, headers: Mapping[str, str] | None = None
+) -> None:
+    """A JSON answer from a stub server's handler: status, Content-Type and Content-Length, `headers`, the bytes."""
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(data)))
+    for name, value in (headers or {}).items():
+        handler.send_header(name, value)
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
+def send_json(
+    handler: http.server.BaseHTTPRequestHandler, status: int, body: Any, headers: Mapping[str, str] | None = None
+) -> None:
+    """`body` as JSON, through `write_answer`."""
+    write_answer(handler, status, json.dumps(body).encode(), headers)
 
 
 def lazy_module(name: str) -> ModuleType:

@@ -16,6 +16,8 @@ from fireworks_gateway import AuthenticatedClient, Client
 from fireworks_gateway.api.gateway import gateway_get_supervised_fine_tuning_job as get_job
 from fireworks_gateway.errors import APIStatusError, UnauthenticatedError
 
+from tests.helpers import send_json
+
 TOKEN = "fw_sEcReT-t0ken-9f8e7d6c5b4a"
 
 
@@ -37,14 +39,7 @@ class _Gateway(BaseHTTPRequestHandler):
             self._send(200, {"dataset": "accounts/acme/datasets/d", "name": f"accounts/acme/jobs/{job_id}"})
 
     def _send(self, status: int, body: object, retry_after: str | None = None) -> None:
-        payload = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        if retry_after is not None:
-            self.send_header("Retry-After", retry_after)
-        self.end_headers()
-        self.wfile.write(payload)
+        send_json(self, status, body, {"Retry-After": retry_after} if retry_after is not None else None)
 
     def log_message(self, format: str, *args: object) -> None:
         """Silence the stdlib access log."""

@@ -16,18 +16,15 @@ import pytest
 from fireworks_gateway import Client
 from fireworks_gateway.errors import GatewayClientError
 
+from tests.helpers import send_json
+
 TLS = Path(__file__).parent / "tls"
 CERT, KEY = TLS / "loopback-cert.pem", TLS / "loopback-key.pem"
 
 
 class _Ok(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:
-        body = b"{}"
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        send_json(self, 200, {})
 
     def log_message(self, *_: Any) -> None:
         pass

@@ -36,6 +36,7 @@ from gateway_mock.server import serving_in_thread
 from spec_tools.paths import REPO_ROOT
 from spec_tools.spec import load_spec
 from tests.client_spec_bodies import scalar_property
+from tests.helpers import send_json, write_answer
 
 KEY = "sk-live-Q7vN2pX9rT4mW8kZ3bY6"  # what a hostile gateway reflects
 DEADLINE = 1.0  # CONTRACT_REQUEST_DEADLINE of these runs: the default (15 s) is bounded the same way
@@ -163,13 +164,7 @@ class _Hostile(BaseHTTPRequestHandler):
         return text.encode()
 
     def _raw(self, status: int, data: bytes, encoding: str | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        if encoding:
-            self.send_header("Content-Encoding", encoding)
-        self.end_headers()
-        self.wfile.write(data)
+        write_answer(self, status, data, {"Content-Encoding": encoding} if encoding else None)
 
     def _start(self, length: int) -> None:
         self.send_response(200)
@@ -184,12 +179,7 @@ class _Hostile(BaseHTTPRequestHandler):
             time.sleep(every)
 
     def _json(self, status: int, body: dict[str, Any]) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        send_json(self, status, body)
 
     def handle(self) -> None:
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the suite hung up, as it should

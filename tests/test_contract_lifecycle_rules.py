@@ -14,23 +14,12 @@ from urllib.parse import urlencode
 
 import pytest
 
+from contract_tests import lifecycle_rules as lr
 from contract_tests.exchange import NOT_JSON
 from contract_tests.lifecycle_rules import (
     LIFECYCLE_ADVISORIES,
     LIFECYCLE_RULES,
-    Call,
-    Cancel,
-    CostPair,
-    Create,
-    Delete,
-    DuplicateCreate,
-    Estimate,
-    JobReads,
     LifecycleViolation,
-    ListWalk,
-    PageTokenProbe,
-    SuiteFilter,
-    UnknownJob,
     answer_rule_violations,
     check_observation,
     lifecycle_rule_by_id,
@@ -99,12 +88,12 @@ def call(
     body: Any = NOT_JSON,
     sent: Any = None,
     **query: Any,
-) -> Call:
+) -> lr.Call:
     facts = op(method_name)
-    return Call(facts.operation_id, facts.method, url(method_name, job_id, **query), status, body, sent)
+    return lr.Call(facts.operation_id, facts.method, url(method_name, job_id, **query), status, body, sent)
 
 
-def error(method_name: str, code: str, job_id: str | None = None, *, sent: Any = None, **query: Any) -> Call:
+def error(method_name: str, code: str, job_id: str | None = None, *, sent: Any = None, **query: Any) -> lr.Call:
     status, number = _code(code)
     body = {"code": number, "message": code.lower(), "details": []}
     return call(method_name, job_id, status=status, body=body, sent=sent, **query)
@@ -130,18 +119,18 @@ def create_body(job_id: str, **fields: Any) -> dict[str, Any]:
     return {k: v for k, v in job(job_id, **fields).items() if k not in RES.output_only}
 
 
-def get(job_id: str, body: Any = None, **query: Any) -> Call:
+def get(job_id: str, body: Any = None, **query: Any) -> lr.Call:
     return call("get", job_id, body=job(job_id) if body is None else body, **query)
 
 
-def page(jobs: list[dict[str, Any]], token: str | None = None, **query: Any) -> Call:
+def page(jobs: list[dict[str, Any]], token: str | None = None, **query: Any) -> lr.Call:
     body: dict[str, Any] = {ITEMS: jobs}
     if token is not None:
         body[TOKEN] = token
     return call("list", body=body, **query)
 
 
-def walk_of(*pages: list[dict[str, Any]], page_size: int = 2, **options: Any) -> ListWalk:
+def walk_of(*pages: list[dict[str, Any]], page_size: int = 2, **options: Any) -> lr.ListWalk:
     """A walk over these pages, each asked with the previous page's token (`t1`, `t2`, ...)."""
     calls = []
     for index, jobs in enumerate(pages):
@@ -150,7 +139,7 @@ def walk_of(*pages: list[dict[str, Any]], page_size: int = 2, **options: Any) ->
             query[LISTING.page_token_param or "pageToken"] = f"t{index}"
         token = f"t{index + 1}" if index + 1 < len(pages) else None
         calls.append(page(jobs, token, **query))
-    return ListWalk(tuple(calls), **options)
+    return lr.ListWalk(tuple(calls), **options)
 
 
 def ids(n: int, prefix: str = "job") -> list[str]:
@@ -211,60 +200,62 @@ def _violations() -> dict[str, Any]:
         "empty-answer": call("delete", "gone", body=_RUNNING_JOB),
         "resource-names": call("list", body={ITEMS: [job("x") | {NAME: name_of("x", "other-account")}]}),
         "list-negative-page-size": call("list", body={ITEMS: []}, **{LISTING.page_size_param or "": -1}),
-        "create-name": Create(call("create", body=job("other"), sent=create_body("asked"), **{_id_param(): "asked"})),
-        "create-first-state": Create(call("create", body=job("new", DONE), sent={})),
-        "create-output-only": Create(
+        "create-name": lr.Create(
+            call("create", body=job("other"), sent=create_body("asked"), **{_id_param(): "asked"})
+        ),
+        "create-first-state": lr.Create(call("create", body=job("new", DONE), sent={})),
+        "create-output-only": lr.Create(
             call(
                 "create",
                 body=job("new") | {CREATE_TIME: "2001-02-03T04:05:06Z"},
                 sent={CREATE_TIME: "2001-02-03T04:05:06Z"},
             )
         ),
-        "create-echo": Create(call("create", body=job("new") | expanded | _changed_echo(), sent=expanded)),
-        "create-duplicate": DuplicateCreate(
+        "create-echo": lr.Create(call("create", body=job("new") | expanded | _changed_echo(), sent=expanded)),
+        "create-duplicate": lr.DuplicateCreate(
             get("dup"), call("create", body=job("dup"), sent=create_body("dup")), get("dup")
         ),
-        "create-time-stable": JobReads((get("a"), get("a", job("a") | {CREATE_TIME: "2026-11-02T09:15:28Z"}))),
-        "update-time-monotonic": JobReads((get("a"), get("a", job("a") | {UPDATE_TIME: "2026-11-02T09:15:59Z"}))),
+        "create-time-stable": lr.JobReads((get("a"), get("a", job("a") | {CREATE_TIME: "2026-11-02T09:15:28Z"}))),
+        "update-time-monotonic": lr.JobReads((get("a"), get("a", job("a") | {UPDATE_TIME: "2026-11-02T09:15:59Z"}))),
         "list-page-size": walk_of([job(i) for i in ids(3)], page_size=2),
-        "list-token-loop": ListWalk(
+        "list-token-loop": lr.ListWalk(
             (page([job("a")], "t1"), page([job("b")], "t2", pageToken="t1"), page([job("c")], "t1", pageToken="t2"))
         ),
-        "list-token-ends": ListWalk(
+        "list-token-ends": lr.ListWalk(
             tuple(page([], f"t{i + 1}", **({"pageToken": f"t{i}"} if i else {})) for i in range(5)), page_bound=5
         ),
         "list-no-repeats": walk_of([job("a"), job("b")], [job("b"), job("c")]),
         "list-complete": walk_of([job("a")], known=(job("a"), job("b"))),
-        "list-total-size": ListWalk((with_field(page([job("a"), job("b")]), LISTING.total_size_field, 3),)),
+        "list-total-size": lr.ListWalk((with_field(page([job("a"), job("b")]), LISTING.total_size_field, 3),)),
         "list-order": walk_of([job("b"), job("a")]),
-        "list-filter": walk_of([job("a", DONE), job("b", LIVE)], filter=SuiteFilter(STATE, "=", DONE)),
+        "list-filter": walk_of([job("a", DONE), job("b", LIVE)], filter=lr.SuiteFilter(STATE, "=", DONE)),
         "list-matches-get": walk_of(
             [job("a")], gets=(get("a", job("a") | {RES.required[0]: "another-" + str(sample({"type": "string"}))}),)
         ),
-        "unknown-job": UnknownJob(call("get", "nope", body=job("nope"))),
-        "delete-after": Delete(call("delete", "a", body={}), after=(get("a", job("a", LIVE)),)),
-        "cancel-reaches-terminal": Cancel(get("a"), call("cancel", "a", body={}), after=(get("a"),), waited=30),
-        "cancel-stays-stopped": Cancel(
+        "unknown-job": lr.UnknownJob(call("get", "nope", body=job("nope"))),
+        "delete-after": lr.Delete(call("delete", "a", body={}), after=(get("a", job("a", LIVE)),)),
+        "cancel-reaches-terminal": lr.Cancel(get("a"), call("cancel", "a", body={}), after=(get("a"),), waited=30),
+        "cancel-stays-stopped": lr.Cancel(
             get("a"), call("cancel", "a", body={}), after=(get("a", job("a", DONE)), get("a", job("a", LIVE)))
         ),
-        "cancel-terminal-job": Cancel(
+        "cancel-terminal-job": lr.Cancel(
             get("a", job("a", DONE)), call("cancel", "a", body={}), after=(get("a", job("a", TERMINAL[1])),)
         ),
-        "estimate-cost": Estimate(_estimate({"currencyCode": "USD", "units": "-1", "nanos": -500_000_000})),
-        "estimate-creates-nothing": Estimate(
+        "estimate-cost": lr.Estimate(_estimate({"currencyCode": "USD", "units": "-1", "nanos": -500_000_000})),
+        "estimate-creates-nothing": lr.Estimate(
             _estimate(_usd("12")), ids_before=frozenset({"a"}), listed_after=(job("a"), job("sneaky") | _settings())
         ),
         # advisories
         "list-empty-last-page": walk_of([job("a"), job("b")], []),
-        "list-filter-unsupported": ListWalk(
-            (error("list", "INVALID_ARGUMENT", filter='state = "x"'),), filter=SuiteFilter(STATE, "=", DONE)
+        "list-filter-unsupported": lr.ListWalk(
+            (error("list", "INVALID_ARGUMENT", filter='state = "x"'),), filter=lr.SuiteFilter(STATE, "=", DONE)
         ),
-        "list-bad-token": PageTokenProbe(page([job("a")], pageToken="garbage"), "malformed"),
-        "delete-again": Delete(call("delete", "a", body={}), again=error("delete", "FAILED_PRECONDITION", "a")),
-        "cancel-terminal-answer": Cancel(get("a", job("a", DONE)), error("cancel", "INVALID_ARGUMENT", "a")),
-        "estimate-epochs": CostPair(_estimate(_usd("20"), epochs=1), _estimate(_usd("10"), epochs=bound)),
-        "completed-time": JobReads((get("a", job("a", DONE) | {RES.completed_time_field or "": None}),)),
-        "progress-monotonic": JobReads((get("a", _progress("a", 60)), get("a", _progress("a", 40)))),
+        "list-bad-token": lr.PageTokenProbe(page([job("a")], pageToken="garbage"), "malformed"),
+        "delete-again": lr.Delete(call("delete", "a", body={}), again=error("delete", "FAILED_PRECONDITION", "a")),
+        "cancel-terminal-answer": lr.Cancel(get("a", job("a", DONE)), error("cancel", "INVALID_ARGUMENT", "a")),
+        "estimate-epochs": lr.CostPair(_estimate(_usd("20"), epochs=1), _estimate(_usd("10"), epochs=bound)),
+        "completed-time": lr.JobReads((get("a", job("a", DONE) | {RES.completed_time_field or "": None}),)),
+        "progress-monotonic": lr.JobReads((get("a", _progress("a", 60)), get("a", _progress("a", 40)))),
     }
 
 
@@ -284,10 +275,10 @@ def _int_echo() -> str | None:
     return next((f for f in RES.echo_fields if RES.schema_of(f).get("type") == "integer"), None)
 
 
-def with_field(page_call: Call, field: str | None, value: Any) -> Call:
+def with_field(page_call: lr.Call, field: str | None, value: Any) -> lr.Call:
     """The same page with one more answer field (`totalSize`)."""
     assert field is not None
-    return Call(page_call.operation_id, page_call.method, page_call.url, 200, page_call.body | {field: value})
+    return lr.Call(page_call.operation_id, page_call.method, page_call.url, 200, page_call.body | {field: value})
 
 
 def _usd(units: str, nanos: int = 0) -> dict[str, Any]:
@@ -299,7 +290,7 @@ def _settings(value: str = "contract-estimate-nonce") -> dict[str, Any]:
     return {RES.marker_field: value} if RES.marker_field else {}
 
 
-def _estimate(money: Any, epochs: int | None = None) -> Call:
+def _estimate(money: Any, epochs: int | None = None) -> lr.Call:
     field = op("estimate_cost").answer_money_fields[0]
     sent = create_body("settings") | _settings()
     if epochs is not None and RES.epochs_field:
@@ -437,20 +428,20 @@ def test_answer_rules_run_on_create_and_resume_answers() -> None:
 def test_create_name_honours_the_id_or_makes_a_new_one() -> None:
     """The id asked for comes back; without one, any id the account did not have before."""
     asked = {_id_param(): "mine"}
-    assert found(Create(call("create", body=job("mine"), sent=create_body("mine"), **asked))) == []
-    fresh = Create(call("create", body=job("0f8e-uuid"), sent=create_body("x")), existing_ids=frozenset({"old"}))
+    assert found(lr.Create(call("create", body=job("mine"), sent=create_body("mine"), **asked))) == []
+    fresh = lr.Create(call("create", body=job("0f8e-uuid"), sent=create_body("x")), existing_ids=frozenset({"old"}))
     assert found(fresh) == []
-    reused = Create(call("create", body=job("old"), sent=create_body("x")), existing_ids=frozenset({"old"}))
+    reused = lr.Create(call("create", body=job("old"), sent=create_body("x")), existing_ids=frozenset({"old"}))
     assert rules_of(reused) == {"create-name"}
     nameless = call("create", body=job("x") | {NAME: "nameless"}, sent=create_body("x"))
-    assert found(Create(nameless)) == [] and rules_of(nameless) == {"resource-names"}  # reported once, not twice
+    assert found(lr.Create(nameless)) == [] and rules_of(nameless) == {"resource-names"}  # reported once, not twice
 
 
 @pytest.mark.parametrize("first_state", RUNNING)
 def test_any_non_terminal_first_state_is_acceptable(first_state: str) -> None:
     """Correct variant: a gateway may start jobs in another state than the mock's CREATING, even when the body
     sent a terminal `state`."""
-    assert found(Create(call("create", body=job("n", first_state), sent={STATE: DONE}))) == []
+    assert found(lr.Create(call("create", body=job("n", first_state), sent={STATE: DONE}))) == []
 
 
 @pytest.mark.parametrize("field", [f for f in RES.output_only if f != STATE])
@@ -459,13 +450,13 @@ def test_output_only_fields_sent_are_ignored(field: str) -> None:
     value = sample(RES.schema_of(field))
     if value in ({}, [], "", None):
         pytest.skip(f"{field} has no non-zero value to send (an empty message): ignored or kept look the same")
-    taken = Create(call("create", body=job("n") | {field: value}, sent={field: value}))
+    taken = lr.Create(call("create", body=job("n") | {field: value}, sent={field: value}))
     if field == NAME:
-        taken = Create(call("create", body=job("n") | {field: value}, sent={field: value}, **{_id_param(): "n"}))
+        taken = lr.Create(call("create", body=job("n") | {field: value}, sent={field: value}, **{_id_param(): "n"}))
         assert "create-output-only" in rules_of(taken)
     else:
         assert rules_of(taken) == {"create-output-only"}
-    ignored = Create(call("create", body=job("n"), sent={field: value} if field != NAME else {}))
+    ignored = lr.Create(call("create", body=job("n"), sent={field: value} if field != NAME else {}))
     assert found(ignored) == []
 
 
@@ -474,7 +465,7 @@ def test_an_id_no_resource_name_can_hold_is_judged_not_raised(asked: str) -> Non
     """Generated creates (the stateful phase) may ask for ids like `a/b`: the output-only rule still judges the
     body, a `name` sent and kept as sent being a violation, instead of raising from the name template."""
     sent_name = f"accounts/{ACCOUNT}/{RES.collection}/kept"
-    kept = Create(call("create", body=job("kept"), sent={NAME: sent_name}, **{_id_param(): asked}))
+    kept = lr.Create(call("create", body=job("kept"), sent={NAME: sent_name}, **{_id_param(): asked}))
     assert "create-output-only" in rules_of(kept)
 
 
@@ -489,7 +480,7 @@ def test_create_echo_accepts_expanded_resource_names_and_float32() -> None:
     for field in RES.float32_fields & set(sent):
         sent[field] = 0.1
         answer[field] = struct.unpack("f", struct.pack("f", 0.1))[0]
-    assert found(Create(call("create", body=answer, sent=sent))) == []
+    assert found(lr.Create(call("create", body=answer, sent=sent))) == []
 
 
 def test_create_echo_flags_a_changed_scalar_and_a_foreign_resource_name() -> None:
@@ -499,19 +490,19 @@ def test_create_echo_flags_a_changed_scalar_and_a_foreign_resource_name() -> Non
     sent = echo_body()
     reference = RES.reference_fields[0]
     answer = job("n") | sent | {reference: f"accounts/{ACCOUNT}/things/other"}
-    [violation] = found(Create(call("create", body=answer, sent=sent)))
+    [violation] = found(lr.Create(call("create", body=answer, sent=sent)))
     assert (violation.rule, violation.path) == ("create-echo", f"$.{reference}")
     absent = {k: v for k, v in (job("n") | sent).items() if k != _int_echo()}
-    assert [v.path for v in found(Create(call("create", body=absent, sent=sent)))] == [f"$.{_int_echo()}"]
+    assert [v.path for v in found(lr.Create(call("create", body=absent, sent=sent)))] == [f"$.{_int_echo()}"]
 
 
 def test_duplicate_create_passes_with_already_exists_and_nothing_changed() -> None:
     """409 with code 6 and the job unchanged passes; a 409 that changed the job does not."""
-    ok = DuplicateCreate(
+    ok = lr.DuplicateCreate(
         get("d"), error("create", "ALREADY_EXISTS", sent=create_body("d"), **{_id_param(): "d"}), get("d")
     )
     assert found(ok) == []
-    changed = DuplicateCreate(
+    changed = lr.DuplicateCreate(
         get("d"), error("create", "ALREADY_EXISTS", sent=create_body("d")), get("d", job("d") | echo_body())
     )
     assert rules_of(changed) == {"create-duplicate"}
@@ -523,31 +514,31 @@ def test_duplicate_create_passes_with_already_exists_and_nothing_changed() -> No
 def test_create_time_compares_instants_not_text() -> None:
     """`…27.123456789Z` and `…27.123456789+00:00` are the same instant; a nanosecond later is not."""
     same = job("a") | {CREATE_TIME: "2026-11-02T09:15:27.123456789+00:00"}
-    assert found(JobReads((get("a"), get("a", same)))) == []
+    assert found(lr.JobReads((get("a"), get("a", same)))) == []
     later = job("a") | {CREATE_TIME: "2026-11-02T09:15:27.123456790Z"}
-    assert rules_of(JobReads((get("a"), get("a", later)))) == {"create-time-stable"}
+    assert rules_of(lr.JobReads((get("a"), get("a", later)))) == {"create-time-stable"}
 
 
 def test_update_time_may_stay_or_advance_and_masked_reads_are_skipped() -> None:
     """Equal or later update times pass; a read whose mask leaves the timestamps out proves nothing."""
     later = job("a") | {UPDATE_TIME: "2026-11-02T09:17:00.000000001Z"}
-    assert found(JobReads((get("a"), get("a"), get("a", later)))) == []
+    assert found(lr.JobReads((get("a"), get("a"), get("a", later)))) == []
     masked = get("a", {NAME: name_of("a"), UPDATE_TIME: "2000-01-01T00:00:00Z"}, readMask=NAME)
-    assert found(JobReads((get("a"), masked))) == []
+    assert found(lr.JobReads((get("a"), masked))) == []
 
 
 def test_completed_time_follows_the_state() -> None:
     """Set when terminal, unset while running: silent; set while running: an advisory, never a failure."""
-    assert found(JobReads((get("a"), get("a", job("a", DONE))))) == []
+    assert found(lr.JobReads((get("a"), get("a", job("a", DONE))))) == []
     running_done = job("a") | {RES.completed_time_field or "": "2026-11-02T10:00:00Z"}
-    findings = found(JobReads((get("a", running_done),)))
+    findings = found(lr.JobReads((get("a", running_done),)))
     assert [(v.rule, v.advisory) for v in findings] == [("completed-time", True)]
 
 
 def test_progress_may_grow_and_restart_after_a_terminal_state() -> None:
     """Percent growing while running is silent; a drop across a terminal read (a resume) is not judged."""
-    assert found(JobReads((get("a", _progress("a", 10)), get("a", _progress("a", 50))))) == []
-    resumed = JobReads((get("a", _progress("a", 60) | {STATE: DONE}), get("a", _progress("a", 0))))
+    assert found(lr.JobReads((get("a", _progress("a", 10)), get("a", _progress("a", 50))))) == []
+    resumed = lr.JobReads((get("a", _progress("a", 60) | {STATE: DONE}), get("a", _progress("a", 0))))
     assert "progress-monotonic" not in rules_of(resumed)
 
 
@@ -559,13 +550,13 @@ def test_page_size_bounds_come_from_the_spec() -> None:
     more fails."""
     size = LISTING.page_size_param or "pageSize"
     default, maximum = LISTING.default_page_size or 50, LISTING.max_page_size or 200
-    assert found(ListWalk((page([job(i) for i in ids(default)]),))) == []
-    assert rules_of(ListWalk((page([job(i) for i in ids(default + 1)]),))) == {"list-page-size"}
+    assert found(lr.ListWalk((page([job(i) for i in ids(default)]),))) == []
+    assert rules_of(lr.ListWalk((page([job(i) for i in ids(default + 1)]),))) == {"list-page-size"}
     asked_over = {size: maximum * 2 + 100}
-    assert "list-page-size" not in rules_of(ListWalk((page([job(i) for i in ids(maximum)], **asked_over),)))
-    assert "list-page-size" in rules_of(ListWalk((page([job(i) for i in ids(maximum + 1)], **asked_over),)))
+    assert "list-page-size" not in rules_of(lr.ListWalk((page([job(i) for i in ids(maximum)], **asked_over),)))
+    assert "list-page-size" in rules_of(lr.ListWalk((page([job(i) for i in ids(maximum + 1)], **asked_over),)))
     zero = {size: 0}
-    assert found(ListWalk((page([job(i) for i in ids(default)], **zero),))) == []
+    assert found(lr.ListWalk((page([job(i) for i in ids(default)], **zero),))) == []
 
 
 def test_a_legitimate_walk_passes_every_rule() -> None:
@@ -581,9 +572,9 @@ def test_unbound_page_tokens_are_not_a_violation() -> None:
     """Correct variant: a gateway serving a page for a token of another filter or order, or a malformed one, gets
     an advisory only."""
     for tampering in ("malformed", "other-filter", "other-order"):
-        findings = found(PageTokenProbe(page([job("a")], pageToken="t1", filter='state = "x"'), tampering))  # type: ignore[arg-type]
+        findings = found(lr.PageTokenProbe(page([job("a")], pageToken="t1", filter='state = "x"'), tampering))  # type: ignore[arg-type]
         assert [v.advisory for v in findings] == [True]
-    assert found(PageTokenProbe(error("list", "INVALID_ARGUMENT", pageToken="zzz"), "malformed")) == []
+    assert found(lr.PageTokenProbe(error("list", "INVALID_ARGUMENT", pageToken="zzz"), "malformed")) == []
 
 
 def test_a_token_loop_is_reported_once_not_as_repeats_or_disorder() -> None:
@@ -591,12 +582,12 @@ def test_a_token_loop_is_reported_once_not_as_repeats_or_disorder() -> None:
     list-token-loop alone."""
     first = page([job("a"), job("b")], "t0", pageSize=2)
     again = page([job("a"), job("b")], "t0", pageSize=2, pageToken="t0")
-    assert rules_of(ListWalk((first, again))) == {"list-token-loop"}
+    assert rules_of(lr.ListWalk((first, again))) == {"list-token-loop"}
 
 
 def test_walk_cut_by_its_bound_with_many_jobs_is_not_endless() -> None:
     """A walk stopped at its page bound over more jobs than the bound could show proves nothing about the end."""
-    walk = ListWalk(
+    walk = lr.ListWalk(
         tuple(
             page([job(f"p{i}a"), job(f"p{i}b")], f"t{i + 1}", pageSize=2, **({"pageToken": f"t{i}"} if i else {}))
             for i in range(3)
@@ -616,7 +607,9 @@ def test_completeness_skips_deleted_and_filtered_out_jobs() -> None:
     """A known job in a deletion state, or one the filter excludes, need not be listed."""
     gone = job("z", DELETING[0]) if DELETING else job("z", "JOB_STATE_DELETED")
     assert found(walk_of([job("a")], known=(job("a"), gone))) == []
-    filtered = walk_of([job("a", DONE)], known=(job("a", DONE), job("b", LIVE)), filter=SuiteFilter(STATE, "=", DONE))
+    filtered = walk_of(
+        [job("a", DONE)], known=(job("a", DONE), job("b", LIVE)), filter=lr.SuiteFilter(STATE, "=", DONE)
+    )
     assert found(filtered) == []
 
 
@@ -624,7 +617,7 @@ def test_total_size_zero_or_absent_means_not_counted() -> None:
     """proto3 writes an unset totalSize as 0: not a wrong count; the right count passes."""
     field = LISTING.total_size_field or "totalSize"
     for value in (0, 2):
-        assert found(ListWalk((with_field(page([job("a"), job("b")]), field, value),))) == []
+        assert found(lr.ListWalk((with_field(page([job("a"), job("b")]), field, value),))) == []
 
 
 @pytest.mark.parametrize(
@@ -639,7 +632,7 @@ def test_total_size_zero_or_absent_means_not_counted() -> None:
 def test_order_by_is_followed_with_desc(order_by: str, values: list[str], broken: bool) -> None:
     """`orderBy` with ` desc` and proto or JSON names orders timestamps by instant."""
     jobs = [job(f"j{i}") | {CREATE_TIME: value} for i, value in enumerate(values)]
-    walk = ListWalk((page(jobs, orderBy=order_by),))
+    walk = lr.ListWalk((page(jobs, orderBy=order_by),))
     assert rules_of(walk) == ({"list-order"} if broken else set())
 
 
@@ -650,8 +643,8 @@ def test_order_by_dotted_subfield_and_ties() -> None:
     path = RES.percent_paths[0]
     dotted = ".".join(snake(p) for p in path)
     jobs = [_progress("b", 10), _progress("a", 10), _progress("c", 30)]
-    assert found(ListWalk((page(jobs, orderBy=f"{dotted}, name desc"),))) == []
-    assert rules_of(ListWalk((page(jobs, orderBy=f"{dotted}, name"),))) == {"list-order"}
+    assert found(lr.ListWalk((page(jobs, orderBy=f"{dotted}, name desc"),))) == []
+    assert rules_of(lr.ListWalk((page(jobs, orderBy=f"{dotted}, name"),))) == {"list-order"}
 
 
 def test_default_order_across_pages_only_on_an_unchanging_account() -> None:
@@ -663,22 +656,23 @@ def test_default_order_across_pages_only_on_an_unchanging_account() -> None:
 @pytest.mark.parametrize(
     ("flt", "jobs"),
     [
-        (SuiteFilter(STATE, "!=", DONE), [job("a", LIVE)]),
-        (SuiteFilter(CREATE_TIME, ">", "2026-01-01T00:00:00Z"), [job("a")]),
-        (SuiteFilter(CREATE_TIME, "<=", "2026-11-02T09:15:27.123456789+00:00"), [job("a")]),
+        (lr.SuiteFilter(STATE, "!=", DONE), [job("a", LIVE)]),
+        (lr.SuiteFilter(CREATE_TIME, ">", "2026-01-01T00:00:00Z"), [job("a")]),
+        (lr.SuiteFilter(CREATE_TIME, "<=", "2026-11-02T09:15:27.123456789+00:00"), [job("a")]),
     ],
 )
-def test_filter_matches_pass(flt: SuiteFilter, jobs: list[dict[str, Any]]) -> None:
+def test_filter_matches_pass(flt: lr.SuiteFilter, jobs: list[dict[str, Any]]) -> None:
     """Jobs matching the suite's filter pass; timestamps compare as instants."""
-    assert found(ListWalk((page(jobs, filter=flt.text),), filter=flt)) == []
+    assert found(lr.ListWalk((page(jobs, filter=flt.text),), filter=flt)) == []
 
 
 def test_filter_text_uses_proto_names() -> None:
     """The filter the suite sends names fields as AIP-160 does (`create_time`), with quoted string literals."""
     assert (
-        SuiteFilter(CREATE_TIME, ">", "2026-01-01T00:00:00Z").text == f'{snake(CREATE_TIME)} > "2026-01-01T00:00:00Z"'
+        lr.SuiteFilter(CREATE_TIME, ">", "2026-01-01T00:00:00Z").text
+        == f'{snake(CREATE_TIME)} > "2026-01-01T00:00:00Z"'
     )
-    assert SuiteFilter("isTurbo", "=", True).text == "is_turbo = true"
+    assert lr.SuiteFilter("isTurbo", "=", True).text == "is_turbo = true"
 
 
 def test_list_matches_get_ignores_fields_a_running_job_changes_and_masked_ones() -> None:
@@ -686,7 +680,7 @@ def test_list_matches_get_ignores_fields_a_running_job_changes_and_masked_ones()
     moved = get("a", _progress("a", 90) | {STATE: DONE})
     assert found(walk_of([_progress("a", 10)], gets=(moved,))) == []
     mask = LISTING.read_mask_param or "readMask"
-    masked = ListWalk((page([{NAME: name_of("a")}], **{mask: NAME}),), gets=(get("a"),))
+    masked = lr.ListWalk((page([{NAME: name_of("a")}], **{mask: NAME}),), gets=(get("a"),))
     assert found(masked) == []
 
 
@@ -696,21 +690,21 @@ def test_list_matches_get_ignores_fields_a_running_job_changes_and_masked_ones()
 @pytest.mark.parametrize("method_name", [m for m, o in FACTS.operations.items() if o.on_resource])
 def test_unknown_job_answers_not_found(method_name: str) -> None:
     """Every operation on one job answers an unknown id with 404 and code 5, and nothing else."""
-    assert found(UnknownJob(error(method_name, "NOT_FOUND", "nope"))) == []
+    assert found(lr.UnknownJob(error(method_name, "NOT_FOUND", "nope"))) == []
     status, _ = _code("NOT_FOUND")
     wrong = call(method_name, "nope", status=status, body={"code": _code("INVALID_ARGUMENT")[1], "message": "m"})
-    assert rules_of(UnknownJob(wrong)) == {"unknown-job"}
+    assert rules_of(lr.UnknownJob(wrong)) == {"unknown-job"}
 
 
 def test_hard_and_soft_deletes_are_both_correct() -> None:
     """Correct variants: after a delete, a 404 (hard delete) or a deletion state (soft delete) passes, and so does
     a second delete answered 200 or 404."""
-    hard = Delete(
+    hard = lr.Delete(
         call("delete", "a", body={}), after=(error("get", "NOT_FOUND", "a"),), again=error("delete", "NOT_FOUND", "a")
     )
     assert found(hard) == []
     states = [s for s in RES.state_values if s in DELETION_STATES]
-    soft = Delete(
+    soft = lr.Delete(
         call("delete", "a", body={}),
         after=tuple(get("a", job("a", s)) for s in states),
         again=call("delete", "a", body={}),
@@ -720,28 +714,28 @@ def test_hard_and_soft_deletes_are_both_correct() -> None:
 
 def test_delete_after_is_silent_when_the_delete_failed() -> None:
     """A refused delete leaves the job as it was."""
-    assert found(Delete(error("delete", "FAILED_PRECONDITION", "a"), after=(get("a"),))) == []
+    assert found(lr.Delete(error("delete", "FAILED_PRECONDITION", "a"), after=(get("a"),))) == []
 
 
 @pytest.mark.parametrize("final", TERMINAL)
 def test_cancel_reaching_any_terminal_state_passes(final: str) -> None:
     """Cancelled, or whatever terminal state it raced into, through intermediate states, within the bound."""
     after = (get("a", job("a", RUNNING[-1])), get("a", job("a", final)), get("a", job("a", final)))
-    assert found(Cancel(get("a"), call("cancel", "a", body={}), after=after, waited=3)) == []
+    assert found(lr.Cancel(get("a"), call("cancel", "a", body={}), after=after, waited=3)) == []
 
 
 def test_cancelling_a_terminal_job_with_200_or_code_9_is_correct() -> None:
     """Correct variant: a 200 that changes nothing passes, and so does 400 with code 9 (FAILED_PRECONDITION)."""
     done = get("a", job("a", DONE))
-    assert found(Cancel(done, call("cancel", "a", body={}), after=(done,))) == []
-    assert found(Cancel(done, error("cancel", "FAILED_PRECONDITION", "a"), after=(done,))) == []
+    assert found(lr.Cancel(done, call("cancel", "a", body={}), after=(done,))) == []
+    assert found(lr.Cancel(done, error("cancel", "FAILED_PRECONDITION", "a"), after=(done,))) == []
 
 
 def test_a_200_cancel_of_a_terminal_job_that_edits_a_field_fails() -> None:
     """ "Changes nothing" covers the job's stable fields too, not only its state."""
     done = get("a", job("a", DONE))
     edited = get("a", job("a", DONE) | echo_body())
-    assert rules_of(Cancel(done, call("cancel", "a", body={}), after=(edited,))) == {"cancel-terminal-job"}
+    assert rules_of(lr.Cancel(done, call("cancel", "a", body={}), after=(edited,))) == {"cancel-terminal-job"}
 
 
 # --- estimate cost ---------------------------------------------------------------------------------
@@ -758,7 +752,7 @@ def test_a_200_cancel_of_a_terminal_job_that_edits_a_field_fails() -> None:
 )
 def test_estimate_cost_holds_money_rules(money: Any) -> None:
     """Mixed signs, a lower-case currency, units as a number and a missing estimate each fail."""
-    assert rules_of(Estimate(_estimate(money))) == {"estimate-cost"}
+    assert rules_of(lr.Estimate(_estimate(money))) == {"estimate-cost"}
 
 
 @pytest.mark.parametrize(
@@ -766,7 +760,7 @@ def test_estimate_cost_holds_money_rules(money: Any) -> None:
 )
 def test_estimate_cost_accepts_valid_non_negative_money(money: dict[str, Any]) -> None:
     """Zero, fractional and other-currency estimates pass."""
-    assert found(Estimate(_estimate(money))) == []
+    assert found(lr.Estimate(_estimate(money))) == []
 
 
 def test_estimate_ignores_other_users_new_jobs() -> None:
@@ -774,13 +768,13 @@ def test_estimate_ignores_other_users_new_jobs() -> None:
     if RES.marker_field is None:
         pytest.skip("this spec has no plain string field a create echoes, to mark an estimate with")
     after = (job("a"), job("someone-else") | _settings("theirs"))
-    assert found(Estimate(_estimate(_usd("1")), ids_before=frozenset({"a"}), listed_after=after)) == []
+    assert found(lr.Estimate(_estimate(_usd("1")), ids_before=frozenset({"a"}), listed_after=after)) == []
 
 
 def test_more_epochs_costing_more_or_the_same_is_silent() -> None:
     """The cost advisory compares amounts exactly (nanos included) and only within one currency."""
-    assert found(CostPair(_estimate(_usd("10"), 1), _estimate(_usd("10", 1), 2))) == []
-    assert found(CostPair(_estimate(_usd("10"), 1), _estimate({"currencyCode": "EUR", "units": "1"}, 2))) == []
+    assert found(lr.CostPair(_estimate(_usd("10"), 1), _estimate(_usd("10", 1), 2))) == []
+    assert found(lr.CostPair(_estimate(_usd("10"), 1), _estimate({"currencyCode": "EUR", "units": "1"}, 2))) == []
 
 
 # --- observations built from what the run holds ----------------------------------------------------
@@ -788,7 +782,7 @@ def test_more_epochs_costing_more_or_the_same_is_silent() -> None:
 
 def test_call_reads_repeated_masks_and_integers() -> None:
     """Repeated readMask parameters add up, as the gateway reads them; a non-integer pageSize is not one."""
-    repeated = Call("x", "GET", f"{BASE}/v1/x?readMask=name&readMask=state&pageSize=ten", 200)
+    repeated = lr.Call("x", "GET", f"{BASE}/v1/x?readMask=name&readMask=state&pageSize=ten", 200)
     assert repeated.param("readMask") == "name,state"
     assert repeated.int_param("pageSize") is None
 

@@ -48,6 +48,7 @@ from contract_tests.test_stateful import (
     stateful_schema,
 )
 from gateway_protocol.job_states import DELETION_STATES, is_terminal
+from tests.helpers import send_json
 
 FACTS = api_facts()
 CATALOGUE = {rule.id for rule in RULES + ADVISORIES + LIFECYCLE_RULES + LIFECYCLE_ADVISORIES}
@@ -81,12 +82,7 @@ class _Jobs(BaseHTTPRequestHandler):
         pass
 
     def _answer(self, status: int, body: Any) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        send_json(self, status, body)
 
     def _route(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)

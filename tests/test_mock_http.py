@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from gateway_mock.faults import ALL_FAULTS
 from gateway_mock.fixtures import build_fixtures
 from gateway_mock.rpc_status import http_status_by_code
 from gateway_mock.server import RunningMock, running_mock, serving_in_thread
@@ -275,3 +276,23 @@ def test_the_threaded_mock_serves_like_the_process_and_leaves_nothing_running() 
     assert {name: list(logging.getLogger(name).handlers) for name in handlers} == handlers
     with pytest.raises(OSError), socket.create_connection((host, int(port)), timeout=1):
         pass
+
+
+@pytest.mark.parametrize("start", [running_mock, serving_in_thread], ids=["process", "thread"])
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        ({"clock": "sundial"}, ValueError, "unknown clock mode 'sundial'"),
+        ({"marshal": "xml"}, ValueError, "unknown marshal profile 'xml'"),
+        ({"fault": "nope"}, ValueError, "unknown fault 'nope'"),
+        ({"fault": next(iter(ALL_FAULTS)), "all_faults": True}, ValueError, "contradict"),
+        ({"colour": "blue"}, TypeError, "colour"),
+    ],
+)
+def test_both_mocks_refuse_the_same_wrong_options_before_starting(
+    start: Any, options: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    """One set of options (MockOptions) for the process and the thread: a wrong one is refused by both, naming it,
+    before a process or thread starts."""
+    with pytest.raises(error, match=message), start(**options):
+        pytest.fail("the mock started")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import functools
 import os
 import queue
 import socket
@@ -15,6 +16,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -179,21 +181,9 @@ class RunningMock:
         return ClockControl(self.base_url, self.api_key)
 
 
-@contextlib.contextmanager
-def running_mock(
-    *,
-    fault: str | None = None,
-    all_faults: bool = False,
-    api_key: str = DEFAULT_API_KEY,
-    extra_jobs: int = 0,
-    marshal: Profile = DEFAULT_PROFILE,
-    header_timeout: float = DEFAULT_HEADER_TIMEOUT,
-    startup_timeout: float = 30.0,
-    clock: ClockMode = "realtime",
-    clock_speed: float = 1.0,
-    seed_jobs: int = 0,
-) -> Iterator[RunningMock]:
-    """Start `python -m gateway_mock` on a free loopback port, wait until it listens, stop it on exit.
+@dataclass(frozen=True, kw_only=True)
+class MockOptions:
+    """What a mock serves, for `running_mock` and `serving_in_thread` (each option is one of their keywords).
 
     `extra_jobs` adds `sft-extra-001`... to the served (and reported) job ids, for runs over many ids;
     `all_faults` adds one `fault-<name>` job per applicable response fault and one `fault-<name>` account per
@@ -201,77 +191,93 @@ def running_mock(
     and `clock_speed` how jobs walk (`gateway_mock.clock`); `seed_jobs` adds `seed-0000001`.. (not reported in
     `job_ids`).
     """
-    _check_options(clock, marshal, fault, all_faults)
+
+    fault: str | None = None
+    all_faults: bool = False
+    api_key: str = DEFAULT_API_KEY
+    extra_jobs: int = 0
+    marshal: Profile = DEFAULT_PROFILE
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT
+    startup_timeout: float = 30.0
+    clock: ClockMode = "realtime"
+    clock_speed: float = 1.0
+    seed_jobs: int = 0
+
+    def __post_init__(self) -> None:
+        if self.clock not in CLOCK_MODES:
+            raise ValueError(f"unknown clock mode {self.clock!r}; valid: {', '.join(CLOCK_MODES)}")
+        if self.marshal not in PROFILES:
+            raise ValueError(f"unknown marshal profile {self.marshal!r}; valid: {', '.join(PROFILES)}")
+        if self.fault is not None and self.fault not in ALL_FAULTS:
+            raise ValueError(f"unknown fault {self.fault!r}; valid faults: {', '.join(ALL_FAULTS)}")
+        if self.fault is not None and self.all_faults:
+            raise ValueError("fault and all_faults contradict each other; pick one")
+
+    def job_ids(self, spec: Spec) -> tuple[str, ...]:
+        """The fixture jobs (with the extra ones) and, under all_faults, the fault jobs: not the seeded ones."""
+        fixtures = with_extra_jobs(build_fixtures(spec), self.extra_jobs)
+        marshaler = Marshaler(spec, self.marshal)
+        faulty = tuple(fault_jobs(fixtures, job_name, marshaler.full)) if self.all_faults else ()
+        return tuple(fixtures) + faulty
+
+
+@contextlib.contextmanager
+def running_mock(*, in_thread: bool = False, **options: Any) -> Iterator[RunningMock]:
+    """Start `python -m gateway_mock` on a free loopback port, wait until it listens, stop it on exit.
+
+    The keywords are `MockOptions`' (a wrong one is a TypeError, a wrong value a ValueError, before anything
+    starts). `in_thread=True` is `serving_in_thread`.
+    """
+    settings = MockOptions(**options)
+    with (_in_thread if in_thread else _in_process)(settings) as running:
+        yield running
+
+
+# `running_mock`'s mock, served from a thread of this process on a free loopback port: the same app, store and HTTP
+# stack, without a process to start (its imports and spec load cost more than most tests). For a host that does not
+# need the mock apart: a load test or a test of the process itself wants `running_mock`.
+serving_in_thread = functools.partial(running_mock, in_thread=True)
+
+
+@contextlib.contextmanager
+def _in_process(options: MockOptions) -> Iterator[RunningMock]:
     # `--api-key=KEY` in one word: a key may start with "-", which argparse would take for an option.
-    command = [sys.executable, "-m", "gateway_mock", "--host", DEFAULT_HOST, "--port", "0", f"--api-key={api_key}"]
-    job_ids = _served_job_ids(served_spec(), extra_jobs, marshal, all_faults)  # raises on a bad count, early
-    command += ["--extra-jobs", str(extra_jobs), "--stop-when-stdin-closes", *(["--fault", fault] if fault else [])]
-    command += [*(["--all-faults"] if all_faults else []), "--marshal", marshal]
-    command += ["--header-timeout", str(header_timeout), "--clock", clock, "--clock-speed", repr(clock_speed)]
-    command += ["--seed-jobs", str(seed_jobs)]
+    command = [sys.executable, "-m", "gateway_mock", "--host", DEFAULT_HOST, "--port", "0"]
+    command += [f"--api-key={options.api_key}", "--extra-jobs", str(options.extra_jobs), "--stop-when-stdin-closes"]
+    job_ids = options.job_ids(served_spec())  # raises on a bad count, early
+    command += [*(["--fault", options.fault] if options.fault else [])]
+    command += [*(["--all-faults"] if options.all_faults else []), "--marshal", options.marshal]
+    command += ["--header-timeout", str(options.header_timeout), "--clock", options.clock]
+    command += ["--clock-speed", repr(options.clock_speed), "--seed-jobs", str(options.seed_jobs)]
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_SRC_DIR), env.get("PYTHONPATH")]))
     # stderr is inherited: the child's warnings and errors show where the caller's own output goes.
     process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True)
     try:
-        base_url = _await_ready(process, startup_timeout)
-        yield RunningMock(base_url, api_key, MOCK_ACCOUNT, job_ids, fault, process.pid)
+        base_url = _await_ready(process, options.startup_timeout)
+        yield RunningMock(base_url, options.api_key, MOCK_ACCOUNT, job_ids, options.fault, process.pid)
     finally:
         _stop(process)
 
 
-def _check_options(clock: str, marshal: str, fault: str | None, all_faults: bool) -> None:
-    if clock not in CLOCK_MODES:
-        raise ValueError(f"unknown clock mode {clock!r}; valid: {', '.join(CLOCK_MODES)}")
-    if marshal not in PROFILES:
-        raise ValueError(f"unknown marshal profile {marshal!r}; valid: {', '.join(PROFILES)}")
-    if fault is not None and fault not in ALL_FAULTS:
-        raise ValueError(f"unknown fault {fault!r}; valid faults: {', '.join(ALL_FAULTS)}")
-    if fault is not None and all_faults:
-        raise ValueError("fault and all_faults contradict each other; pick one")
-
-
-def _served_job_ids(spec: Spec, extra_jobs: int, marshal: Profile, all_faults: bool) -> tuple[str, ...]:
-    """The fixture jobs (with the extra ones) and, under all_faults, the fault jobs: not the seeded ones."""
-    fixtures = with_extra_jobs(build_fixtures(spec), extra_jobs)
-    marshaler = Marshaler(spec, marshal)
-    return tuple(fixtures) + (tuple(fault_jobs(fixtures, job_name, marshaler.full)) if all_faults else ())
-
-
 @contextlib.contextmanager
-def serving_in_thread(
-    *,
-    fault: str | None = None,
-    all_faults: bool = False,
-    api_key: str = DEFAULT_API_KEY,
-    extra_jobs: int = 0,
-    marshal: Profile = DEFAULT_PROFILE,
-    header_timeout: float = DEFAULT_HEADER_TIMEOUT,
-    startup_timeout: float = 30.0,
-    clock: ClockMode = "realtime",
-    clock_speed: float = 1.0,
-    seed_jobs: int = 0,
-) -> Iterator[RunningMock]:
-    """`running_mock`'s mock, served from a thread of this process on a free loopback port: the same app, store
-    and HTTP stack, without a process to start (its imports and spec load cost more than most tests). For a host
-    that does not need the mock apart: a load test or a test of the process itself wants `running_mock`."""
-    _check_options(clock, marshal, fault, all_faults)
-    if not api_key:
+def _in_thread(options: MockOptions) -> Iterator[RunningMock]:
+    if not options.api_key:
         raise ValueError("api_key must not be empty (the mock always requires a bearer key)")
     spec = served_spec()
-    job_ids = _served_job_ids(spec, extra_jobs, marshal, all_faults)
+    job_ids = options.job_ids(spec)
     app = MockGateway(
         spec,
-        api_key=api_key,
-        fault=ALL_FAULTS[fault] if fault else None,
-        all_faults=all_faults,
-        extra_jobs=extra_jobs,
-        marshal=marshal,
-        clock=Clock(clock, speed=clock_speed),
-        seed_jobs=seed_jobs,
+        api_key=options.api_key,
+        fault=ALL_FAULTS[options.fault] if options.fault else None,
+        all_faults=options.all_faults,
+        extra_jobs=options.extra_jobs,
+        marshal=options.marshal,
+        clock=Clock(options.clock, speed=options.clock_speed),
+        seed_jobs=options.seed_jobs,
     )
     sock = listen(DEFAULT_HOST, 0)
-    server = _uvicorn_server(app, header_timeout, own_process=False)
+    server = _uvicorn_server(app, options.header_timeout, own_process=False)
     failed: list[BaseException] = []
 
     def run() -> None:
@@ -283,14 +289,16 @@ def serving_in_thread(
     thread = threading.Thread(target=run, name="gateway-mock", daemon=True)
     thread.start()
     try:
-        deadline = time.monotonic() + startup_timeout
+        deadline = time.monotonic() + options.startup_timeout
         while not server.started:
             if not thread.is_alive() or time.monotonic() > deadline:
                 raise MockStartError(f"the mock thread did not start listening: {failed[0] if failed else 'timeout'}")
             time.sleep(0.005)
         host, port = sock.getsockname()[:2]
         url_host = f"[{host}]" if ":" in host else host
-        yield RunningMock(f"http://{url_host}:{port}", api_key, MOCK_ACCOUNT, job_ids, fault, os.getpid())
+        yield RunningMock(
+            f"http://{url_host}:{port}", options.api_key, MOCK_ACCOUNT, job_ids, options.fault, os.getpid()
+        )
     finally:
         server.should_exit = True
         thread.join(_STOP_TIMEOUT)
