@@ -13,7 +13,7 @@ import httpx
 
 from contract_tests.operation_facts import api_facts
 from gateway_mock.constants import MINIMAL_JOB_ID
-from tests.helpers import SECRET_KEY
+from tests.helpers import SECRET_KEY, loopback_request
 
 __all__ = ["CLEAN_JOBS", "CLOCK_SPEED", "DATASET", "WAIT", "front", "held"]
 
@@ -86,5 +86,5 @@ def front(
 def held(base_url: str, account: str, job_id: str) -> str:
     """What the mock holds of a job now: "gone", a deletion state, or any other state (a job left behind)."""
     path = api_facts().operations["get"].path.expand({"account_id": account, "supervised_fine_tuning_job_id": job_id})
-    answer = httpx.get(base_url + path, headers={"Authorization": f"Bearer {SECRET_KEY}"})
+    answer = loopback_request("GET", base_url + path, headers={"Authorization": f"Bearer {SECRET_KEY}"})
     return "gone" if answer.status_code == 404 else str(answer.json().get(api_facts().resource.state_field or ""))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import email.message
+import functools
 import http.client
 import http.server
 import importlib.util
 import json
 import os
+import ssl
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -18,6 +20,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
+
+import httpx
 
 from gateway_mock.server import RunningMock
 from gateway_protocol.proto_json import snake_case
@@ -158,6 +162,17 @@ def send_json(
 ) -> None:
     """`body` as JSON, through `write_answer`."""
     write_answer(handler, status, json.dumps(body).encode(), headers)
+
+
+@functools.cache
+def _loopback_tls() -> ssl.SSLContext:
+    return ssl.create_default_context()
+
+
+def loopback_request(method: str, url: str, **options: Any) -> httpx.Response:
+    """One request from the tests to one of their loopback servers, on a connection of its own: `httpx.request`
+    with a TLS context built once per worker, where each call would load the CA bundle again (20 ms)."""
+    return httpx.request(method, url, verify=_loopback_tls(), timeout=30, **options)
 
 
 def lazy_module(name: str) -> ModuleType:

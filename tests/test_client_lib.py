@@ -214,12 +214,13 @@ def test_the_kept_request_url_is_the_one_httpx_makes(base: str, path: str) -> No
     from fireworks_gateway._lib.urls import KeptUrls
 
     kept_urls = KeptUrls()
-    with httpx.Client(base_url=base) as client:
+    unused = httpx.MockTransport(lambda request: httpx.Response(599))  # nothing is sent: no CA bundle loaded
+    with httpx.Client(base_url=base, transport=unused) as client:
         expected = client.build_request("GET", path).url
         kept = kept_urls(client.base_url, path)
         assert (str(kept), kept.raw_path, kept.userinfo) == (str(expected), expected.raw_path, expected.userinfo)
         assert kept_urls(client.base_url, path) is kept
-    with httpx.Client(base_url="https://other.example/") as other:
+    with httpx.Client(base_url="https://other.example/", transport=unused) as other:
         assert kept_urls(other.base_url, path).host == "other.example"
     assert len(KeptUrls()) == 0  # nothing shared between facades
     for n in range(KeptUrls.LIMIT * 2):

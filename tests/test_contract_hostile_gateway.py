@@ -25,7 +25,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
 
-import httpx
 import pytest
 
 from gateway_mock.constants import job_name
@@ -36,7 +35,7 @@ from gateway_mock.server import serving_in_thread
 from spec_tools.paths import REPO_ROOT
 from spec_tools.spec import load_spec
 from tests.client_spec_bodies import scalar_property
-from tests.helpers import send_json, write_answer
+from tests.helpers import loopback_request, send_json, write_answer
 
 KEY = "sk-live-Q7vN2pX9rT4mW8kZ3bY6"  # what a hostile gateway reflects
 DEADLINE = 1.0  # CONTRACT_REQUEST_DEADLINE of these runs: the default (15 s) is bounded the same way
@@ -129,14 +128,14 @@ class _Hostile(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         headers = {k: v for k, v in self.headers.items() if k not in ("Host", "Content-Length")}
         content = self.rfile.read(length) if length else None
-        answer = httpx.request(self.command, self.upstream + self.path, headers=headers, content=content)
+        answer = loopback_request(self.command, self.upstream + self.path, headers=headers, content=content)
         self._json(answer.status_code, answer.json())
 
     do_DELETE = do_POST
 
     def _forward(self, path: str, rename: str | None = None) -> None:
         headers = {k: v for k, v in self.headers.items() if k != "Host"}
-        answer = httpx.get(self.upstream + path, headers=headers)
+        answer = loopback_request("GET", self.upstream + path, headers=headers)
         body = answer.json()
         if rename is not None and isinstance(body, dict) and body.get("name") == job_name("sft-running"):
             body["name"] = job_name(rename)

@@ -13,7 +13,10 @@ line, and does not refuse the spec.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -253,6 +256,44 @@ def _validate(
 
 
 def _errors(document: dict[str, Any]) -> Iterator[Any]:
+    """openapi-spec-validator's errors for `document`. A document validated to the end before in this process (a
+    bump validates the selection, then the whole, and tests and verification repeat the same specs) gives back the
+    errors found then: validation is a function of the content alone, and costs up to a second."""
+    key = _content_key(document)
+    with _KNOWN_LOCK:
+        known = _KNOWN.get(key) if key is not None else None
+        if known is not None:
+            _KNOWN.move_to_end(key)  # type: ignore[arg-type]
+    if known is not None:
+        yield from known
+        return
+    found: list[Any] = []
+    for error in _validator_errors(document):
+        found.append(error)
+        yield error
+    if key is not None:  # only a run to the end: a caller that stopped at its first error did not see them all
+        with _KNOWN_LOCK:
+            _KNOWN[key] = tuple(found)
+            while len(_KNOWN) > _MAX_KNOWN:
+                _KNOWN.popitem(last=False)
+
+
+_MAX_KNOWN = 32
+_KNOWN: OrderedDict[str, tuple[Any, ...]] = OrderedDict()
+_KNOWN_LOCK = threading.Lock()
+
+
+def _content_key(document: dict[str, Any]) -> str | None:
+    """The SHA-256 of the document's repr: it tells a key `200` from `"200"`, a date from its text and a list from a
+    tuple, which JSON would not. None (validated afresh) for a document too deep to write."""
+    try:
+        text = repr(document)
+    except RecursionError:
+        return None
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _validator_errors(document: dict[str, Any]) -> Iterator[Any]:
     from openapi_spec_validator import OpenAPIV31SpecValidator  # slow import (~0.6 s): only when validating
 
     class LocalOnlyValidator(OpenAPIV31SpecValidator):
