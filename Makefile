@@ -65,7 +65,7 @@ lint: $(STAMP)  ## ruff and mypy --strict on hand-written and generated code, wo
 # waiting on child processes and deadlines (measured warm: 2 workers 35-36 s, 3 or 4 workers 28 s).
 TEST_WORKERS ?= 4
 unit: $(STAMP)  ## unit tests of hand-written code, less the slow proofs (TEST_WORKERS=0 runs them in one process)
-	$(PY) -m pytest tests -n $(TEST_WORKERS) --dist loadfile -m "not slow"
+	$(PY) -m pytest tests -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder -m "not slow" -o cache_dir=$(VENV)/.pytest_cache
 
 # One at a time: each bump proof runs a copy's whole make test, the wheel proof a fresh venv's pip install.
 test-slow: $(STAMP)  ## the slow proofs: the installed wheel, make bump of synthetic and published pages in a copy; CI runs them

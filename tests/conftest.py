@@ -1,5 +1,5 @@
-"""Reports the contract suite's kill rate (faults caught / faults injected) at the end of the run, and keeps the
-garbage collector off what collection built.
+"""Reports the contract suite's kill rate (faults caught / faults injected) at the end of the run, keeps the
+garbage collector off what collection built, and runs the longest test modules first.
 
 The self-test records each fault's verdict as a user property of its test report, which pytest-xdist carries
 from the workers to the controller, where this plugin counts them.
@@ -19,6 +19,8 @@ os.environ.setdefault(
     "HYPOTHESIS_STORAGE_DIRECTORY", str(Path(__file__).resolve().parents[1] / ".venv" / ".hypothesis")
 )
 
+_SECONDS_KEY = "fireworks-gateway/module-seconds"  # pytest's cache: how long each test module took last time
+_SECONDS: dict[str, float] = {}
 _KILLED = "contract_fault_killed"  # tests/test_contract_selftest.py records (fault, killed) under this name
 _VERDICTS: dict[str, bool | None] = {}  # None: not applicable to the vendored spec
 
@@ -32,7 +34,24 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     gc.set_threshold(20_000, 20, 20)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The modules that took longest last time go first, each whole and in its own order: pytest-xdist hands out
+    whole modules (--dist loadfile) in this order, so a long one no longer starts last and leaves the other workers
+    idle at the end. Without a record (a fresh checkout) the order is pytest's."""
+    cache = getattr(config, "cache", None)
+    recorded = cache.get(_SECONDS_KEY, None) if cache is not None else None
+    if not isinstance(recorded, dict):
+        return
+    seconds = {k: float(v) for k, v in recorded.items() if isinstance(k, str) and isinstance(v, int | float)}
+    first: dict[str, int] = {}
+    for index, item in enumerate(items):
+        first.setdefault(item.nodeid.split("::", 1)[0], index)
+    items.sort(key=lambda item: (-seconds.get(module := item.nodeid.split("::", 1)[0], 0.0), first[module]))
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    module = report.nodeid.split("::", 1)[0]
+    _SECONDS[module] = _SECONDS.get(module, 0.0) + report.duration
     if report.when in ("call", "setup"):
         for name, value in report.user_properties:
             if name == _KILLED:
@@ -51,3 +70,15 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(
             f"contract self-test kill rate: {killed}/{total} faults ({killed / total:.0%}){tail}"
         )
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Record each module's time for the next run's order, in the process that saw every report (the controller
+    under xdist); modules this run did not reach keep their last record."""
+    cache = getattr(session.config, "cache", None)
+    if cache is None or hasattr(session.config, "workerinput") or not _SECONDS:
+        return
+    recorded = cache.get(_SECONDS_KEY, None)
+    merged = dict(recorded) if isinstance(recorded, dict) else {}
+    merged.update({module: round(seconds, 3) for module, seconds in _SECONDS.items()})
+    cache.set(_SECONDS_KEY, merged)

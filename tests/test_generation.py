@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -97,23 +98,30 @@ def test_committed_generated_tree_is_up_to_date() -> None:
     assert check_generated() == []
 
 
-def test_one_line_hand_edit_is_reported_with_its_file(project_copy: Path) -> None:
-    """A single edited line in a generated model makes the check fail, naming the file and the line."""
-    model = project_copy / "generated" / paths.PACKAGE_NAME / "models" / "money.py"
+@pytest.fixture(scope="module")
+def hand_edited_report(tmp_path_factory: pytest.TempPathFactory, frozen_generation: Path) -> list[str]:
+    """The check's report on a generated/ with one line edited, a file added and one deleted (one check for all)."""
+    root = tmp_path_factory.mktemp("hand-edited")
+    for part in ("openapi", "generated"):
+        shutil.copytree(frozen_generation / part, root / part)
+    package = root / "generated" / paths.PACKAGE_NAME
+    model = package / "models" / "money.py"
     model.write_text(model.read_text().replace("nanos: int | Unset = UNSET", "nanos: int | Unset = 0"))
-    report = _check(project_copy)
-    assert "differs: models/money.py" in report
-    assert any(line.startswith("+") and "nanos: int | Unset = 0" in line for line in report)
-
-
-def test_added_and_deleted_files_are_reported(project_copy: Path) -> None:
-    """Stale or missing files count as differences, not only edited ones."""
-    package = project_copy / "generated" / paths.PACKAGE_NAME
     (package / "models" / "stale.py").write_text("x = 1\n")
     (package / "py.typed").unlink()
-    report = _check(project_copy)
-    assert "unexpected: models/stale.py" in report
-    assert "missing: py.typed" in report
+    return _check(root)
+
+
+def test_one_line_hand_edit_is_reported_with_its_file(hand_edited_report: list[str]) -> None:
+    """A single edited line in a generated model makes the check fail, naming the file and the line."""
+    assert "differs: models/money.py" in hand_edited_report
+    assert any(line.startswith("+") and "nanos: int | Unset = 0" in line for line in hand_edited_report)
+
+
+def test_added_and_deleted_files_are_reported(hand_edited_report: list[str]) -> None:
+    """Stale or missing files count as differences, not only edited ones."""
+    assert "unexpected: models/stale.py" in hand_edited_report
+    assert "missing: py.typed" in hand_edited_report
 
 
 def test_generate_twice_is_byte_identical(project_copy: Path, frozen_generation: Path) -> None:
@@ -139,19 +147,25 @@ def test_misspelled_config_key_is_an_error_not_ignored(project_copy: Path) -> No
 
 
 @pytest.mark.parametrize(
-    ("hook", "message"),
+    ("hook", "message", "generates"),
     [
-        ("no-such-formatter --fix .", "no-such-formatter is not installed"),
-        ("ruff check . --isolated --no-cache --select=E999 --output-format=concise --unknown-flag", "exit 2"),
-        ("ruff format 'unclosed", "cannot be read as a command"),
+        ("no-such-formatter --fix .", "no-such-formatter is not installed", False),
+        ("ruff check . --isolated --no-cache --select=E999 --output-format=concise --unknown-flag", "exit 2", True),
+        ("ruff format 'unclosed", "cannot be read as a command", False),
     ],
     ids=["missing tool", "failing hook", "unclosed quote"],
 )
 def test_a_post_hook_that_cannot_run_or_fails_is_an_error_and_generated_stays(
-    project_copy: Path, hook: str, message: str
+    project_copy: Path, hook: str, message: str, generates: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The generator runs in this process and its post hooks as processes of their own, with no shell: a hook whose
-    tool is missing, or that fails, stops generation with the hook named, and generated/ is left as it was."""
+    tool is missing, or that fails, stops generation with the hook named, and generated/ is left as it was. A hook
+    that cannot run at all is refused before the generator spends its time."""
+    import openapi_python_client
+
+    runs: list[object] = []
+    real = openapi_python_client.generate
+    monkeypatch.setattr(openapi_python_client, "generate", lambda **kw: runs.append(1) or real(**kw))
     config = project_copy / "openapi" / "generator.yaml"
     config.write_text(config.read_text().replace('  - "touch py.typed"', f'  - "touch py.typed"\n  - "{hook}"'))
     before = (project_copy / "generated" / paths.PACKAGE_NAME / "models" / "money.py").read_bytes()
@@ -159,6 +173,7 @@ def test_a_post_hook_that_cannot_run_or_fails_is_an_error_and_generated_stays(
         _generate(project_copy)
     assert message in str(raised.value)
     assert (project_copy / "generated" / paths.PACKAGE_NAME / "models" / "money.py").read_bytes() == before
+    assert len(runs) == int(generates)
 
 
 def test_a_generator_warning_is_an_error_naming_what_it_left_out(project_copy: Path) -> None:
@@ -294,14 +309,40 @@ def test_the_generated_client_uses_the_rules_names() -> None:
     assert not [name for name in classes if name.startswith(service)], classes
 
 
-def test_titles_never_name_a_class(project_copy: Path) -> None:
-    """Older pages title the job schema 'Next ID: 49' and Status 'Mimics [...]': generation still gives clean names."""
-    expected = sorted(p.name for p in (project_copy / "generated" / paths.PACKAGE_NAME / "models").glob("*.py"))
+@dataclass(frozen=True)
+class RetitledRun:
+    package: Path
+    frozen_models: list[str]  # the model files of the frozen spec as published
+    job_module: Path
+    deprecated: tuple[str, str]  # the property flagged `deprecated: true`, the one titled Deprecated
+
+
+@pytest.fixture(scope="module")
+def retitled_and_deprecated(tmp_path_factory: pytest.TempPathFactory, frozen_generation: Path) -> RetitledRun:
+    """One generation of the frozen spec with every schema titled as older pages title them ('Next ID: 49'), one job
+    property `deprecated: true` and another titled 'Deprecated: …' instead of described."""
+    root = tmp_path_factory.mktemp("retitled")
+    for part in ("openapi", "generated"):
+        shutil.copytree(frozen_generation / part, root / part)
+    expected = sorted(p.name for p in (root / "generated" / paths.PACKAGE_NAME / "models").glob("*.py"))
     spec = _frozen()
     for schema in spec["components"]["schemas"].values():
         schema["title"] = "Next ID: 49"
-    package = _generate(project_copy, spec)
-    assert sorted(p.name for p in (package / "models").glob("*.py")) == expected
+    job_key = load_spec(FROZEN_SPEC).job_schema_name()
+    props = spec["components"]["schemas"][job_key]["properties"]
+    flagged, titled = [name for name, prop in props.items() if "Deprecated" not in str(prop.get("description"))][:2]
+    props[flagged] = {**props[flagged], "deprecated": True}
+    props[titled] = {key: value for key, value in props[titled].items() if key != "description"}
+    props[titled]["title"] = "Deprecated: use something else"
+    package = _generate(root, spec)
+    job_module = package / "models" / f"{_snake(class_names(spec)[job_key])}.py"
+    return RetitledRun(package, expected, job_module, (flagged, titled))
+
+
+def test_titles_never_name_a_class(retitled_and_deprecated: RetitledRun) -> None:
+    """Older pages title the job schema 'Next ID: 49' and Status 'Mimics [...]': generation still gives clean names."""
+    run = retitled_and_deprecated
+    assert sorted(p.name for p in (run.package / "models").glob("*.py")) == run.frozen_models
 
 
 def test_a_colliding_schema_is_generated_under_its_package_name(project_copy: Path) -> None:
@@ -321,19 +362,10 @@ def _snake(camel: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", camel).lower()
 
 
-def test_deprecated_properties_say_so_in_their_docstring(project_copy: Path) -> None:
+def test_deprecated_properties_say_so_in_their_docstring(retitled_and_deprecated: RetitledRun) -> None:
     """`deprecated: true` or a title starting with Deprecated makes the attribute's docstring say it is deprecated."""
-    spec = _frozen()
-    job_key = load_spec(FROZEN_SPEC).job_schema_name()
-    props = spec["components"]["schemas"][job_key]["properties"]
-    flagged, titled = [name for name, prop in props.items() if "Deprecated" not in str(prop.get("description"))][:2]
-    props[flagged] = {**props[flagged], "deprecated": True}
-    props[titled] = {key: value for key, value in props[titled].items() if key != "description"}
-    props[titled]["title"] = "Deprecated: use something else"
-    package = _generate(project_copy, spec)
-    module = _snake(class_names(spec)[job_key])
-    source = (package / "models" / f"{module}.py").read_text(encoding="utf-8")
-    for name in (flagged, titled):
+    source = retitled_and_deprecated.job_module.read_text(encoding="utf-8")
+    for name in retitled_and_deprecated.deprecated:
         python_name = _snake(name)
         assert re.search(rf"^\s+{python_name} \([^)]*\): Deprecated", source, re.M), python_name
 

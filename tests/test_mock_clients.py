@@ -17,12 +17,10 @@ from gateway_mock.fixtures import build_fixtures
 from gateway_mock.server import RunningMock, serving_in_thread
 from spec_tools.spec import load_spec
 from tests.client_spec_bodies import MESSAGE_FIELDS, MONEY_FIELDS, attribute_of, model_class
-from tests.helpers import job_name, lazy_module
+from tests.helpers import job_name, sdk_module
 
 if TYPE_CHECKING:
     import fireworks
-else:
-    fireworks = lazy_module("fireworks")  # the SDK loads in the worker that runs these tests, not in every one
 
 SPEC = load_spec()
 FIXTURES = build_fixtures(SPEC)
@@ -37,14 +35,15 @@ def mock() -> Iterator[RunningMock]:
 
 
 def sdk(mock: RunningMock, *, api_key: str | None = None, max_retries: int = 0) -> fireworks.Fireworks:
-    return fireworks.Fireworks(
+    client: fireworks.Fireworks = sdk_module().Fireworks(
         api_key=api_key or mock.api_key, base_url=mock.base_url, account_id=mock.account, max_retries=max_retries
     )
+    return client
 
 
 def test_the_sdk_is_the_pinned_version() -> None:
     """These tests speak for fireworks-ai 1.2.30, the pin in pyproject's dev extra."""
-    assert fireworks.__version__ == "1.2.30"
+    assert sdk_module().__version__ == "1.2.30"
 
 
 @pytest.mark.parametrize("job_id", ["sft-running", "sft-completed", "sft-creating-input-dataset", "sft-minimal"])
@@ -79,7 +78,7 @@ def test_the_sdk_passes_read_mask_through(mock: RunningMock) -> None:
 
 def test_the_sdk_raises_not_found_for_an_unknown_job(mock: RunningMock) -> None:
     """A 404 Status maps to the SDK's NotFoundError carrying the body."""
-    with sdk(mock) as client, pytest.raises(fireworks.NotFoundError) as raised:
+    with sdk(mock) as client, pytest.raises(sdk_module().NotFoundError) as raised:
         client.supervised_fine_tuning_jobs.get("no-such-job")
     assert raised.value.status_code == 404
     assert isinstance(raised.value.body, dict) and raised.value.body["code"] == 5
@@ -87,7 +86,7 @@ def test_the_sdk_raises_not_found_for_an_unknown_job(mock: RunningMock) -> None:
 
 def test_the_sdk_raises_authentication_error_for_a_wrong_key(mock: RunningMock) -> None:
     """A 401 Status maps to the SDK's AuthenticationError."""
-    with sdk(mock, api_key="wrong-key") as client, pytest.raises(fireworks.AuthenticationError):
+    with sdk(mock, api_key="wrong-key") as client, pytest.raises(sdk_module().AuthenticationError):
         client.supervised_fine_tuning_jobs.get("sft-running")
 
 
@@ -96,7 +95,7 @@ def test_the_sdk_retries_a_flaky_429_and_recovers(mock: RunningMock, monkeypatch
     job. The SDK's sleep is recorded, not slept: the wait it chose is asserted exactly, without a wall clock."""
     waits: list[float] = []
     # Only the SDK's own module sees the recording clock; the process's time.sleep is left alone.
-    monkeypatch.setattr(fireworks._base_client, "time", SimpleNamespace(sleep=waits.append, time=time.time))
+    monkeypatch.setattr(sdk_module()._base_client, "time", SimpleNamespace(sleep=waits.append, time=time.time))
     with sdk(mock, max_retries=2) as client:
         job = client.supervised_fine_tuning_jobs.get("scenario-flaky-429-1-sdk-retry")
     assert job.name == job_name("mock-account", "scenario-flaky-429-1-sdk-retry")
@@ -105,7 +104,7 @@ def test_the_sdk_retries_a_flaky_429_and_recovers(mock: RunningMock, monkeypatch
 
 def test_the_sdk_surfaces_the_non_json_502(mock: RunningMock) -> None:
     """The HTML 502 scenario is an InternalServerError-class APIStatusError, not a JSON decoding crash."""
-    with sdk(mock) as client, pytest.raises(fireworks.APIStatusError) as raised:
+    with sdk(mock) as client, pytest.raises(sdk_module().APIStatusError) as raised:
         client.supervised_fine_tuning_jobs.get("scenario-bad-gateway")
     assert raised.value.status_code == 502
 

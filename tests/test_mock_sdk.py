@@ -15,17 +15,12 @@ would run against Prism's stateless examples: this is the stateful run they do n
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 
 from gateway_mock.server import RunningMock, serving_in_thread
-from tests.helpers import lazy_module
-
-if TYPE_CHECKING:
-    import fireworks
-else:
-    fireworks = lazy_module("fireworks")  # the SDK loads in the worker that runs these tests, not in every one
+from tests.helpers import sdk_module
 
 pytestmark = pytest.mark.slow
 DATASET = "accounts/mock-account/datasets/sdk"
@@ -40,7 +35,7 @@ def mock(request: pytest.FixtureRequest) -> Iterator[RunningMock]:
 @pytest.fixture(params=[False, True], ids=["loose", "strict"])
 def sdk(request: pytest.FixtureRequest, mock: RunningMock) -> Any:
     mock.clock.reset()
-    return fireworks.Fireworks(
+    return sdk_module().Fireworks(
         api_key=mock.api_key,
         base_url=mock.base_url,
         account_id=mock.account,
@@ -88,7 +83,7 @@ def test_a_deleted_job_breaks_only_the_strict_sdk(sdk: Any, mock: RunningMock) -
     jobs.delete("sdk-gone")
     mock.clock.advance(1.5)
     if sdk._strict_response_validation:
-        with pytest.raises(fireworks.APIResponseValidationError) as raised:
+        with pytest.raises(sdk_module().APIResponseValidationError) as raised:
             jobs.get("sdk-gone")
         assert "JOB_STATE_DELETED" in str(raised.value.__cause__ or raised.value)
     else:
@@ -97,10 +92,10 @@ def test_a_deleted_job_breaks_only_the_strict_sdk(sdk: Any, mock: RunningMock) -
 
 def test_errors_reach_the_sdk_as_its_typed_errors(sdk: Any) -> None:
     jobs = sdk.supervised_fine_tuning_jobs
-    with pytest.raises(fireworks.NotFoundError):
+    with pytest.raises(sdk_module().NotFoundError):
         jobs.get("no-such-job")
     jobs.create(dataset=DATASET, supervised_fine_tuning_job_id="sdk-twice")
-    with pytest.raises(fireworks.ConflictError):
+    with pytest.raises(sdk_module().ConflictError):
         jobs.create(dataset=DATASET, supervised_fine_tuning_job_id="sdk-twice")
-    with pytest.raises(fireworks.BadRequestError):
+    with pytest.raises(sdk_module().BadRequestError):
         jobs.cancel("sft-completed", body={})

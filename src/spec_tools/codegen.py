@@ -177,20 +177,22 @@ def _run_generator(out_dir: Path, spec: Path, config: Path, templates: Path, str
     except Exception as exc:  # the generator's own reading of its config; any fault there is a config fault
         raise GenerationError(f"{config}: the generator cannot read it ({type(exc).__name__})") from None
     settings = Config.from_sources(config_file, MetaType.NONE, spec, "utf-8", False, output_path=out_dir)
-    hooks, settings.post_hooks = settings.post_hooks, []
+    hooks = [_hook_command(hook) for hook in settings.post_hooks]  # one that cannot run fails before generating
+    settings.post_hooks = []
     with contextlib.redirect_stdout(io.StringIO()):  # "Generating <dir>"
         errors = run_generator(config=settings, custom_template_path=templates.resolve())
     failed = [error for error in errors if error.level == ErrorLevel.ERROR or strict]
     if failed:
         described = "\n".join(f"{error.header}: {error.detail}" if error.detail else error.header for error in failed)
         raise GenerationError(f"openapi-python-client failed:\n{described}")
-    for hook in hooks:
-        _run_post_hook(hook, out_dir)
+    for hook, argv in hooks:
+        _run_post_hook(hook, argv, out_dir)
     return tuple(error.header for error in errors)
 
 
-def _run_post_hook(hook: str, package_dir: Path) -> None:
-    """One of the config's post hooks (`ruff format .`), as the generator would run it but with no shell."""
+def _hook_command(hook: str) -> tuple[str, list[str]]:
+    """One of the config's post hooks (`ruff format .`) as the command it runs, its tool found (the virtualenv's
+    first), or a GenerationError naming it: read as the generator would, but never by a shell."""
     bin_dir = str(Path(sys.executable).parent)
     try:
         argv = shlex.split(hook)
@@ -199,7 +201,11 @@ def _run_post_hook(hook: str, package_dir: Path) -> None:
     found = shutil.which(argv[0], path=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}") if argv else None
     if found is None:
         raise GenerationError(f"post hook {hook!r}: {argv[0] if argv else 'nothing'} is not installed")
-    result = subprocess.run([found, *argv[1:]], cwd=package_dir, capture_output=True, text=True, check=False)
+    return hook, [found, *argv[1:]]
+
+
+def _run_post_hook(hook: str, argv: list[str], package_dir: Path) -> None:
+    result = subprocess.run(argv, cwd=package_dir, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         output = (result.stderr or result.stdout).strip()
         raise GenerationError(f"post hook {hook!r} failed (exit {result.returncode}):\n{output}")
