@@ -272,8 +272,8 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
     missing = [name for name in LIVE_SETTINGS if not env.get(name, "").strip()]
     if missing:
         raise SettingsError(
-            f"CONTRACT_BASE_URL is set, so the suite runs live and also needs {', '.join(missing)}. Example:\n"
-            "  CONTRACT_BASE_URL=https://api.fireworks.ai FIREWORKS_API_KEY=... FIREWORKS_ACCOUNT_ID=acme "
+            f"CONTRACT_BASE_URL is set, so the suite runs live and also needs {', '.join(missing)}, for example "
+            "CONTRACT_BASE_URL=https://api.fireworks.ai FIREWORKS_API_KEY=... FIREWORKS_ACCOUNT_ID=acme "
             "CONTRACT_JOB_IDS=abc123,def456 make contract"
         )
     job_ids = tuple(dict.fromkeys(j.strip() for j in env["CONTRACT_JOB_IDS"].split(",") if j.strip()))

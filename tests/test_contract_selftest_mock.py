@@ -59,6 +59,7 @@ def test_live_mode_names_missing_settings_without_traceback(
     for name in ("FIREWORKS_API_KEY", "FIREWORKS_ACCOUNT_ID", "CONTRACT_JOB_IDS"):
         assert name in err
     assert "Traceback" not in err
+    assert "\\n" not in err and "for example CONTRACT_BASE_URL=" in err  # one readable line, no escaped newline
 
 
 def test_hypothesis_caches_go_to_the_environment_never_the_tree(
