@@ -62,7 +62,10 @@ lint: $(STAMP)  ## ruff and mypy --strict on hand-written and generated code, wo
 # Spread over workers, one test module per worker at a time, so that a module's fixtures (a mock process, a
 # suite run, a frozen project) are built once. (--dist loadgroup would be finer, but pytest-xdist 3.8 cannot tag
 # node ids under pytest 9, so its groups are ignored.) Four workers on two cores: much of the tests' time is
-# waiting on child processes and deadlines (measured warm: 2 workers 35-36 s, 3 or 4 workers 28 s).
+# waiting on child processes and deadlines (measured warm on 2026-12-06: 3, 4 and 5 workers within the machine's
+# noise, 36-40 s; 2 workers 47 s). The longest modules go first (tests/conftest.py orders them by the times of the
+# last run, kept in the venv's pytest cache), so the workers finish together; --no-loadscope-reorder keeps xdist
+# from ordering them by their number of tests instead.
 TEST_WORKERS ?= 4
 unit: $(STAMP)  ## unit tests of hand-written code, less the slow proofs (TEST_WORKERS=0 runs them in one process)
 	$(PY) -m pytest tests -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder -m "not slow" -o cache_dir=$(VENV)/.pytest_cache
