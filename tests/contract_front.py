@@ -6,14 +6,14 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import httpx
 
 from contract_tests.operation_facts import api_facts
 from gateway_mock.constants import MINIMAL_JOB_ID
-from tests.helpers import SECRET_KEY, loopback_request
+from tests.helpers import SECRET_KEY, LoopbackServer, loopback_request
 
 __all__ = ["CLEAN_JOBS", "CLOCK_SPEED", "DATASET", "WAIT", "front", "held"]
 
@@ -75,7 +75,7 @@ def front(
         def log_message(self, format: str, *args: Any) -> None:
             """Quiet."""
 
-    with httpx.Client(timeout=30) as client, ThreadingHTTPServer(("127.0.0.1", 0), Forward) as front:
+    with httpx.Client(timeout=30) as client, LoopbackServer(("127.0.0.1", 0), Forward) as front:
         threading.Thread(target=front.serve_forever, daemon=True).start()
         try:
             yield f"http://127.0.0.1:{front.server_address[1]}", requests

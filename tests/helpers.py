@@ -157,6 +157,15 @@ def write_answer(
     handler.wfile.write(data)
 
 
+class LoopbackServer(http.server.ThreadingHTTPServer):
+    """The tests' stub servers: a client that resets its connection (a timeout, a cap, a killed suite run: what
+    many of these tests provoke) is expected, not a traceback on the terminal; any other handler error still is."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def send_json(
     handler: http.server.BaseHTTPRequestHandler, status: int, body: Any, headers: Mapping[str, str] | None = None
 ) -> None:

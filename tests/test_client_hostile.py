@@ -20,7 +20,7 @@ import traceback
 import tracemalloc
 import zlib
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -43,6 +43,8 @@ from fireworks_gateway.errors import (
 )
 from fireworks_gateway.models import SupervisedFineTuningJob
 from fireworks_gateway.models import supervised_fine_tuning_job as job_module
+
+from tests.helpers import LoopbackServer
 
 TOKEN = "sk-hostile-test-token-0123456789"
 PASSWORD = "url-password-9876543210"
@@ -197,7 +199,7 @@ class _Handler(BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     """The misbehaving server on 127.0.0.1 and a free port, stopped after the module."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    httpd = LoopbackServer(("127.0.0.1", 0), _Handler)
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

@@ -7,7 +7,7 @@ import json
 import logging
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import attrs
 import httpx
@@ -16,7 +16,7 @@ from fireworks_gateway import AuthenticatedClient, Client
 from fireworks_gateway.api.gateway import gateway_get_supervised_fine_tuning_job as get_job
 from fireworks_gateway.errors import APIStatusError, UnauthenticatedError
 
-from tests.helpers import send_json
+from tests.helpers import LoopbackServer, send_json
 
 TOKEN = "fw_sEcReT-t0ken-9f8e7d6c5b4a"
 
@@ -49,7 +49,7 @@ class _Gateway(BaseHTTPRequestHandler):
 def gateway_url() -> Iterator[str]:
     """A real HTTP server on loopback, so that httpx and httpcore run (and log) their real code paths."""
     _Gateway.flaky_calls = 0
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Gateway)
+    server = LoopbackServer(("127.0.0.1", 0), _Gateway)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:

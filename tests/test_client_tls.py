@@ -16,7 +16,7 @@ import pytest
 from fireworks_gateway import Client
 from fireworks_gateway.errors import GatewayClientError
 
-from tests.helpers import send_json
+from tests.helpers import LoopbackServer, send_json
 
 TLS = Path(__file__).parent / "tls"
 CERT, KEY = TLS / "loopback-cert.pem", TLS / "loopback-key.pem"
@@ -32,7 +32,7 @@ class _Ok(http.server.BaseHTTPRequestHandler):
 
 @contextlib.contextmanager
 def _serving(tls: bool) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Ok)
+    server = LoopbackServer(("127.0.0.1", 0), _Ok)
     if tls:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(CERT, KEY)

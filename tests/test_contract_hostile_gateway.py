@@ -21,7 +21,7 @@ import zlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -35,7 +35,7 @@ from gateway_mock.server import serving_in_thread
 from spec_tools.paths import REPO_ROOT
 from spec_tools.spec import load_spec
 from tests.client_spec_bodies import scalar_property
-from tests.helpers import loopback_request, send_json, write_answer
+from tests.helpers import LoopbackServer, loopback_request, send_json, write_answer
 
 KEY = "sk-live-Q7vN2pX9rT4mW8kZ3bY6"  # what a hostile gateway reflects
 DEADLINE = 1.0  # CONTRACT_REQUEST_DEADLINE of these runs: the default (15 s) is bounded the same way
@@ -190,7 +190,7 @@ class _Hostile(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def hostile() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hostile)
+    server = LoopbackServer(("127.0.0.1", 0), _Hostile)
     server.daemon_threads = True
     with serving_in_thread(api_key=KEY) as mock:
         _Hostile.upstream = mock.base_url

@@ -9,7 +9,7 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -48,7 +48,7 @@ from contract_tests.test_stateful import (
     stateful_schema,
 )
 from gateway_protocol.job_states import DELETION_STATES, is_terminal
-from tests.helpers import send_json
+from tests.helpers import LoopbackServer, send_json
 
 FACTS = api_facts()
 CATALOGUE = {rule.id for rule in RULES + ADVISORIES + LIFECYCLE_RULES + LIFECYCLE_ADVISORIES}
@@ -137,7 +137,7 @@ class _Jobs(BaseHTTPRequestHandler):
 @contextmanager
 def _serving(fault: str | None = None) -> Iterator[tuple[str, type[_Jobs]]]:
     handler = type("Handler", (_Jobs,), {"jobs": {}, "created": set(), "requests": [], "fault": fault})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = LoopbackServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
