@@ -260,10 +260,12 @@ def _errors(document: dict[str, Any]) -> Iterator[Any]:
     bump validates the selection, then the whole, and tests and verification repeat the same specs) gives back the
     errors found then: validation is a function of the content alone, and costs up to a second."""
     key = _content_key(document)
-    with _KNOWN_LOCK:
-        known = _KNOWN.get(key) if key is not None else None
-        if known is not None:
-            _KNOWN.move_to_end(key)  # type: ignore[arg-type]
+    known = None
+    if key is not None:
+        with _KNOWN_LOCK:
+            known = _KNOWN.get(key)
+            if known is not None:
+                _KNOWN.move_to_end(key)
     if known is not None:
         yield from known
         return
