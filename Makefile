@@ -72,7 +72,7 @@ unit: $(STAMP)  ## unit tests of hand-written code, less the slow proofs (TEST_W
 
 # One at a time: each bump proof runs a copy's whole make test, the wheel proof a fresh venv's pip install.
 test-slow: $(STAMP)  ## the slow proofs: the installed wheel, make bump of synthetic and published pages in a copy; CI runs them
-	$(PY) -m pytest tests -m slow
+	$(PY) -m pytest tests -m slow -o cache_dir=$(VENV)/.pytest_cache
 
 # The three run side by side: lint (mypy) is one process and the unit tests spend much of their time waiting on
 # child processes and deadlines, so together they fill the cores better than one after the other.
