@@ -2,6 +2,6 @@
 
 import sys
 
-from .cli import main
+from .cli import run_as_process
 
-sys.exit(main())
+run_as_process(sys.argv[1:])

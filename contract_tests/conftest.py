@@ -7,6 +7,7 @@ kept in the session's `SuiteState` (`config.stash[STATE]`), which `python -m con
 
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -215,6 +216,13 @@ def pytest_collectstart(collector: pytest.Collector) -> None:
     if isinstance(collector, pytest.Module) and collector.path.name == "test_generated_cases.py":
         module = collector.obj
         module.test_generated_cases = module.collect(_run_of(collector.config))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # What exists now (the imported libraries, the spec and its facts, the schema, the collected tests) lives as long
+    # as the run: frozen, it is left out of every later garbage collection, whose full passes would otherwise walk
+    # it again each time (about a tenth of a short run's CPU).
+    gc.freeze()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

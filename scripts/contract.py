@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # contract_tests/ is a suite beside the packages, not an installed package
 
-from contract_tests.cli import main  # noqa: E402
+from contract_tests.cli import run_as_process  # noqa: E402
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    run_as_process(sys.argv[1:])

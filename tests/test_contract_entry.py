@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import socket
@@ -191,3 +192,23 @@ def test_a_run_over_its_budget_stops(mock: RunningMock, tmp_path: Path) -> None:
     run saying so (exit 2), not a hang and not a rule violation."""
     env = _live(mock.base_url, "scenario-slow", CONTRACT_REPORT_DIR=str(tmp_path), CONTRACT_RUN_BUDGET="1")
     assert "budget of 1 s" in _preflight_error(env)
+
+
+def test_the_entry_point_exits_with_mains_code_its_imports_frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`run_as_process` (both entry points' body) hands the arguments to `main` and exits with its code, having
+    moved what the imports built out of the garbage collector's reach first."""
+    seen: list[tuple[list[str], int]] = []
+
+    def fake_main(argv: list[str]) -> int:
+        seen.append((argv, gc.get_freeze_count()))
+        return 3
+
+    monkeypatch.setattr(cli, "main", fake_main)
+    gc.unfreeze()  # this worker's own freeze (tests/conftest.py) would hide the entry point's
+    try:
+        with pytest.raises(SystemExit) as exited:
+            cli.run_as_process(["-k", "x"])
+    finally:
+        gc.freeze()
+    assert exited.value.code == 3
+    assert seen[0][0] == ["-k", "x"] and seen[0][1] > 0
