@@ -1,16 +1,20 @@
 """A document validated to the end is not validated again in the same process: same content, same errors, no
-second run of openapi-spec-validator; anything else (other content, a caller that stopped early) runs it afresh."""
+second run of openapi-spec-validator; anything else (other content, a caller that stopped early) runs it afresh.
+A document found valid is not validated again in a later process either (`spec_tools.validation_cache`); one with
+errors always is."""
 
 from __future__ import annotations
 
 import copy
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any
 
 import pytest
 from openapi_spec_validator import OpenAPIV31SpecValidator
 
-from spec_tools import validate
+from spec_tools import validate, validation_cache
+from spec_tools.parse_cache import CACHE_ENV
 
 VALID: dict[str, Any] = {
     "openapi": "3.1.0",
@@ -35,7 +39,8 @@ BROKEN: dict[str, Any] = {
 
 @pytest.fixture
 def runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many times openapi-spec-validator walks a document, with an empty memo."""
+    """How many times openapi-spec-validator walks a document, with an empty memo and no cache between processes."""
+    monkeypatch.setenv(CACHE_ENV, "off")
     monkeypatch.setattr(validate, "_KNOWN", OrderedDict())
     calls: list[int] = []
     real = OpenAPIV31SpecValidator.iter_errors
@@ -89,3 +94,69 @@ def test_the_memo_is_bounded(runs: list[int]) -> None:
     assert len(validate._KNOWN) == validate._MAX_KNOWN
     _messages(VALID | {"info": {"title": "t0", "version": "1"}})  # the oldest went first: validated again
     assert len(runs) == validate._MAX_KNOWN + 6
+
+
+@pytest.fixture
+def markers(runs: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """`runs`, with the cache between processes in a folder of this test's own: where its markers go."""
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    return tmp_path / "valid-specs"
+
+
+def _new_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a new process starts with: an empty memo (the markers on disk stay)."""
+    monkeypatch.setattr(validate, "_KNOWN", OrderedDict())
+
+
+def test_a_valid_document_is_validated_once_across_processes(
+    markers: Path, runs: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _messages(VALID) == [] and runs == [1]
+    assert len(list(markers.iterdir())) == 1
+    _new_process(monkeypatch)
+    assert _messages(copy.deepcopy(VALID)) == [] and runs == [1]
+    changed = copy.deepcopy(VALID)
+    changed["info"]["title"] = "u"
+    assert _messages(changed) == [] and runs == [1, 1]  # other content: validated
+
+
+def test_a_document_with_errors_is_validated_in_every_process(
+    markers: Path, runs: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _messages(BROKEN)
+    _new_process(monkeypatch)
+    assert _messages(BROKEN) == first and len(first) == 2
+    assert runs == [1, 1] and not markers.exists()
+
+
+def test_other_validation_rules_never_reach_older_markers(
+    markers: Path, runs: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A marker left under other rules (another validator version, other validation code) is not taken."""
+    rules = validation_cache._rules()
+    assert rules is not None
+    for part in (*validation_cache._SOURCES, *validation_cache._DISTRIBUTIONS):
+        assert f"{part} " in rules
+    _messages(VALID)
+    _new_process(monkeypatch)
+    monkeypatch.setattr(validation_cache, "_rules", lambda: rules.replace("openapi-spec-validator ", "o-s-v 99."))
+    assert _messages(VALID) == [] and runs == [1, 1]
+
+
+def test_the_markers_are_bounded(markers: Path, runs: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(validation_cache, "MAX_ENTRIES", 3)
+    for number in range(5):
+        document = copy.deepcopy(VALID)
+        document["info"]["title"] = f"t{number}"
+        _messages(document)
+    assert len(list(markers.iterdir())) == 3 and len(runs) == 5
+
+
+def test_with_the_cache_off_nothing_is_written_and_every_process_validates(
+    runs: list[int], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _messages(VALID)
+    _new_process(monkeypatch)
+    _messages(VALID)
+    assert runs == [1, 1] and list(tmp_path.iterdir()) == []

@@ -26,6 +26,7 @@ import yaml
 
 from gateway_protocol.operations import iter_raw_operations
 
+from . import validation_cache
 from .refs import NO_RETRIEVAL, ExternalReference, non_local_references
 from .safe_text import inline
 from .selection import load_selection, select_document
@@ -258,7 +259,8 @@ def _validate(
 def _errors(document: dict[str, Any]) -> Iterator[Any]:
     """openapi-spec-validator's errors for `document`. A document validated to the end before in this process (a
     bump validates the selection, then the whole, and tests and verification repeat the same specs) gives back the
-    errors found then: validation is a function of the content alone, and costs up to a second."""
+    errors found then, and one found valid in an earlier process (`validation_cache`) gives none: validation is a
+    function of the content alone, and costs up to a second."""
     key = _content_key(document)
     known = None
     if key is not None:
@@ -266,6 +268,9 @@ def _errors(document: dict[str, Any]) -> Iterator[Any]:
             known = _KNOWN.get(key)
             if known is not None:
                 _KNOWN.move_to_end(key)
+        if known is None and validation_cache.known_valid(key):
+            known = ()
+            _keep(key, known)
     if known is not None:
         yield from known
         return
@@ -274,10 +279,17 @@ def _errors(document: dict[str, Any]) -> Iterator[Any]:
         found.append(error)
         yield error
     if key is not None:  # only a run to the end: a caller that stopped at its first error did not see them all
-        with _KNOWN_LOCK:
-            _KNOWN[key] = tuple(found)
-            while len(_KNOWN) > _MAX_KNOWN:
-                _KNOWN.popitem(last=False)
+        _keep(key, tuple(found))
+        if not found:
+            validation_cache.remember_valid(key)
+
+
+def _keep(key: str, errors: tuple[Any, ...]) -> None:
+    with _KNOWN_LOCK:
+        _KNOWN[key] = errors
+        _KNOWN.move_to_end(key)
+        while len(_KNOWN) > _MAX_KNOWN:
+            _KNOWN.popitem(last=False)
 
 
 _MAX_KNOWN = 32
