@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import http.server
 import ssl
 import threading
@@ -14,6 +15,7 @@ from typing import Any
 
 import pytest
 from fireworks_gateway import Client
+from fireworks_gateway._lib.protocol.bounded_http import _ssl_context
 from fireworks_gateway.errors import GatewayClientError
 
 from tests.helpers import LoopbackServer, send_json
@@ -97,3 +99,16 @@ def test_an_async_client_defers_and_verifies_too(ca_loads: list[object]) -> None
     with _serving(tls=True) as url:
         asyncio.run(main(url))
     assert len(ca_loads) == 1
+
+
+def test_the_deferred_context_copies_and_answers_only_for_the_context(ca_loads: list[object]) -> None:
+    """A copy is a deferred default context too, built on its first use; a private or unknown name is an
+    AttributeError, never a walk through its own lookup; attributes are the real context's."""
+    deferred = _ssl_context(True, None, trust_env=False)
+    copied = copy.copy(deferred)
+    assert ca_loads == []
+    assert copied.verify_mode == ssl.CERT_REQUIRED and copied.check_hostname is True
+    assert len(ca_loads) == 1 and deferred.resolve().verify_mode == ssl.CERT_REQUIRED
+    for name in ("_missing", "__setstate__", "no_such_attribute"):
+        with pytest.raises(AttributeError):
+            getattr(deferred, name)

@@ -233,6 +233,10 @@ class _DeferredSSLContext:
             return self._context
 
     def __getattr__(self, name: str) -> Any:
+        # Only the context's public API: a private name is not the context's, and `copy` asks for `__setstate__`
+        # on an object whose own attributes are not set yet (resolving then would look itself up without end).
+        if name.startswith("_"):
+            raise AttributeError(name)
         return getattr(self.resolve(), name)
 
 
