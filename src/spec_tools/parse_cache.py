@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["CACHE_ENV", "MAX_ENTRIES", "MIN_BYTES", "cache_folder", "cached_parse"]
+__all__ = ["CACHE_ENV", "MAX_ENTRIES", "MIN_BYTES", "cache_folder", "cached_parse", "prune"]
 
 CACHE_ENV = "GATEWAY_SPEC_CACHE"
 MIN_BYTES = 8 * 1024  # below this, reading an entry back saves nothing; a 20 KB YAML page takes 0.12 s to parse
@@ -107,18 +107,19 @@ def _write(folder: Path, entry: Path, document: dict[str, Any]) -> None:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
-        _prune(folder)
+        prune(folder, "*.json", MAX_ENTRIES)
     except OSError:
         return
 
 
-def _prune(folder: Path) -> None:
+def prune(folder: Path, pattern: str, keep: int) -> None:
+    """Remove all but the `keep` most recently used entries (files matching `pattern`) of a cache folder."""
     entries = []
-    for path in folder.glob("*.json"):
+    for path in folder.glob(pattern):
         try:
             entries.append((path.stat().st_mtime, path))
         except OSError:
             continue
     entries.sort(reverse=True)
-    for _, path in entries[MAX_ENTRIES:]:
+    for _, path in entries[keep:]:
         path.unlink(missing_ok=True)

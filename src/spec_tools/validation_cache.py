@@ -21,7 +21,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from .parse_cache import cache_folder
+from .parse_cache import cache_folder, prune
 
 __all__ = ["MAX_ENTRIES", "known_valid", "remember_valid"]
 
@@ -79,18 +79,6 @@ def remember_valid(content_key: str) -> None:
     try:
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.touch()
-        _prune(marker.parent)
+        prune(marker.parent, "*", MAX_ENTRIES)
     except OSError:
         return
-
-
-def _prune(folder: Path) -> None:
-    entries = []
-    for path in folder.iterdir():
-        try:
-            entries.append((path.stat().st_mtime, path))
-        except OSError:
-            continue
-    entries.sort(reverse=True)
-    for _, path in entries[MAX_ENTRIES:]:
-        path.unlink(missing_ok=True)
