@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
-import functools
 import os
 import queue
 import socket
@@ -13,10 +12,10 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -46,6 +45,8 @@ __all__ = [
 ]
 
 READY_MARKER = "gateway-mock listening on "
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 DEFAULT_HEADER_TIMEOUT = 5.0  # seconds a connection may take to complete a request's headers
 _SRC_DIR = Path(__file__).resolve().parents[1]
 _STOP_TIMEOUT = 5.0
@@ -221,22 +222,37 @@ class MockOptions:
         return tuple(fixtures) + faulty
 
 
+def _keywords_of(options: Callable[_P, MockOptions]) -> Callable[[Callable[..., _T]], Callable[_P, _T]]:
+    """Type a starter as taking exactly `options`' keywords, so that mypy checks each call's names and value types
+    against `MockOptions` itself (at run time the starter is unchanged: `MockOptions(**options)` checks them)."""
+
+    def typed(starter: Callable[..., _T]) -> Callable[_P, _T]:
+        return starter
+
+    return typed
+
+
+@_keywords_of(MockOptions)
 @contextlib.contextmanager
-def running_mock(*, in_thread: bool = False, **options: Any) -> Iterator[RunningMock]:
+def running_mock(**options: Any) -> Iterator[RunningMock]:
     """Start `python -m gateway_mock` on a free loopback port, wait until it listens, stop it on exit.
 
     The keywords are `MockOptions`' (a wrong one is a TypeError, a wrong value a ValueError, before anything
-    starts). `in_thread=True` is `serving_in_thread`.
+    starts).
     """
-    settings = MockOptions(**options)
-    with (_in_thread if in_thread else _in_process)(settings) as running:
+    with _in_process(MockOptions(**options)) as running:
         yield running
 
 
 # `running_mock`'s mock, served from a thread of this process on a free loopback port: the same app, store and HTTP
 # stack, without a process to start (its imports and spec load cost more than most tests). For a host that does not
 # need the mock apart: a load test or a test of the process itself wants `running_mock`.
-serving_in_thread = functools.partial(running_mock, in_thread=True)
+@_keywords_of(MockOptions)
+@contextlib.contextmanager
+def serving_in_thread(**options: Any) -> Iterator[RunningMock]:
+    """`running_mock`'s mock served from a thread of this process (the same keywords); stopped on exit."""
+    with _in_thread(MockOptions(**options)) as running:
+        yield running
 
 
 @contextlib.contextmanager
